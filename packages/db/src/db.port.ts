@@ -1,0 +1,43 @@
+// The database port: raw SQL, transactions with an isolation level, and LISTEN/NOTIFY.
+// One adapter per runtime shape (node-postgres for distributed, PGlite for embedded).
+
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Anything that can run a statement: the database itself or an open transaction. */
+export interface SqlExecutor {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
+export const IsolationLevel = {
+  ReadCommitted: 'read committed',
+  RepeatableRead: 'repeatable read',
+  Serializable: 'serializable',
+} as const;
+export type IsolationLevel = (typeof IsolationLevel)[keyof typeof IsolationLevel];
+
+export interface TransactionOptions {
+  isolation?: IsolationLevel;
+}
+
+export type Unlisten = () => Promise<void>;
+
+export interface Db extends SqlExecutor {
+  /** `postgres` (node-postgres pool) or `pglite` (in-process, one connection). */
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** Calls `onNotify` for every NOTIFY on `channel` after the notifying transaction commits. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<Unlisten>;
+  close(): Promise<void>;
+}
+
+/** Quotes an identifier (schema, table) for use in SQL text. */
+export function ident(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
+    throw new Error(`not a safe SQL identifier: ${name}`);
+  }
+  return `"${name}"`;
+}

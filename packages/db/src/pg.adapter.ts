@@ -1,0 +1,106 @@
+// node-postgres adapter for the Db port: a pool for statements, one dedicated client for LISTEN.
+import pg from 'pg';
+import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
+
+export interface PgDbOptions {
+  connectionString: string;
+  /** Pool size; each connection is a Postgres backend. */
+  max?: number;
+  /** Sets `application_name`, visible in pg_stat_activity. */
+  applicationName?: string;
+}
+
+// int8 and numeric come back as JS numbers (ids, positions, money in minor units stay below 2^53).
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+export function createPgDb(options: PgDbOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'ordo',
+    types,
+  });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => {});
+
+  let listener: pg.Client | undefined;
+  let listenerReady: Promise<pg.Client> | undefined;
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+
+  async function listenerClient(): Promise<pg.Client> {
+    if (listener) return listener;
+    listenerReady ??= (async () => {
+      const client = new pg.Client({ connectionString: options.connectionString, types });
+      client.on('error', () => {});
+      client.on('notification', (msg) => {
+        for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
+      });
+      await client.connect();
+      listener = client;
+      return client;
+    })();
+    return listenerReady;
+  }
+
+  const toResult = <R>(res: pg.QueryResult): QueryResult<R> => ({ rows: res.rows as R[], rowCount: res.rowCount ?? 0 });
+
+  return {
+    kind: 'postgres',
+    async query<R>(text: string, params?: readonly unknown[]) {
+      return toResult<R>(await pool.query(text, params as unknown[]));
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query(txOptions?.isolation ? `BEGIN ISOLATION LEVEL ${txOptions.isolation}` : 'BEGIN');
+        const tx: SqlExecutor = {
+          query: async <R>(text: string, params?: readonly unknown[]) =>
+            toResult<R>(await client.query(text, params as unknown[])),
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async listen(channel: string, onNotify: (payload: string) => void): Promise<Unlisten> {
+      const client = await listenerClient();
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await client.query(`LISTEN "${channel}"`);
+      }
+      set.add(onNotify);
+      return async () => {
+        const current = handlers.get(channel);
+        current?.delete(onNotify);
+        if (current && current.size === 0) {
+          handlers.delete(channel);
+          await client.query(`UNLISTEN "${channel}"`).catch(() => {});
+        }
+      };
+    },
+    async close() {
+      if (listenerReady) {
+        const client = await listenerReady.catch(() => undefined);
+        await client?.end().catch(() => {});
+      }
+      await pool.end();
+    },
+  };
+}

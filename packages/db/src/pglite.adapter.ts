@@ -1,0 +1,61 @@
+// PGlite adapter for the Db port: WASM Postgres inside this process, one connection, so
+// transactions run one at a time (PGlite queues statements behind an open transaction).
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
+
+export interface PgliteDbOptions {
+  /** Directory for the data files; omit for an in-memory database. */
+  dataDir?: string;
+  /** An already opened instance (a clone of a template, in tests). */
+  instance?: PGlite;
+}
+
+// Same number handling as the pg adapter, so both shapes return the same rows.
+const parsers = {
+  [pgliteTypes.INT8]: (value: string) => Number(value),
+  [pgliteTypes.NUMERIC]: (value: string) => Number(value),
+};
+
+export async function openPglite(dataDir?: string): Promise<PGlite> {
+  const instance = new PGlite(dataDir, { parsers });
+  await instance.waitReady;
+  return instance;
+}
+
+export function pgliteParsers() {
+  return parsers;
+}
+
+export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
+  const instance = options.instance ?? (await openPglite(options.dataDir));
+  const toResult = <R>(res: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({
+    rows: res.rows as R[],
+    rowCount: res.affectedRows ?? res.rows.length,
+  });
+
+  return {
+    kind: 'pglite',
+    async query<R>(text: string, params?: readonly unknown[]) {
+      return toResult<R>(await instance.query(text, params as unknown[]));
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
+      return instance.transaction(async (pgTx) => {
+        if (txOptions?.isolation) await pgTx.query(`SET TRANSACTION ISOLATION LEVEL ${txOptions.isolation}`);
+        const tx: SqlExecutor = {
+          query: async <R>(text: string, params?: readonly unknown[]) =>
+            toResult<R>(await pgTx.query(text, params as unknown[])),
+        };
+        return fn(tx);
+      });
+    },
+    async listen(channel: string, onNotify: (payload: string) => void): Promise<Unlisten> {
+      const unlisten = await instance.listen(channel, onNotify);
+      return async () => {
+        await unlisten();
+      };
+    },
+    async close() {
+      if (!instance.closed) await instance.close();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { type FaultAction, Faults, InjectedFault, noFaults } from './faults.js';

@@ -1,0 +1,104 @@
+// The transport port: what every broker adapter (pglog, NATS JetStream, later Kafka) offers.
+// It speaks in topics, keys, durable consumer groups and stream positions, so Kafka's
+// semantics stay reachable: a key orders one aggregate, a group shares a topic's load
+// between competing consumers, and a group can be moved back to replay from a position.
+
+/** A message as a broker carries it. The body is the serialized envelope (JSON text). */
+export interface TransportMessage {
+  /** Unique id; brokers deduplicate on it (NATS `Nats-Msg-Id`, pglog unique index). */
+  readonly id: string;
+  /** Logical stream, e.g. `order.events`, `payment.commands`. Lowercase, dot separated. */
+  readonly topic: string;
+  /** Message type, e.g. `order.placed.v1`. */
+  readonly type: string;
+  /** Ordering / partition key: the aggregate id. */
+  readonly key: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface Publisher {
+  /**
+   * Resolves once the broker has durably accepted every message. Rejects if any was not
+   * accepted; some may have been, so callers retry the whole batch and rely on dedup by id.
+   */
+  publish(messages: readonly TransportMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where a new consumer group starts, or where `seek` moves it. */
+export type StartPosition =
+  | { readonly kind: 'beginning' }
+  | { readonly kind: 'new' }
+  /** Deliver from this position on (inclusive). */
+  | { readonly kind: 'position'; readonly position: number };
+
+export interface SubscriptionSpec {
+  readonly topic: string;
+  /** Durable consumer group: every subscriber with the same group shares the messages. */
+  readonly group: string;
+  /** A delivery not acknowledged within this time is delivered again. */
+  readonly ackWaitMs: number;
+  /** Where the group starts when it is first created. Default: beginning. */
+  readonly start?: StartPosition;
+  /**
+   * Transport-level delivery cap. Default unlimited: the consumer runner owns the attempt
+   * budget and dead-letters explicitly, so no broker drops a message silently.
+   */
+  readonly maxDeliver?: number;
+}
+
+export interface Delivery {
+  readonly message: TransportMessage;
+  /** Stream position: increases with publish order within a topic. */
+  readonly position: number;
+  /** 1 on the first delivery, then 2, 3, … */
+  readonly deliveryCount: number;
+  /** Done: never deliver again to this group. */
+  ack(): Promise<void>;
+  /** Not done: deliver again (to any member of the group) after `delayMs`. */
+  nak(delayMs: number): Promise<void>;
+  /** Still working: push the redelivery deadline out by another ack wait. */
+  touch(): Promise<void>;
+}
+
+export interface Subscription {
+  /**
+   * Up to `max` deliveries. Waits at most `waitMs` when nothing is available; resolves as
+   * soon as something is. Returns an empty array after `close()`.
+   */
+  fetch(max: number, waitMs: number): Promise<Delivery[]>;
+  /** Stops fetching. Deliveries already handed out can still be acked or naked. */
+  close(): Promise<void>;
+}
+
+export interface TransportFeatures {
+  /** Publishing the same id twice stores it once (within `dedupWindowMs`). */
+  readonly dedupById: boolean;
+  readonly dedupWindowMs: number;
+  /** `nak(delay)` honours the delay. */
+  readonly delayedRedelivery: boolean;
+  /** `seek` can move a group to any retained position. */
+  readonly replayFromPosition: boolean;
+  /** Several processes may subscribe with one group (needs a shared server). */
+  readonly multiProcess: boolean;
+}
+
+export interface TopicOptions {
+  /** Messages older than this are removed. Default 7 days. */
+  readonly maxAgeMs?: number;
+  /** At most this many messages are kept (oldest removed first). Default unlimited. */
+  readonly maxMessages?: number;
+}
+
+export interface Transport extends Publisher {
+  readonly name: string;
+  readonly features: TransportFeatures;
+  /** Creates the topic if missing (idempotent). */
+  ensureTopic(topic: string, options?: TopicOptions): Promise<void>;
+  subscribe(spec: SubscriptionSpec): Promise<Subscription>;
+  /** Moves a group so its next deliveries start at `start`; pending deliveries are dropped. */
+  seek(topic: string, group: string, start: StartPosition): Promise<void>;
+  /** Position of the newest message in the topic, or 0 when empty. */
+  headPosition(topic: string): Promise<number>;
+}
