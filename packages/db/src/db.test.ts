@@ -1,0 +1,92 @@
+import { createTestPgDatabase, createTestPgliteDb, type TestPgDatabase } from '@ordo/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from './db.port.js';
+import { kysely } from './kysely.js';
+import { migrate } from './migrations.js';
+
+const shapes: Array<[string, () => Promise<{ db: Db; cleanup: () => Promise<void> }>]> = [
+  [
+    'postgres',
+    async () => {
+      const database: TestPgDatabase = await createTestPgDatabase();
+      const db = database.open();
+      return { db, cleanup: async () => (await db.close(), await database.drop()) };
+    },
+  ],
+  [
+    'pglite',
+    async () => {
+      const db = await createTestPgliteDb();
+      return { db, cleanup: () => db.close() };
+    },
+  ],
+];
+
+describe.each(shapes)('Db adapter on %s', (_name, open) => {
+  let db: Db;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, cleanup } = await open());
+  });
+  afterAll(() => cleanup());
+
+  it('when a transaction throws, then nothing it wrote is kept', async () => {
+    await db.query('CREATE TABLE t1 (id int primary key, n int8)');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t1 VALUES (1, 10)');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await db.query('SELECT count(*)::int AS c FROM t1')).rows[0]).toEqual({ c: 0 });
+  });
+
+  it('when a transaction resolves, then its writes are committed and int8 comes back as a number', async () => {
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO t1 VALUES (2, 9007199254740000)');
+    });
+    const { rows } = await db.query<{ n: number }>('SELECT n FROM t1 WHERE id = 2');
+    expect(rows[0]?.n).toBe(9007199254740000);
+  });
+
+  it('when an isolation level is asked for, then the transaction runs at it', async () => {
+    const level = await db.transaction(
+      async (tx) => (await tx.query<{ l: string }>("SELECT current_setting('transaction_isolation') AS l")).rows[0],
+      { isolation: 'serializable' },
+    );
+    expect(Object.values(level ?? {})[0]).toBe('serializable');
+  });
+
+  it('when a notification is sent, then a listener receives it after commit', async () => {
+    const received: string[] = [];
+    const unlisten = await db.listen('ordo_test_channel', (p) => received.push(p));
+    await db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_notify('ordo_test_channel', 'hello')`);
+    });
+    await expect.poll(() => received).toEqual(['hello']);
+    await unlisten();
+  });
+
+  it('when migrations run twice, then each applies once; an edited migration is refused', async () => {
+    const migrations = [{ id: 'm1', sql: 'CREATE TABLE {{schema}}.things (id int)' }];
+    expect(await migrate(db, 'svc_a', migrations)).toEqual(['m1']);
+    expect(await migrate(db, 'svc_a', migrations)).toEqual([]);
+    await expect(migrate(db, 'svc_a', [{ id: 'm1', sql: 'CREATE TABLE {{schema}}.other (id int)' }])).rejects.toThrow(
+      /changed after it was applied/,
+    );
+  });
+
+  it('when Kysely is bound to a transaction, then its queries join that transaction', async () => {
+    interface Schema {
+      t1: { id: number; n: number };
+    }
+    await expect(
+      db.transaction(async (tx) => {
+        await kysely<Schema>(tx).insertInto('t1').values({ id: 3, n: 1 }).execute();
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    const rows = await kysely<Schema>(db).selectFrom('t1').selectAll().where('id', '=', 3).execute();
+    expect(rows).toEqual([]);
+  });
+});

@@ -1,0 +1,1 @@
+export { adminPgUrl, createTestPgDatabase, createTestPgliteDb, type TestPgDatabase } from './databases.js';
