@@ -10,7 +10,13 @@ const shapes: Array<[string, () => Promise<{ db: Db; cleanup: () => Promise<void
     async () => {
       const database: TestPgDatabase = await createTestPgDatabase();
       const db = database.open();
-      return { db, cleanup: async () => (await db.close(), await database.drop()) };
+      return {
+        db,
+        cleanup: async () => {
+          await db.close();
+          await database.drop();
+        },
+      };
     },
   ],
   [

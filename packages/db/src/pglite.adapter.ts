@@ -1,6 +1,6 @@
 // PGlite adapter for the Db port: WASM Postgres inside this process, one connection, so
 // transactions run one at a time (PGlite queues statements behind an open transaction).
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite';
 import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 
 export interface PgliteDbOptions {
@@ -26,24 +26,35 @@ export function pgliteParsers() {
   return parsers;
 }
 
+type PgliteExecutor = Pick<Transaction, 'query' | 'exec'>;
+
+// Like node-postgres, a statement without parameters goes over the simple protocol, so a
+// migration script of several statements runs as one call.
+async function run<R>(executor: PgliteExecutor, text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+  if (params === undefined || params.length === 0) {
+    const results = await executor.exec(text);
+    const last = results.at(-1);
+    return last ? toResult<R>(last) : { rows: [], rowCount: 0 };
+  }
+  return toResult<R>(await executor.query(text, params as unknown[]));
+}
+
+function toResult<R>(res: { rows: unknown[]; affectedRows?: number }): QueryResult<R> {
+  return { rows: res.rows as R[], rowCount: res.affectedRows ?? res.rows.length };
+}
+
 export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
   const instance = options.instance ?? (await openPglite(options.dataDir));
-  const toResult = <R>(res: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({
-    rows: res.rows as R[],
-    rowCount: res.affectedRows ?? res.rows.length,
-  });
-
   return {
     kind: 'pglite',
     async query<R>(text: string, params?: readonly unknown[]) {
-      return toResult<R>(await instance.query(text, params as unknown[]));
+      return run<R>(instance, text, params);
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
       return instance.transaction(async (pgTx) => {
         if (txOptions?.isolation) await pgTx.query(`SET TRANSACTION ISOLATION LEVEL ${txOptions.isolation}`);
         const tx: SqlExecutor = {
-          query: async <R>(text: string, params?: readonly unknown[]) =>
-            toResult<R>(await pgTx.query(text, params as unknown[])),
+          query: <R>(text: string, params?: readonly unknown[]) => run<R>(pgTx, text, params),
         };
         return fn(tx);
       });

@@ -1,0 +1,58 @@
+// The inbox: a consumer records each message id it applies in the same transaction as the
+// effects, so a redelivered message is recognised and acknowledged without effects.
+import { type Db, ident, type SqlExecutor } from '@ordo/db';
+
+export class Inbox {
+  private readonly table: string;
+
+  constructor(
+    private readonly schema: string,
+    private readonly consumer: string,
+  ) {
+    this.table = `${ident(schema)}.inbox`;
+  }
+
+  /** Records the message as processed; false when it already was (a duplicate). */
+  async claim(tx: SqlExecutor, messageId: string): Promise<boolean> {
+    const res = await tx.query(
+      `INSERT INTO ${this.table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [this.consumer, messageId],
+    );
+    return res.rowCount === 1;
+  }
+
+  async forget(tx: SqlExecutor, messageIds: readonly string[]): Promise<void> {
+    await tx.query(`DELETE FROM ${this.table} WHERE consumer = $1 AND message_id = ANY($2)`, [
+      this.consumer,
+      messageIds,
+    ]);
+  }
+
+  /** Forgets everything this consumer processed (before a replay). */
+  async reset(tx: SqlExecutor): Promise<void> {
+    await tx.query(`DELETE FROM ${this.table} WHERE consumer = $1`, [this.consumer]);
+  }
+
+  get schemaName(): string {
+    return this.schema;
+  }
+}
+
+/**
+ * Deletes inbox rows older than the retention horizon, in batches, and returns how many.
+ * The horizon must exceed the longest time a message can still be redelivered (the broker's
+ * retention and the consumers' retry budget); ordered consumers are also guarded by `seq`.
+ */
+export async function pruneInbox(db: Db, schema: string, olderThanMs: number, batchSize = 5_000): Promise<number> {
+  const table = `${ident(schema)}.inbox`;
+  let total = 0;
+  for (;;) {
+    const res = await db.query(
+      `DELETE FROM ${table} WHERE ctid IN (
+         SELECT ctid FROM ${table} WHERE processed_at < now() - make_interval(secs => $1::double precision / 1000) LIMIT $2)`,
+      [olderThanMs, batchSize],
+    );
+    total += res.rowCount;
+    if (res.rowCount < batchSize) return total;
+  }
+}

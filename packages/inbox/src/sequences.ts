@@ -1,0 +1,100 @@
+// Per-aggregate order at the consumer: each (consumer, key) remembers the last applied seq.
+import { ident, type SqlExecutor } from '@ordo/db';
+
+export type SequenceVerdict =
+  /** The next one: apply it. */
+  | 'next'
+  /** Already applied (or superseded): acknowledge without effects. */
+  | 'stale'
+  /** An earlier message has not been applied yet: deliver this one again later. */
+  | 'gap';
+
+export class ConsumerSequences {
+  private readonly sequences: string;
+  private readonly state: string;
+
+  constructor(
+    schema: string,
+    private readonly consumer: string,
+  ) {
+    this.sequences = `${ident(schema)}.consumer_sequences`;
+    this.state = `${ident(schema)}.consumer_state`;
+  }
+
+  /**
+   * Checks `seq` against the last applied one for `key` and, when it is the next, records it.
+   * Must run in the transaction that applies the message; the row lock serializes competing
+   * consumers on one aggregate.
+   */
+  async advance(tx: SqlExecutor, key: string, seq: number, position: number): Promise<SequenceVerdict> {
+    const updated = await tx.query(
+      `UPDATE ${this.sequences} SET last_seq = $3 WHERE consumer = $1 AND key = $2 AND last_seq = $3 - 1`,
+      [this.consumer, key, seq],
+    );
+    if (updated.rowCount === 1) return 'next';
+    const { rows } = await tx.query<{ last_seq: number }>(
+      `SELECT last_seq FROM ${this.sequences} WHERE consumer = $1 AND key = $2 FOR UPDATE`,
+      [this.consumer, key],
+    );
+    const last = rows[0]?.last_seq;
+    if (last !== undefined) {
+      if (seq <= last) return 'stale';
+      if (seq === last + 1) {
+        // Another transaction inserted or advanced the row after our UPDATE looked.
+        await tx.query(`UPDATE ${this.sequences} SET last_seq = $3 WHERE consumer = $1 AND key = $2`, [
+          this.consumer,
+          key,
+          seq,
+        ]);
+        return 'next';
+      }
+      return 'gap';
+    }
+    if (seq !== 1 && !(await this.isBaselinePosition(tx, position))) return 'gap';
+    const inserted = await tx.query(
+      `INSERT INTO ${this.sequences} (consumer, key, last_seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [this.consumer, key, seq],
+    );
+    // Lost a race with a competing consumer that inserted first: decide again against its row.
+    return inserted.rowCount === 1 ? 'next' : this.advance(tx, key, seq, position);
+  }
+
+  /**
+   * Marks `seq` as passed without applying it (a dead-lettered message) so later messages of
+   * the aggregate are not held up. Normally only when it is the next; `force` also jumps a gap
+   * that never closed.
+   */
+  async skip(tx: SqlExecutor, key: string, seq: number, position: number, force = false): Promise<void> {
+    if (!force) {
+      await this.advance(tx, key, seq, position);
+      return;
+    }
+    await tx.query(
+      `INSERT INTO ${this.sequences} (consumer, key, last_seq) VALUES ($1, $2, $3)
+       ON CONFLICT (consumer, key) DO UPDATE SET last_seq = GREATEST(${this.sequences}.last_seq, EXCLUDED.last_seq)`,
+      [this.consumer, key, seq],
+    );
+  }
+
+  /** Forgets all positions; messages up to `untilPosition` then set each key's baseline. */
+  async reset(tx: SqlExecutor, untilPosition: number): Promise<void> {
+    await tx.query(`DELETE FROM ${this.sequences} WHERE consumer = $1`, [this.consumer]);
+    await this.setBaselineUntil(tx, untilPosition);
+  }
+
+  async setBaselineUntil(tx: SqlExecutor, untilPosition: number): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.state} (consumer, baseline_until_position) VALUES ($1, $2)
+       ON CONFLICT (consumer) DO UPDATE SET baseline_until_position = EXCLUDED.baseline_until_position`,
+      [this.consumer, untilPosition],
+    );
+  }
+
+  private async isBaselinePosition(tx: SqlExecutor, position: number): Promise<boolean> {
+    const { rows } = await tx.query<{ baseline_until_position: number }>(
+      `SELECT baseline_until_position FROM ${this.state} WHERE consumer = $1`,
+      [this.consumer],
+    );
+    return position <= (rows[0]?.baseline_until_position ?? 0);
+  }
+}

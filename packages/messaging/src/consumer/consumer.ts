@@ -1,0 +1,281 @@
+// The consumer runner: fetch → decode → inbox transaction (dedup, seq) → validate → handler
+// → commit → ack, with retries, dead-lettering, bounded concurrency and a graceful drain.
+import type { Db } from '@ordo/db';
+import { AppError, Errors, errorMessage } from '@ordo/errors';
+import { type Faults, noFaults } from '@ordo/faults';
+import { ConsumerSequences, Inbox } from '@ordo/inbox';
+import { type Logger, silentLogger } from '@ordo/logger';
+import { type BackoffOptions, defaultBackoff, fullJitterDelay } from '../backoff.js';
+import { type DeadLetter, type DeadLetterQuery, DeadLetterStore } from '../dead-letters.js';
+import type { SchemaRegistry } from '../schema-registry.js';
+import type { Delivery, StartPosition, Subscription, Transport } from '../transport.port.js';
+import { compose, type DeliveryContext, type DeliveryHandler, type MessageHandler } from './context.js';
+import { decodeMiddleware } from './decode.middleware.js';
+import { FailureLog } from './failure-log.js';
+import { inboxMiddleware } from './inbox.middleware.js';
+import { lanesByKey, runWithLimit } from './lanes.js';
+import { type RetryPolicy, settleMiddleware } from './settle.middleware.js';
+import { ConsumerStats } from './stats.js';
+import { validateMiddleware } from './validate.middleware.js';
+
+export interface ConsumerOptions {
+  /** Consumer group name, unique per service: `<service>.<purpose>`. */
+  readonly name: string;
+  readonly topic: string;
+  readonly db: Db;
+  /** The owning service's schema (inbox, DLQ and failure tables live there). */
+  readonly schema: string;
+  readonly transport: Transport;
+  readonly registry: SchemaRegistry;
+  // biome-ignore lint/suspicious/noExplicitAny: each handler's payload type comes from its own schema
+  readonly handlers: Readonly<Record<string, MessageHandler<any>>>;
+  /** Enforce per-aggregate order by `seq`. Default true. */
+  readonly ordered?: boolean;
+  readonly maxAttempts?: number;
+  readonly backoff?: BackoffOptions;
+  readonly gapBackoff?: BackoffOptions;
+  readonly maxGapDeliveries?: number;
+  /** Messages processed at once (different aggregates). Default 8. */
+  readonly concurrency?: number;
+  readonly batchSize?: number;
+  readonly ackWaitMs?: number;
+  /** How long one fetch waits for messages. Default 1 s. */
+  readonly fetchWaitMs?: number;
+  /** Where the group starts when it is first created. Default: beginning. */
+  readonly start?: StartPosition;
+  /** Replaying a dead letter needs `{ confirm: true }` (payment messages). */
+  readonly replayRequiresConfirmation?: boolean;
+  readonly faults?: Faults;
+  readonly logger?: Logger;
+}
+
+export interface ReplayOptions {
+  /** Required when the consumer handles payment messages. */
+  readonly confirm?: boolean;
+}
+
+export class Consumer {
+  readonly stats = new ConsumerStats();
+  readonly name: string;
+  readonly topic: string;
+  private readonly db: Db;
+  private readonly transport: Transport;
+  private readonly inbox: Inbox;
+  private readonly sequences: ConsumerSequences | undefined;
+  private readonly deadLetters: DeadLetterStore;
+  private readonly pipeline: DeliveryHandler;
+  private readonly replayPipeline: DeliveryHandler;
+  private readonly logger: Logger;
+  private subscription: Subscription | undefined;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+
+  constructor(private readonly options: ConsumerOptions) {
+    this.name = options.name;
+    this.topic = options.topic;
+    this.db = options.db;
+    this.transport = options.transport;
+    this.logger = (options.logger ?? silentLogger).child({ consumer: options.name });
+    const faults = options.faults ?? noFaults;
+    this.inbox = new Inbox(options.schema, options.name);
+    this.sequences = options.ordered === false ? undefined : new ConsumerSequences(options.schema, options.name);
+    this.deadLetters = new DeadLetterStore(options.schema);
+    const failures = new FailureLog(options.schema, options.name);
+    const policy: RetryPolicy = {
+      maxAttempts: options.maxAttempts ?? 5,
+      backoff: options.backoff ?? defaultBackoff,
+      gapBackoff: options.gapBackoff ?? { baseMs: 50, maxMs: 1_000 },
+      maxGapDeliveries: options.maxGapDeliveries ?? 500,
+    };
+    const handlers = options.handlers;
+    const dispatch: DeliveryHandler = async (ctx) => {
+      const envelope = ctx.envelope!;
+      const handler = handlers[envelope.type]!;
+      await handler(ctx.payload, {
+        tx: ctx.tx!,
+        envelope,
+        consumer: ctx.consumer,
+        deliveryCount: ctx.delivery.deliveryCount,
+      });
+      ctx.outcome = 'processed';
+    };
+    const handled = new Set(Object.keys(handlers));
+    const inbox = inboxMiddleware({ db: this.db, inbox: this.inbox, sequences: this.sequences, failures, faults });
+    const validate = validateMiddleware(options.registry, handled);
+    const settle = settleMiddleware({
+      db: this.db,
+      topic: options.topic,
+      inbox: this.inbox,
+      sequences: this.sequences,
+      failures,
+      deadLetters: this.deadLetters,
+      policy,
+      stats: this.stats,
+      logger: this.logger,
+    });
+    this.pipeline = compose([settle, decodeMiddleware, inbox, validate], dispatch);
+    this.replayPipeline = compose([decodeMiddleware, inbox, validate], dispatch);
+  }
+
+  /** Subscribes and starts consuming in the background. */
+  async start(): Promise<void> {
+    if (this.loop) return;
+    this.stopping = false;
+    this.subscription = await this.transport.subscribe({
+      topic: this.topic,
+      group: this.name,
+      ackWaitMs: this.options.ackWaitMs ?? 30_000,
+      start: this.options.start ?? { kind: 'beginning' },
+    });
+    this.loop = this.run(this.subscription);
+  }
+
+  /**
+   * Graceful drain: stops fetching, lets every delivery already fetched finish and be
+   * acknowledged, then resolves. Nothing in flight is abandoned to a redelivery.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.close();
+    await this.loop;
+    this.loop = undefined;
+    this.subscription = undefined;
+  }
+
+  private async run(subscription: Subscription): Promise<void> {
+    const batchSize = this.options.batchSize ?? 32;
+    const waitMs = this.options.fetchWaitMs ?? 1_000;
+    const concurrency = this.options.concurrency ?? 8;
+    const ordered = this.sequences !== undefined;
+    let failures = 0;
+    while (!this.stopping) {
+      let batch: Delivery[];
+      try {
+        batch = await subscription.fetch(batchSize, waitMs);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        this.logger.warn({ err: error }, 'fetch failed; backing off');
+        await sleep(fullJitterDelay(failures, { baseMs: 200, maxMs: 5_000 }) + 50);
+        continue;
+      }
+      if (batch.length === 0) continue;
+      await runWithLimit(lanesByKey(batch, ordered), concurrency, async (lane) => {
+        for (const delivery of lane) await this.handle(delivery);
+      });
+    }
+  }
+
+  private async handle(delivery: Delivery): Promise<void> {
+    const ctx: DeliveryContext = { consumer: this.name, delivery, replay: false, outcome: 'processed' };
+    try {
+      await this.pipeline(ctx);
+    } catch (error) {
+      // Only the ack itself can fail here (the settle middleware handles everything else);
+      // the message is then redelivered and the inbox recognises it.
+      this.logger.warn({ err: error }, 'could not acknowledge; the message will be redelivered');
+    }
+  }
+
+  /** Lists this consumer's dead letters. */
+  listDeadLetters(query: Omit<DeadLetterQuery, 'consumer'> = {}): Promise<DeadLetter[]> {
+    return this.deadLetters.list(this.db, { ...query, consumer: this.name });
+  }
+
+  getDeadLetter(id: number): Promise<DeadLetter | undefined> {
+    return this.deadLetters.get(this.db, id);
+  }
+
+  /**
+   * Runs a dead letter through this consumer's handler once more. Its effects, and marking the
+   * dead letter replayed, commit together; a second replay is refused. Bypasses the seq check.
+   */
+  async replayDeadLetter(id: number, options: ReplayOptions = {}): Promise<void> {
+    if (this.options.replayRequiresConfirmation && options.confirm !== true) {
+      throw new AppError(Errors.DLQ_CONFIRMATION_REQUIRED, { details: { id } });
+    }
+    const letter = await this.deadLetters.get(this.db, id);
+    if (!letter || letter.consumer !== this.name) throw new AppError(Errors.DLQ_NOT_FOUND, { details: { id } });
+    if (letter.replayedAt) throw new AppError(Errors.DLQ_ALREADY_REPLAYED, { details: { id } });
+    const delivery = replayDelivery(letter);
+    const ctx: DeliveryContext = {
+      consumer: this.name,
+      delivery,
+      replay: true,
+      outcome: 'processed',
+      // Inside the handler's transaction: lock the dead letter so two replays cannot both apply.
+      beforeHandle: async (tx) => {
+        if (!(await this.deadLetters.lockForReplay(tx, id))) {
+          throw new AppError(Errors.DLQ_ALREADY_REPLAYED, { details: { id } });
+        }
+        await this.deadLetters.markReplayed(tx, id);
+      },
+    };
+    try {
+      await this.replayPipeline(ctx);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === Errors.DLQ_ALREADY_REPLAYED.code)) {
+        await this.deadLetters.recordReplayFailure(this.db, id, `replay failed: ${errorMessage(error)}`);
+      }
+      throw error;
+    }
+    this.stats.count(ctx.outcome);
+  }
+
+  /** Replays every open dead letter of this consumer; returns how many succeeded and failed. */
+  async replayAllDeadLetters(options: ReplayOptions = {}): Promise<{ replayed: number; failed: number }> {
+    let replayed = 0;
+    let failed = 0;
+    let afterId = 0;
+    for (;;) {
+      const page = await this.listDeadLetters({ afterId, limit: 100 });
+      if (page.length === 0) return { replayed, failed };
+      for (const letter of page) {
+        afterId = letter.id;
+        try {
+          await this.replayDeadLetter(letter.id, options);
+          replayed++;
+        } catch (error) {
+          if (error instanceof AppError && error.code === Errors.DLQ_CONFIRMATION_REQUIRED.code) throw error;
+          failed++;
+        }
+      }
+    }
+  }
+
+  /**
+   * Replays the topic from `position` for this group (Kafka's offset reset): forgets what the
+   * inbox and seq table know of this consumer, then moves the group. Up to today's head, the
+   * first message seen per aggregate sets its baseline seq.
+   */
+  async replayFrom(position: number): Promise<void> {
+    const head = await this.transport.headPosition(this.topic);
+    await this.db.transaction(async (tx) => {
+      await this.inbox.reset(tx);
+      await this.sequences?.reset(tx, head);
+    });
+    await this.transport.seek(this.topic, this.name, { kind: 'position', position });
+  }
+}
+
+function replayDelivery(letter: DeadLetter): Delivery {
+  return {
+    message: {
+      id: letter.messageId,
+      topic: letter.topic,
+      type: letter.type ?? '',
+      key: letter.key ?? '',
+      headers: letter.headers,
+      body: letter.body,
+    },
+    position: letter.position,
+    deliveryCount: letter.attempts + 1,
+    ack: async () => {},
+    nak: async () => {},
+    touch: async () => {},
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

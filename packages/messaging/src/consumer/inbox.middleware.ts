@@ -1,0 +1,57 @@
+// Opens the transaction the handler's effects commit in, together with the inbox row and the
+// aggregate's new seq. A duplicate or stale message commits nothing and is acknowledged;
+// a seq gap rolls back and is delivered again later.
+import type { Db } from '@ordo/db';
+import { AppError, Errors } from '@ordo/errors';
+import type { Faults } from '@ordo/faults';
+import type { ConsumerSequences, Inbox } from '@ordo/inbox';
+import type { Middleware } from './context.js';
+import type { FailureLog } from './failure-log.js';
+
+export interface InboxMiddlewareOptions {
+  readonly db: Db;
+  readonly inbox: Inbox;
+  /** Absent for consumers that do not need per-aggregate order. */
+  readonly sequences: ConsumerSequences | undefined;
+  readonly failures: FailureLog;
+  readonly faults: Faults;
+}
+
+export function inboxMiddleware(options: InboxMiddlewareOptions): Middleware {
+  const { db, inbox, sequences, failures, faults } = options;
+  return (next) => async (ctx) => {
+    const envelope = ctx.envelope!;
+    await db.transaction(async (tx) => {
+      // A replay skips both checks: the inbox row was written when the message was
+      // dead-lettered, and the locked dead-letter row (beforeHandle) guards against a double replay.
+      if (!ctx.replay) {
+        if (!(await inbox.claim(tx, envelope.id))) {
+          ctx.outcome = 'duplicate';
+          return;
+        }
+        if (sequences) {
+          const verdict = await sequences.advance(tx, envelope.key, envelope.seq, ctx.delivery.position);
+          if (verdict === 'stale') {
+            ctx.outcome = 'stale';
+            return;
+          }
+          if (verdict === 'gap') {
+            throw new AppError(Errors.MSG_SEQUENCE_GAP, {
+              message: `${envelope.type} seq ${envelope.seq} of ${envelope.key} arrived before its predecessor`,
+            });
+          }
+        }
+      }
+      await ctx.beforeHandle?.(tx);
+      ctx.tx = tx;
+      try {
+        await next(ctx);
+      } finally {
+        ctx.tx = undefined;
+      }
+      if (ctx.delivery.deliveryCount > 1 || ctx.replay) await failures.clear(tx, envelope.id);
+      await faults.hit('consumer.beforeCommit');
+    });
+    await faults.hit('consumer.afterCommit');
+  };
+}

@@ -1,0 +1,78 @@
+// How a relay takes a batch of unsent rows so that several relays never publish the same row
+// at once and a crashed relay's rows are taken over.
+//
+// - locking (Postgres): the rows stay locked (FOR UPDATE SKIP LOCKED) in one transaction that
+//   publishes and marks them sent. A crash anywhere rolls it back and frees the rows at once.
+// - leasing (PGlite): one connection serves the whole process, so no transaction may stay open
+//   across the publish (the pglog transport writes to the same database). Rows are leased for
+//   a while instead; the database belongs to this process alone, so a restart frees old leases.
+import { type Db, ident, type SqlExecutor } from '@ordo/db';
+import { OUTBOX_COLUMNS, type OutboxRow } from './outbox-row.js';
+
+export interface ClaimStrategy {
+  /** Claims up to `limit` unsent rows, runs `publish` on them, and marks them sent if it resolves. */
+  withBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<void>): Promise<number>;
+  /** Frees what a previous run of this process left claimed. */
+  recover(): Promise<void>;
+}
+
+export function lockingClaims(db: Db, schema: string): ClaimStrategy {
+  const table = `${ident(schema)}.outbox`;
+  return {
+    async withBatch(limit, publish) {
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<OutboxRow>(
+          `SELECT ${OUTBOX_COLUMNS} FROM ${table} WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [limit],
+        );
+        if (rows.length === 0) return 0;
+        await publish(rows);
+        await markSent(tx, table, rows);
+        return rows.length;
+      });
+    },
+    async recover() {},
+  };
+}
+
+export function leasingClaims(db: Db, schema: string, leaseMs: number): ClaimStrategy {
+  const table = `${ident(schema)}.outbox`;
+  return {
+    async withBatch(limit, publish) {
+      const { rows } = await db.query<OutboxRow>(
+        `UPDATE ${table} SET claimed_until = clock_timestamp() + make_interval(secs => $2::double precision / 1000)
+         WHERE id IN (
+           SELECT id FROM ${table}
+           WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < clock_timestamp())
+           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING ${OUTBOX_COLUMNS}`,
+        [limit, leaseMs],
+      );
+      if (rows.length === 0) return 0;
+      rows.sort((a, b) => a.id - b.id);
+      try {
+        await publish(rows);
+      } catch (error) {
+        await db
+          .query(
+            `UPDATE ${table} SET claimed_until = NULL, publish_failures = publish_failures + 1, last_error = $2
+             WHERE id = ANY($1)`,
+            [rows.map((r) => r.id), String(error).slice(0, 1_000)],
+          )
+          .catch(() => {});
+        throw error;
+      }
+      await markSent(db, table, rows);
+      return rows.length;
+    },
+    async recover() {
+      await db.query(`UPDATE ${table} SET claimed_until = NULL WHERE sent_at IS NULL AND claimed_until IS NOT NULL`);
+    },
+  };
+}
+
+async function markSent(executor: SqlExecutor, table: string, rows: readonly OutboxRow[]): Promise<void> {
+  await executor.query(`UPDATE ${table} SET sent_at = now(), claimed_until = NULL WHERE id = ANY($1)`, [
+    rows.map((r) => r.id),
+  ]);
+}

@@ -1,0 +1,92 @@
+// Writes outgoing messages as outbox rows in the caller's transaction, next to the state change
+// they announce. Nothing is published here: the relay does that after commit.
+import { ident, type SqlExecutor } from '@ordo/db';
+import { type Envelope, newMessageId } from '@ordo/messaging';
+
+export interface OutgoingMessage<P = unknown> {
+  readonly topic: string;
+  readonly type: string;
+  /** Aggregate id: orders this message among the aggregate's messages on the topic. */
+  readonly key: string;
+  readonly payload: P;
+  /** Default: a new UUIDv7. */
+  readonly id?: string;
+  /** Default: the message's own id (it starts a new flow). */
+  readonly correlationId?: string;
+  readonly causationId?: string | null;
+  readonly traceparent?: string | null;
+}
+
+/** Correlation fields for a message caused by `cause` (a handler reacting to a message). */
+export function causedBy(
+  cause: Pick<Envelope, 'id' | 'correlationId' | 'traceparent'>,
+): Pick<OutgoingMessage, 'correlationId' | 'causationId' | 'traceparent'> {
+  return { correlationId: cause.correlationId, causationId: cause.id, traceparent: cause.traceparent };
+}
+
+export class OutboxWriter {
+  private readonly sql: string;
+
+  constructor(schema: string) {
+    const s = ident(schema);
+    // One statement for any number of messages: bump each (topic, key) counter once by the
+    // number of its messages, then number them in input order. The counter row lock also
+    // serializes concurrent writers of one aggregate, so seqs commit in order.
+    this.sql = `
+      WITH input AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
+                             $7::text[], $8::text[], $9::text[])
+          WITH ORDINALITY AS t(message_id, topic, type, key, occurred_at, correlation_id, causation_id,
+                               traceparent, payload, ord)
+      ), counts AS (
+        SELECT topic, key, count(*) AS n FROM input GROUP BY topic, key
+      ), counters AS (
+        INSERT INTO ${s}.outbox_sequences AS c (topic, key, last_seq)
+        SELECT topic, key, n FROM counts ORDER BY topic, key
+        ON CONFLICT (topic, key) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
+        RETURNING topic, key, last_seq
+      ), numbered AS (
+        SELECT i.*, c.last_seq - count(*) OVER w + row_number() OVER (w ORDER BY i.ord) AS seq
+        FROM input i JOIN counters c USING (topic, key)
+        WINDOW w AS (PARTITION BY i.topic, i.key)
+      )
+      INSERT INTO ${s}.outbox (message_id, topic, type, key, seq, occurred_at, correlation_id, causation_id,
+                               traceparent, payload)
+      SELECT message_id, topic, type, key, seq, occurred_at, correlation_id, causation_id, traceparent, payload::jsonb
+      FROM numbered ORDER BY ord
+      RETURNING message_id, seq`;
+  }
+
+  /** Adds the messages to the outbox in `tx`; returns their envelopes, seq assigned. */
+  async write(tx: SqlExecutor, messages: readonly OutgoingMessage[]): Promise<Envelope[]> {
+    if (messages.length === 0) return [];
+    const now = new Date();
+    const ids = messages.map((m) => m.id ?? newMessageId());
+    const { rows } = await tx.query<{ message_id: string; seq: number }>(this.sql, [
+      ids,
+      messages.map((m) => m.topic),
+      messages.map((m) => m.type),
+      messages.map((m) => m.key),
+      messages.map(() => now),
+      messages.map((m, i) => m.correlationId ?? ids[i]),
+      messages.map((m) => m.causationId ?? null),
+      messages.map((m) => m.traceparent ?? null),
+      messages.map((m) => JSON.stringify(m.payload)),
+    ]);
+    const seqById = new Map(rows.map((r) => [r.message_id, r.seq]));
+    return messages.map((m, i) => {
+      const id = ids[i] as string;
+      return {
+        id,
+        type: m.type,
+        key: m.key,
+        seq: seqById.get(id) as number,
+        occurredAt: now.toISOString(),
+        correlationId: m.correlationId ?? id,
+        causationId: m.causationId ?? null,
+        traceparent: m.traceparent ?? null,
+        payload: m.payload,
+      };
+    });
+  }
+}

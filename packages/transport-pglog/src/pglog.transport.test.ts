@@ -1,0 +1,190 @@
+import type { Db } from '@ordo/db';
+import type { Transport } from '@ordo/messaging';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPglogTransport, type PglogTransport } from './pglog.transport.js';
+import { type ShapeFixture, shapes, sleep, testMessage, uniqueTopic } from './test-shapes.js';
+
+/** A Db that reports each committed transaction, to know a fetch's first attempt is over. */
+function observed(db: Db): { db: Db; nextTransaction(): Promise<void> } {
+  let waiters: Array<() => void> = [];
+  return {
+    db: {
+      ...db,
+      async transaction(fn, options) {
+        const result = await db.transaction(fn, options);
+        const current = waiters;
+        waiters = [];
+        for (const wake of current) wake();
+        return result;
+      },
+    },
+    nextTransaction: () => new Promise<void>((resolve) => waiters.push(resolve)),
+  };
+}
+
+describe.each(shapes)('pglog transport on %s', (shape, open) => {
+  let fixture: ShapeFixture;
+  let transport: PglogTransport;
+
+  beforeAll(async () => {
+    fixture = await open();
+    transport = await createPglogTransport({ db: fixture.db, pollIntervalMs: 50, pruneIntervalMs: 0 });
+  });
+  afterAll(async () => {
+    await transport.close();
+    await fixture.cleanup();
+  });
+
+  const pendingCount = async (topic: string): Promise<number> => {
+    const { rows } = await fixture.db.query<{ c: number }>(
+      'SELECT count(*)::int AS c FROM ordo_log.pending WHERE topic = $1',
+      [topic],
+    );
+    return rows[0]?.c ?? -1;
+  };
+
+  it('when it is created, then it names itself and declares its features', () => {
+    expect(transport.name).toBe('pglog');
+    expect(transport.features).toEqual({
+      dedupById: true,
+      dedupWindowMs: 7 * 24 * 60 * 60 * 1000,
+      delayedRedelivery: true,
+      replayFromPosition: true,
+      multiProcess: shape === 'postgres',
+    });
+  });
+
+  it('when a message is published and fetched, then headers and body arrive intact and ack settles it', async () => {
+    const topic = uniqueTopic('roundtrip');
+    const sent = testMessage(topic, 'm1');
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    await transport.publish([sent]);
+
+    const deliveries = await subscription.fetch(10, 5_000);
+
+    expect(deliveries).toHaveLength(1);
+    const [delivery] = deliveries;
+    expect(delivery?.message).toEqual(sent);
+    expect(delivery?.deliveryCount).toBe(1);
+    expect(delivery?.position).toBe(await transport.headPosition(topic));
+    expect(await pendingCount(topic)).toBe(1);
+    await delivery?.ack();
+    expect(await pendingCount(topic)).toBe(0);
+    expect(await subscription.fetch(10, 0)).toEqual([]);
+    await subscription.close();
+  });
+
+  it('when a batch spans topics, then each topic gets its messages with positions in batch order', async () => {
+    const a = uniqueTopic('batch');
+    const b = uniqueTopic('batch');
+    await transport.publish([testMessage(a, 'a1'), testMessage(b, 'b1'), testMessage(a, 'a2'), testMessage(a, 'a3')]);
+    const subA = await transport.subscribe({ topic: a, group: 'g', ackWaitMs: 30_000 });
+    const subB = await transport.subscribe({ topic: b, group: 'g', ackWaitMs: 30_000 });
+
+    const fromA = await subA.fetch(10, 1_000);
+    const fromB = await subB.fetch(10, 1_000);
+
+    expect(fromA.map((d) => d.message.id)).toEqual(['a1', 'a2', 'a3']);
+    expect(fromA.map((d) => d.position)).toEqual([...fromA.map((d) => d.position)].sort((x, y) => x - y));
+    expect(fromB.map((d) => d.message.id)).toEqual(['b1']);
+    await Promise.all([subA.close(), subB.close()]);
+  });
+
+  it('when the same id is published twice, then it is stored and delivered once', async () => {
+    const topic = uniqueTopic('dedup');
+    await transport.publish([testMessage(topic, 'dup'), testMessage(topic, 'dup')]);
+    await transport.publish([testMessage(topic, 'dup', { body: '{"changed":true}' })]);
+
+    const { rows } = await fixture.db.query<{ c: number }>(
+      'SELECT count(*)::int AS c FROM ordo_log.messages WHERE topic = $1',
+      [topic],
+    );
+    expect(rows[0]?.c).toBe(1);
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    const deliveries = await subscription.fetch(10, 1_000);
+    expect(deliveries.map((d) => d.message.body)).toEqual([testMessage(topic, 'dup').body]);
+    await subscription.close();
+  });
+
+  it('when a group seeks to a position, then delivery resumes from that position', async () => {
+    const topic = uniqueTopic('seek');
+    await transport.publish(['a', 'b', 'c', 'd', 'e'].map((id) => testMessage(topic, id)));
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    const first = await subscription.fetch(10, 1_000);
+    expect(first.map((d) => d.message.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await first[0]?.ack(); // the rest stay pending: seek drops them
+
+    const third = first[2]?.position ?? 0;
+    await transport.seek(topic, 'g', { kind: 'position', position: third });
+    expect(await pendingCount(topic)).toBe(0);
+    const replayed = await subscription.fetch(10, 1_000);
+    expect(replayed.map((d) => d.message.id)).toEqual(['c', 'd', 'e']);
+    expect(replayed.map((d) => d.deliveryCount)).toEqual([1, 1, 1]);
+
+    await transport.seek(topic, 'g', { kind: 'new' });
+    expect(await subscription.fetch(10, 0)).toEqual([]);
+    await subscription.close();
+  });
+
+  it('when a new group starts at new or at a position, then it skips what came before', async () => {
+    const topic = uniqueTopic('start');
+    await transport.publish(['a', 'b', 'c'].map((id) => testMessage(topic, id)));
+    const head = await transport.headPosition(topic);
+    const fromNew = await transport.subscribe({ topic, group: 'late', ackWaitMs: 30_000, start: { kind: 'new' } });
+    const fromHead = await transport.subscribe({
+      topic,
+      group: 'at-head',
+      ackWaitMs: 30_000,
+      start: { kind: 'position', position: head },
+    });
+    await transport.publish([testMessage(topic, 'd')]);
+
+    expect((await fromNew.fetch(10, 1_000)).map((d) => d.message.id)).toEqual(['d']);
+    expect((await fromHead.fetch(10, 1_000)).map((d) => d.message.id)).toEqual(['c', 'd']);
+    expect(await transport.headPosition(uniqueTopic('empty'))).toBe(0);
+    await Promise.all([fromNew.close(), fromHead.close()]);
+  });
+
+  it('when a message is published while a fetch waits, then the fetch returns it within its wait', async () => {
+    const topic = uniqueTopic('wake');
+    // Polling far beyond the wait: only the NOTIFY can end this fetch with a message.
+    const watched = observed(fixture.db);
+    const waiter = await createPglogTransport({ db: watched.db, pollIntervalMs: 600_000, pruneIntervalMs: 0 });
+    const subscription = await waiter.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+
+    const firstAttempt = watched.nextTransaction();
+    const fetching = subscription.fetch(10, 30_000);
+    await firstAttempt; // found nothing; the fetch is now waiting
+    await transport.publish([testMessage(topic, 'late')]);
+
+    expect((await fetching).map((d) => d.message.id)).toEqual(['late']);
+    await waiter.close();
+  });
+
+  it('when the transport is closed, then waiting and later fetches return [] and publish is refused', async () => {
+    const topic = uniqueTopic('close');
+    const closing = await createPglogTransport({ db: fixture.db, pruneIntervalMs: 0 });
+    const subscription = await closing.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    const waiting = subscription.fetch(10, 60_000);
+
+    await closing.close();
+
+    expect(await waiting).toEqual([]);
+    await transport.publish([testMessage(topic, 'after-close')]);
+    expect(await subscription.fetch(10, 1_000)).toEqual([]);
+    await expect(closing.publish([testMessage(topic, 'x')])).rejects.toMatchObject({
+      code: 'ORDO_ERR_MSG_TRANSPORT_CLOSED',
+    });
+    await expect(closing.subscribe({ topic, group: 'g', ackWaitMs: 1_000 })).rejects.toMatchObject({
+      code: 'ORDO_ERR_MSG_TRANSPORT_CLOSED',
+    });
+  });
+
+  it('when the migrations run again for a second transport, then the log is shared, not recreated', async () => {
+    const topic = uniqueTopic('shared');
+    await transport.publish([testMessage(topic, 'kept')]);
+    const second: Transport = await createPglogTransport({ db: fixture.peer(), pruneIntervalMs: 0 });
+    expect(await second.headPosition(topic)).toBe(await transport.headPosition(topic));
+    await second.close();
+  });
+});

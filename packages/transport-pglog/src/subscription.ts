@@ -1,0 +1,78 @@
+// A group member's fetch loop: claim, and when nothing is there, wait for a NOTIFY or the poll.
+import type { Db } from '@ordo/db';
+import type { Delivery, Subscription, SubscriptionSpec } from '@ordo/messaging';
+import { claim } from './claim.js';
+import { toDelivery } from './delivery.js';
+import type { TopicNotifier } from './notifier.js';
+import type { LogTables } from './tables.js';
+
+/**
+ * When another member held the group row, the next attempt comes this soon: that member is
+ * mid-claim (milliseconds), and the notification that woke us has already been used up.
+ */
+const CONTENDED_RETRY_MS = 5;
+
+/** No cap by default: the consumer runner owns the attempt budget (see SubscriptionSpec.maxDeliver). */
+const UNLIMITED_DELIVERIES = 2_147_483_647;
+
+export interface SubscriptionContext {
+  readonly db: Db;
+  readonly tables: LogTables;
+  readonly notifier: TopicNotifier;
+  /** Fallback wake-up: catches redeliveries coming due (they send no NOTIFY) and lost notifications. */
+  readonly pollIntervalMs: number;
+  readonly onClose: (subscription: Subscription) => void;
+}
+
+export function createSubscription(ctx: SubscriptionContext, spec: SubscriptionSpec): Subscription {
+  const { db, tables, notifier } = ctx;
+  const { topic, group, ackWaitMs } = spec;
+  const maxDeliver = spec.maxDeliver ?? UNLIMITED_DELIVERIES;
+  const closing = new AbortController();
+  const inFlight = new Set<Promise<Delivery[]>>();
+  let closed: Promise<void> | undefined;
+
+  async function fetchLoop(max: number, waitMs: number): Promise<Delivery[]> {
+    const deadline = Date.now() + Math.max(0, waitMs);
+    const signal = closing.signal;
+    for (;;) {
+      const seen = notifier.version(topic);
+      // Each attempt is its own short transaction, so now() (the transaction start) is fresh
+      // for every due-redelivery check and every lease deadline.
+      const { rows, contended } = await claim(db, tables, { topic, group, max, ackWaitMs, maxDeliver });
+      // Rows leased while close() ran are still returned: dropping them would only park them
+      // until their ack wait ran out.
+      if (rows.length > 0) return rows.map((row) => toDelivery(db, tables, { topic, group, ackWaitMs }, row));
+      const remaining = deadline - Date.now();
+      if (signal.aborted || remaining <= 0) return [];
+      const pause = Math.min(remaining, contended ? CONTENDED_RETRY_MS : ctx.pollIntervalMs);
+      await notifier.wait(topic, seen, pause, signal);
+      if (signal.aborted) return [];
+    }
+  }
+
+  const subscription: Subscription = {
+    async fetch(max, waitMs) {
+      const limit = Math.floor(max);
+      if (closing.signal.aborted || !(limit >= 1)) return [];
+      const run = fetchLoop(limit, waitMs);
+      inFlight.add(run);
+      try {
+        return await run;
+      } finally {
+        inFlight.delete(run);
+      }
+    },
+    close() {
+      closed ??= (async () => {
+        closing.abort();
+        // Waits end at once; an attempt already talking to the database is let finish, so nothing
+        // of ours uses the Db after close() resolves (the caller may close it next).
+        await Promise.allSettled([...inFlight]);
+        ctx.onClose(subscription);
+      })();
+      return closed;
+    },
+  };
+  return subscription;
+}
