@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SummaryLineReporter } from './test/reporters/summary-line.js';
 
 export default defineConfig({
   test: {
@@ -16,7 +17,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The memory conformance case measures the heap after a forced GC.
+    execArgv: ['--expose-gc'],
     // Integration tests share the local Postgres/NATS/Redis; 2 workers keep a 2-core box responsive.
     maxWorkers: 2,
+    // The default report for people, then one plain `tests: N passed, N failed` line for CI.
+    reporters: ['default', new SummaryLineReporter()],
   },
 });

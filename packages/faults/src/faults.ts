@@ -5,8 +5,8 @@ import { AppError, Errors } from '@ordo/errors';
 export type FaultAction =
   /** Throw an error at the point (an in-process crash of the current operation). */
   | { kind: 'throw' }
-  /** Kill the process at once, without cleanup: the closest thing to `kill -9`. */
-  | { kind: 'exit'; code?: number }
+  /** Kill the process at once with SIGKILL: no cleanup, no flush, exactly like `kill -9`. */
+  | { kind: 'exit' }
   /** Sleep before continuing. */
   | { kind: 'delay'; ms: number };
 
@@ -58,7 +58,9 @@ export class Faults {
       case 'throw':
         throw new InjectedFault(point);
       case 'exit':
-        process.exit(armed.action.code ?? 137);
+        process.kill(process.pid, 'SIGKILL');
+        // SIGKILL is delivered asynchronously; never continue past the point.
+        await new Promise(() => {});
         break;
       case 'delay':
         await new Promise((resolve) => setTimeout(resolve, (armed.action as { ms: number }).ms));

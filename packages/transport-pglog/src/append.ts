@@ -54,7 +54,11 @@ export async function appendMessages(
   tables: LogTables,
   messages: readonly TransportMessage[],
 ): Promise<number> {
-  const topics = [...byTopic(messages)].map(([topic, list]) => ({ topic, list, lock: topicLockKey(tables.schema, topic) }));
+  const topics = [...byTopic(messages)].map(([topic, list]) => ({
+    topic,
+    list,
+    lock: topicLockKey(tables.schema, topic),
+  }));
   // One publish call may touch several topics; locking them in one global order means two
   // concurrent multi-topic publishes can never deadlock on each other.
   topics.sort((a, b) => a.lock[0] - b.lock[0] || a.lock[1] - b.lock[1] || (a.topic < b.topic ? -1 : 1));

@@ -2,7 +2,7 @@ import type { Db } from '@ordo/db';
 import type { Transport } from '@ordo/messaging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPglogTransport, type PglogTransport } from './pglog.transport.js';
-import { type ShapeFixture, shapes, sleep, testMessage, uniqueTopic } from './test-shapes.js';
+import { type ShapeFixture, shapes, testMessage, uniqueTopic } from './test-shapes.js';
 
 /** A Db that reports each committed transaction, to know a fetch's first attempt is over. */
 function observed(db: Db): { db: Db; nextTransaction(): Promise<void> } {
@@ -153,7 +153,8 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
     const subscription = await waiter.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
 
     const firstAttempt = watched.nextTransaction();
-    const fetching = subscription.fetch(10, 30_000);
+    // Were the NOTIFY lost, this fetch would return [] when its wait is spent.
+    const fetching = subscription.fetch(10, 10_000);
     await firstAttempt; // found nothing; the fetch is now waiting
     await transport.publish([testMessage(topic, 'late')]);
 

@@ -4,7 +4,7 @@ import { type Db, migrate } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { Subscription, Transport, TransportFeatures, TransportMessage } from '@ordo/messaging';
 import { appendMessages } from './append.js';
-import { seekGroup, ensureGroup } from './groups.js';
+import { ensureGroup, seekGroup } from './groups.js';
 import { pglogMigrations } from './migrations.js';
 import { createTopicNotifier, type TopicNotifier } from './notifier.js';
 import { type PruneResult, pruneLog } from './retention.js';
@@ -108,9 +108,13 @@ export async function createPglogTransport(options: PglogTransportOptions): Prom
     async subscribe(spec) {
       assertOpen();
       if (!(Number.isFinite(spec.ackWaitMs) && spec.ackWaitMs > 0)) {
-        throw new AppError(Errors.VALIDATION, { message: `ackWaitMs must be > 0, got ${spec.ackWaitMs}` });
+        throw new AppError(Errors.CONFIG_INVALID, { message: `ackWaitMs must be > 0, got ${spec.ackWaitMs}` });
       }
-      notifier ??= createTopicNotifier(db);
+      // A failed LISTEN is not memoized: the next subscribe tries again.
+      notifier ??= createTopicNotifier(db).catch((error: unknown) => {
+        notifier = undefined;
+        throw error;
+      });
       const topicNotifier = await notifier;
       await ensureGroup(db, tables, spec.topic, spec.group, spec.start ?? { kind: 'beginning' });
       assertOpen();

@@ -47,7 +47,9 @@ export function createSubscription(ctx: SubscriptionContext, spec: SubscriptionS
       if (signal.aborted || remaining <= 0) return [];
       const pause = Math.min(remaining, contended ? CONTENDED_RETRY_MS : ctx.pollIntervalMs);
       await notifier.wait(topic, seen, pause, signal);
-      if (signal.aborted) return [];
+      // A wait that ran out without a notification ends the fetch: waitMs is the caller's bound,
+      // and its next fetch looks again. A notification at the deadline still earns an attempt.
+      if (signal.aborted || (Date.now() >= deadline && notifier.version(topic) === seen)) return [];
     }
   }
 

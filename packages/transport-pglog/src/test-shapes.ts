@@ -60,7 +60,3 @@ export function testMessage(topic: string, id: string, overrides: Partial<Transp
     ...overrides,
   };
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

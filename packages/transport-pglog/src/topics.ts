@@ -1,12 +1,15 @@
 // Topic registry (retention limits) and the head of a topic.
-import { AppError, Errors } from '@ordo/errors';
+
 import type { SqlExecutor } from '@ordo/db';
+import { AppError, Errors } from '@ordo/errors';
 import type { TopicOptions } from '@ordo/messaging';
 import type { LogTables } from './tables.js';
 
 function checkLimit(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
-    throw new AppError(Errors.CONFIG_INVALID, { message: `topic option ${name} must be a positive integer, got ${value}` });
+    throw new AppError(Errors.CONFIG_INVALID, {
+      message: `topic option ${name} must be a positive integer, got ${value}`,
+    });
   }
 }
 

@@ -1,0 +1,3 @@
+import { defineTransportConformance, natsOnPostgres } from '@ordo/testing/conformance';
+
+defineTransportConformance(natsOnPostgres);

@@ -1,0 +1,3 @@
+import { defineTransportConformance, pglogOnPglite } from '@ordo/testing/conformance';
+
+defineTransportConformance(pglogOnPglite);

@@ -1,0 +1,3 @@
+import { defineTransportConformance, pglogOnPostgres } from '@ordo/testing/conformance';
+
+defineTransportConformance(pglogOnPostgres);

@@ -1,0 +1,88 @@
+import type { Db } from '@ordo/db';
+import { createTestPgDatabase, type TestPgDatabase } from '@ordo/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendMessages } from './append.js';
+import { createPglogTransport, type PglogTransport } from './pglog.transport.js';
+import { logTables } from './tables.js';
+import { testMessage, uniqueTopic } from './test-shapes.js';
+
+// Postgres only: PGlite has one connection, so two appends can never be open at once there.
+describe('pglog appends on postgres', () => {
+  let database: TestPgDatabase;
+  let db: Db;
+  let transport: PglogTransport;
+  const tables = logTables('ordo_log');
+
+  beforeAll(async () => {
+    database = await createTestPgDatabase('ordo_pglog');
+    db = database.open();
+    transport = await createPglogTransport({ db, pollIntervalMs: 50, pruneIntervalMs: 0 });
+  });
+  afterAll(async () => {
+    await transport.close();
+    await db.close();
+    await database.drop();
+  });
+
+  const waitingAdvisoryLocks = async (): Promise<number> => {
+    const { rows } = await db.query<{ c: number }>(
+      `SELECT count(*)::int AS c FROM pg_locks
+       WHERE locktype = 'advisory' AND NOT granted
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    return rows[0]?.c ?? 0;
+  };
+
+  it('when an append commits after a later one started, then a reader sees both in position order and skips none', async () => {
+    const topic = uniqueTopic('out-of-order');
+    const reader = await transport.subscribe({ topic, group: 'reader', ackWaitMs: 30_000 });
+    let releaseA!: () => void;
+    const aMayCommit = new Promise<void>((resolve) => {
+      releaseA = resolve;
+    });
+    let aAppended!: () => void;
+    const aHasAppended = new Promise<void>((resolve) => {
+      aAppended = resolve;
+    });
+
+    // A appends and keeps its transaction open.
+    const a = db.transaction(async (tx) => {
+      await appendMessages(tx, tables, [testMessage(topic, 'from-a')]);
+      aAppended();
+      await aMayCommit;
+    });
+    await aHasAppended;
+    // B appends to the same topic and would commit first, but has to wait for A's topic lock.
+    const b = db.transaction((tx) => appendMessages(tx, tables, [testMessage(topic, 'from-b')]));
+    await expect.poll(waitingAdvisoryLocks).toBe(1);
+
+    expect(await reader.fetch(10, 0)).toEqual([]);
+    releaseA();
+    await Promise.all([a, b]);
+
+    const seen = [...(await reader.fetch(10, 1_000))];
+    if (seen.length < 2) seen.push(...(await reader.fetch(10, 1_000)));
+    expect(seen.map((d) => d.message.id)).toEqual(['from-a', 'from-b']);
+    expect(seen[0]!.position).toBeLessThan(seen[1]!.position);
+    await reader.close();
+  });
+
+  it('when two publishes touch the same topics in opposite orders, then both commit (no deadlock)', async () => {
+    const x = uniqueTopic('lock-order');
+    const y = uniqueTopic('lock-order');
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        transport.publish(
+          i % 2 === 0
+            ? [testMessage(x, `x${i}`), testMessage(y, `y${i}`)]
+            : [testMessage(y, `y${i}`), testMessage(x, `x${i}`)],
+        ),
+      ),
+    );
+    const { rows } = await db.query<{ c: number }>(
+      'SELECT count(*)::int AS c FROM ordo_log.messages WHERE topic = ANY($1::text[])',
+      [[x, y]],
+    );
+    expect(rows[0]?.c).toBe(20);
+  });
+});
