@@ -6,9 +6,21 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on each connection (parsed and planned once). For the fixed
+   * statements of hot paths only: every distinct text costs memory on every connection.
+   */
+  prepare?: boolean;
+}
+
 /** Anything that can run a statement: the database itself or an open transaction. */
 export interface SqlExecutor {
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
 }
 
 export const IsolationLevel = {

@@ -2,6 +2,7 @@ export {
   type Db,
   IsolationLevel,
   ident,
+  type QueryOptions,
   type QueryResult,
   type SqlExecutor,
   type TransactionOptions,

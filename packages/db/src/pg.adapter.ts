@@ -1,6 +1,6 @@
 // node-postgres adapter for the Db port: a pool for statements, one dedicated client for LISTEN.
 import pg from 'pg';
-import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
+import type { Db, QueryOptions, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 
 export interface PgDbOptions {
   connectionString: string;
@@ -17,6 +17,19 @@ const types = {
     return pg.types.getTypeParser(oid, format as 'text');
   },
 };
+
+// Names of prepared statements, by text: node-postgres prepares a named statement once per
+// connection and reuses it on later calls with the same name.
+const statementNames = new Map<string, string>();
+function statement(text: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined) {
+  if (!options?.prepare) return { text, values: params as unknown[] };
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `ordo_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: params as unknown[] };
+}
 
 export function createPgDb(options: PgDbOptions): Db {
   const pool = new pg.Pool({
@@ -51,8 +64,8 @@ export function createPgDb(options: PgDbOptions): Db {
 
   return {
     kind: 'postgres',
-    async query<R>(text: string, params?: readonly unknown[]) {
-      return toResult<R>(await pool.query(text, params as unknown[]));
+    async query<R>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) {
+      return toResult<R>(await pool.query(statement(text, params, queryOptions)));
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
       const client = await pool.connect();
@@ -60,8 +73,8 @@ export function createPgDb(options: PgDbOptions): Db {
       try {
         await client.query(txOptions?.isolation ? `BEGIN ISOLATION LEVEL ${txOptions.isolation}` : 'BEGIN');
         const tx: SqlExecutor = {
-          query: async <R>(text: string, params?: readonly unknown[]) =>
-            toResult<R>(await client.query(text, params as unknown[])),
+          query: async <R>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
+            toResult<R>(await client.query(statement(text, params, queryOptions))),
         };
         const result = await fn(tx);
         await client.query('COMMIT');

@@ -53,7 +53,9 @@ describe('errorHandlerPlugin', () => {
       payload: '{"name": ',
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: { code: 'ORDO_ERR_HTTP_MALFORMED_JSON', message: Errors.MALFORMED_JSON.message } });
+    expect(res.json()).toEqual({
+      error: { code: 'ORDO_ERR_HTTP_MALFORMED_JSON', message: Errors.MALFORMED_JSON.message },
+    });
   });
 
   it('when a JSON body is empty, then 400 ORDO_ERR_HTTP_MALFORMED_JSON', async () => {

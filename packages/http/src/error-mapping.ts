@@ -81,7 +81,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   // Some other client error (a request stream aborted, a plugin's 4xx): still the
   // client's fault, so never a 500; the wording is ours, not the error's.
   const status = typeof fastifyError?.statusCode === 'number' ? fastifyError.statusCode : 500;
-  if (status >= 400 && status < 500) return { status: Errors.VALIDATION.httpStatus, body: errorBody(Errors.VALIDATION) };
+  if (status >= 400 && status < 500)
+    return { status: Errors.VALIDATION.httpStatus, body: errorBody(Errors.VALIDATION) };
 
   return { status: Errors.INTERNAL.httpStatus, body: errorBody(Errors.INTERNAL) };
 }

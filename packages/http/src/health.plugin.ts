@@ -54,8 +54,8 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (app, options) => 
     const body = results.map(({ name, status, durationMs }) => ({ name, status, durationMs }));
     if (ready) return { status: 'ready', checks: body };
 
-    for (const r of results) {
-      if (r.status !== 'ok') request.log.warn({ check: r.name, status: r.status, err: r.error }, 'readiness check failed');
+    for (const r of results.filter((result) => result.status !== 'ok')) {
+      request.log.warn({ check: r.name, status: r.status, err: r.error }, 'readiness check failed');
     }
     return reply.code(Errors.NOT_READY.httpStatus).send({ ...errorBody(Errors.NOT_READY), checks: body });
   });

@@ -29,7 +29,10 @@ async function runOne(check: ReadinessCheck, timeoutMs: number): Promise<CheckRe
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckTimeout(`check ${check.name} timed out after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new CheckTimeout(`check ${check.name} timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     // `Promise.resolve().then` so a check that throws synchronously counts as failed too.

@@ -17,8 +17,20 @@ export class Inbox {
     const res = await tx.query(
       `INSERT INTO ${this.table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
       [this.consumer, messageId],
+      { prepare: true },
     );
     return res.rowCount === 1;
+  }
+
+  /** Records many message ids at once; returns the ids that were new (the rest are duplicates). */
+  async claimMany(tx: SqlExecutor, messageIds: readonly string[]): Promise<Set<string>> {
+    const { rows } = await tx.query<{ message_id: string }>(
+      `INSERT INTO ${this.table} (consumer, message_id) SELECT $1, unnest($2::text[])
+       ON CONFLICT DO NOTHING RETURNING message_id`,
+      [this.consumer, messageIds],
+      { prepare: true },
+    );
+    return new Set(rows.map((r) => r.message_id));
   }
 
   async forget(tx: SqlExecutor, messageIds: readonly string[]): Promise<void> {

@@ -27,11 +27,52 @@ export class ConsumerSequences {
    * consumers on one aggregate.
    */
   async advance(tx: SqlExecutor, key: string, seq: number, position: number): Promise<SequenceVerdict> {
-    const updated = await tx.query(
-      `UPDATE ${this.sequences} SET last_seq = $3 WHERE consumer = $1 AND key = $2 AND last_seq = $3 - 1`,
-      [this.consumer, key, seq],
+    // Fast path, one statement: the first message of a key, or the next one.
+    const fast =
+      seq === 1
+        ? await tx.query(
+            `INSERT INTO ${this.sequences} (consumer, key, last_seq) VALUES ($1, $2, 1) ON CONFLICT DO NOTHING`,
+            [this.consumer, key],
+            { prepare: true },
+          )
+        : await tx.query(
+            `UPDATE ${this.sequences} SET last_seq = $3 WHERE consumer = $1 AND key = $2 AND last_seq = $3 - 1`,
+            [this.consumer, key, seq],
+            { prepare: true },
+          );
+    if (fast.rowCount === 1) return 'next';
+    return this.classify(tx, key, seq, position);
+  }
+
+  /**
+   * Advances many keys at once, each by a run of consecutive seqs (`from`..`to`): the batch fast
+   * path. Returns the keys that advanced; any other key needs the one-message path.
+   */
+  async advanceRuns(
+    tx: SqlExecutor,
+    runs: ReadonlyArray<{ key: string; from: number; to: number }>,
+  ): Promise<Set<string>> {
+    if (runs.length === 0) return new Set();
+    const { rows } = await tx.query<{ key: string }>(
+      `WITH runs AS (
+         SELECT * FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS r(key, from_seq, to_seq)
+       ), started AS (
+         INSERT INTO ${this.sequences} (consumer, key, last_seq)
+         SELECT $1, key, to_seq FROM runs WHERE from_seq = 1 ORDER BY key
+         ON CONFLICT DO NOTHING RETURNING key
+       ), advanced AS (
+         UPDATE ${this.sequences} AS s SET last_seq = r.to_seq FROM runs r
+         WHERE s.consumer = $1 AND s.key = r.key AND r.from_seq > 1 AND s.last_seq = r.from_seq - 1
+         RETURNING s.key
+       )
+       SELECT key FROM started UNION ALL SELECT key FROM advanced`,
+      [this.consumer, runs.map((r) => r.key), runs.map((r) => r.from), runs.map((r) => r.to)],
+      { prepare: true },
     );
-    if (updated.rowCount === 1) return 'next';
+    return new Set(rows.map((r) => r.key));
+  }
+
+  private async classify(tx: SqlExecutor, key: string, seq: number, position: number): Promise<SequenceVerdict> {
     const { rows } = await tx.query<{ last_seq: number }>(
       `SELECT last_seq FROM ${this.sequences} WHERE consumer = $1 AND key = $2 FOR UPDATE`,
       [this.consumer, key],
@@ -40,7 +81,7 @@ export class ConsumerSequences {
     if (last !== undefined) {
       if (seq <= last) return 'stale';
       if (seq === last + 1) {
-        // Another transaction inserted or advanced the row after our UPDATE looked.
+        // Another transaction inserted or advanced the row after the fast path looked.
         await tx.query(`UPDATE ${this.sequences} SET last_seq = $3 WHERE consumer = $1 AND key = $2`, [
           this.consumer,
           key,
@@ -56,7 +97,7 @@ export class ConsumerSequences {
       [this.consumer, key, seq],
     );
     // Lost a race with a competing consumer that inserted first: decide again against its row.
-    return inserted.rowCount === 1 ? 'next' : this.advance(tx, key, seq, position);
+    return inserted.rowCount === 1 ? 'next' : this.classify(tx, key, seq, position);
   }
 
   /**

@@ -24,6 +24,7 @@ export function lockingClaims(db: Db, schema: string): ClaimStrategy {
         const { rows } = await tx.query<OutboxRow>(
           `SELECT ${OUTBOX_COLUMNS} FROM ${table} WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [limit],
+          { prepare: true },
         );
         if (rows.length === 0) return 0;
         await publish(rows);
@@ -72,7 +73,9 @@ export function leasingClaims(db: Db, schema: string, leaseMs: number): ClaimStr
 }
 
 async function markSent(executor: SqlExecutor, table: string, rows: readonly OutboxRow[]): Promise<void> {
-  await executor.query(`UPDATE ${table} SET sent_at = now(), claimed_until = NULL WHERE id = ANY($1)`, [
-    rows.map((r) => r.id),
-  ]);
+  await executor.query(
+    `UPDATE ${table} SET sent_at = now(), claimed_until = NULL WHERE id = ANY($1)`,
+    [rows.map((r) => r.id)],
+    { prepare: true },
+  );
 }

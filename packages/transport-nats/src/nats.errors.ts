@@ -14,7 +14,8 @@ export function isApiError(error: unknown, errCode: number): boolean {
 
 export function isConnectionClosed(error: unknown): boolean {
   return (
-    error instanceof NatsError && (error.code === ErrorCode.ConnectionClosed || error.code === ErrorCode.ConnectionDraining)
+    error instanceof NatsError &&
+    (error.code === ErrorCode.ConnectionClosed || error.code === ErrorCode.ConnectionDraining)
   );
 }
 

@@ -1,6 +1,6 @@
 // Maps a TransportMessage onto a NATS message (subject, headers, body) and a JetStream delivery back.
 import type { Delivery, TransportMessage } from '@ordo/messaging';
-import { headers as natsHeaders, type JsMsg, type MsgHdrs } from 'nats';
+import { type JsMsg, type MsgHdrs, headers as natsHeaders } from 'nats';
 import { brokerError } from './nats.errors.js';
 
 /**
@@ -14,7 +14,12 @@ export const TransportHeaders = {
   MsgId: 'Nats-Msg-Id',
 } as const;
 
-const reserved = new Set<string>(Object.values(TransportHeaders));
+const reserved = new Set<string>([TransportHeaders.Key, TransportHeaders.Type]);
+
+/** `Nats-*` headers belong to NATS (Nats-Msg-Id, Nats-Expected-Stream, …), not to the caller. */
+function isTransportHeader(name: string): boolean {
+  return reserved.has(name) || name.toLowerCase().startsWith('nats-');
+}
 
 export function toNatsHeaders(message: TransportMessage): MsgHdrs {
   const h = natsHeaders();
@@ -30,7 +35,7 @@ export function fromJsMsg(topic: string, msg: JsMsg): TransportMessage {
   if (h) {
     for (const [name, values] of h) {
       const value = values[0];
-      if (!reserved.has(name) && value !== undefined) headers[name] = value;
+      if (!isTransportHeader(name) && value !== undefined) headers[name] = value;
     }
   }
   return {

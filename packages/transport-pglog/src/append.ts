@@ -66,7 +66,9 @@ export async function appendMessages(
   let inserted = 0;
   for (const { topic, list, lock } of topics) {
     // NOTIFY is queued until commit, so taking it together with the lock saves a round trip.
-    await tx.query(`SELECT pg_advisory_xact_lock($1, $2), pg_notify('${LOG_CHANNEL}', $3)`, [lock[0], lock[1], topic]);
+    await tx.query(`SELECT pg_advisory_xact_lock($1, $2), pg_notify('${LOG_CHANNEL}', $3)`, [lock[0], lock[1], topic], {
+      prepare: true,
+    });
     const rows = list.map((m) => ({ id: m.id, type: m.type, key: m.key, headers: m.headers, body: m.body }));
     // The batch travels as one JSON parameter (identical on node-postgres and PGlite); ORDER BY
     // ordinality makes positions follow the order of the batch, since Postgres evaluates the
@@ -82,6 +84,7 @@ export async function appendMessages(
        ORDER BY m.ord
        ON CONFLICT (topic, id) DO NOTHING`,
       [topic, JSON.stringify(rows)],
+      { prepare: true },
     );
     inserted += result.rowCount;
   }

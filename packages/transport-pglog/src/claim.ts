@@ -53,6 +53,7 @@ async function leaseDue(tx: SqlExecutor, t: LogTables, req: ClaimRequest, limit:
      FROM leased AS l JOIN ${t.messages} AS m ON m.position = l.position
      ORDER BY l.position`,
     [req.topic, req.group, limit, req.ackWaitMs, req.maxDeliver],
+    { prepare: true },
   );
   // A pending row whose message was pruned is leased but not joined; retention deletes it.
   return rows;
@@ -70,6 +71,7 @@ async function leaseNew(
   const group = await tx.query<{ cursor: number }>(
     `SELECT cursor FROM ${t.groups} WHERE topic = $1 AND "group" = $2 FOR UPDATE SKIP LOCKED`,
     [req.topic, req.group],
+    { prepare: true },
   );
   const cursor = group.rows[0]?.cursor;
   if (cursor === undefined) return undefined;
@@ -97,6 +99,7 @@ async function leaseNew(
      FROM batch AS b JOIN leased AS l ON l.position = b.position
      ORDER BY b.position`,
     [req.topic, req.group, cursor, limit, req.ackWaitMs],
+    { prepare: true },
   );
   return rows;
 }

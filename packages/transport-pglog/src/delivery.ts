@@ -42,7 +42,7 @@ export function toDelivery(db: Db, tables: LogTables, owner: LeaseOwner, row: Cl
     position,
     deliveryCount,
     async ack() {
-      await db.query(`DELETE FROM ${tables.pending} WHERE ${where}`, [topic, group, position]);
+      await db.query(`DELETE FROM ${tables.pending} WHERE ${where}`, [topic, group, position], { prepare: true });
     },
     nak: (delayMs) => moveDeadline(delayMs),
     touch: () => moveDeadline(ackWaitMs),

@@ -154,19 +154,47 @@ describe('consumer runner (PGlite, in-memory transport)', () => {
     expect(await effects()).toEqual([{ key: 'r', n: 7, seq: 1 }]);
   });
 
-  it('when messages of one aggregate arrive out of order, then the handler still sees them in seq order', async () => {
+  it('when a message arrives before its predecessor, then it waits and the handler still sees seq order', async () => {
     const envelopes = await db.transaction((tx) =>
       writer.write(
         tx,
         [1, 2, 3, 4].map((n) => ({ topic, type: 'thing.happened.v1', key: 'o', payload: { n } })),
       ),
     );
-    // Publish directly in reverse order, bypassing the relay.
-    await transport.publish([...envelopes].reverse().map((e) => toTransportMessage(topic, e)));
+    const [first, ...rest] = envelopes;
+    // 4, 3, 2 first, bypassing the relay; 1 only once they have been seen and held back.
+    await transport.publish([...rest].reverse().map((e) => toTransportMessage(topic, e)));
     const c = consumer({ gapBackoff: { baseMs: 1, maxMs: 5 } });
     await c.start();
+    await expect.poll(() => c.stats.get('gap')).toBeGreaterThan(0);
+    expect(await effects()).toEqual([]);
+    await transport.publish([toTransportMessage(topic, first!)]);
     await expect.poll(effects).toHaveLength(4);
     expect((await effects()).map((e) => e.n)).toEqual([1, 2, 3, 4]);
-    expect(c.stats.get('gap')).toBeGreaterThan(0);
+  });
+
+  it('when transaction batching is on and one message of a batch fails, then the others commit and it is retried alone', async () => {
+    let x3calls = 0;
+    const c = consumer({
+      transactionBatchSize: 16,
+      handlers: {
+        'thing.happened.v1': async (payload: { n: number }, ctx) => {
+          // Fails in the batch, then once more on its own, then succeeds.
+          if (ctx.envelope.key === 'x' && payload.n === 3 && ++x3calls <= 2) throw new Error('transient');
+          await ctx.tx.query('INSERT INTO svc.effects VALUES ($1, $2, $3)', [
+            ctx.envelope.key,
+            payload.n,
+            ctx.envelope.seq,
+          ]);
+        },
+      },
+    });
+    for (const key of ['x', 'y']) await produce(key, [1, 2, 3, 4]);
+    await relay.drain();
+    await c.start();
+    await expect.poll(effects).toHaveLength(8);
+    expect(c.stats.get('retried')).toBe(1);
+    expect(x3calls).toBe(3);
+    expect((await effects()).map((e) => `${e.key}${e.seq}`)).toEqual(['x1', 'x2', 'x3', 'x4', 'y1', 'y2', 'y3', 'y4']);
   });
 });

@@ -7,13 +7,23 @@ import { ConsumerSequences, Inbox } from '@ordo/inbox';
 import { type Logger, silentLogger } from '@ordo/logger';
 import { type BackoffOptions, defaultBackoff, fullJitterDelay } from '../backoff.js';
 import { type DeadLetter, type DeadLetterQuery, DeadLetterStore } from '../dead-letters.js';
+import type { Envelope } from '../envelope.js';
 import type { SchemaRegistry } from '../schema-registry.js';
 import type { Delivery, StartPosition, Subscription, Transport } from '../transport.port.js';
-import { compose, type DeliveryContext, type DeliveryHandler, type MessageHandler } from './context.js';
+import { type BatchDeps, processBatch } from './batch-processor.js';
+import {
+  compose,
+  type DeliveryContext,
+  type DeliveryHandler,
+  type MessageHandler,
+  type Middleware,
+} from './context.js';
 import { decodeMiddleware } from './decode.middleware.js';
 import { FailureLog } from './failure-log.js';
 import { inboxMiddleware } from './inbox.middleware.js';
-import { lanesByKey, runWithLimit } from './lanes.js';
+import { KeyedDispatcher } from './keyed-dispatcher.js';
+import { lanesByKey, packLanes } from './lanes.js';
+import { Resequencer } from './resequencer.js';
 import { type RetryPolicy, settleMiddleware } from './settle.middleware.js';
 import { ConsumerStats } from './stats.js';
 import { validateMiddleware } from './validate.middleware.js';
@@ -35,8 +45,14 @@ export interface ConsumerOptions {
   readonly backoff?: BackoffOptions;
   readonly gapBackoff?: BackoffOptions;
   readonly maxGapDeliveries?: number;
-  /** Messages processed at once (different aggregates). Default 8. */
+  /** Transactions in flight at once (different aggregates). Default 8. */
   readonly concurrency?: number;
+  /**
+   * Messages committed together in one transaction (inbox rows and effects of all of them).
+   * Default 1. Larger batches amortize the commit, which suits projections; if any message of a
+   * batch fails, the batch rolls back and each message is processed on its own.
+   */
+  readonly transactionBatchSize?: number;
   readonly batchSize?: number;
   readonly ackWaitMs?: number;
   /** How long one fetch waits for messages. Default 1 s. */
@@ -45,6 +61,8 @@ export interface ConsumerOptions {
   readonly start?: StartPosition;
   /** Replaying a dead letter needs `{ confirm: true }` (payment messages). */
   readonly replayRequiresConfirmation?: boolean;
+  /** Called after a message's effects committed (before the ack): latency metrics hook in here. */
+  readonly onProcessed?: (envelope: Envelope) => void;
   readonly faults?: Faults;
   readonly logger?: Logger;
 }
@@ -63,9 +81,16 @@ export class Consumer {
   private readonly inbox: Inbox;
   private readonly sequences: ConsumerSequences | undefined;
   private readonly deadLetters: DeadLetterStore;
+  /** One delivery, settled: ack, retry or DLQ. */
   private readonly pipeline: DeliveryHandler;
-  private readonly replayPipeline: DeliveryHandler;
+  /** One delivery inside a transaction, errors passed up: for batches and replays. */
+  private readonly innerPipeline: DeliveryHandler;
+  private readonly onProcessed: ((envelope: Envelope) => void) | undefined;
+  private readonly faults: Faults;
+  private readonly batchDeps: BatchDeps;
   private readonly logger: Logger;
+  private readonly resequencer: Resequencer;
+  private dispatcher: KeyedDispatcher | undefined;
   private subscription: Subscription | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -77,6 +102,8 @@ export class Consumer {
     this.transport = options.transport;
     this.logger = (options.logger ?? silentLogger).child({ consumer: options.name });
     const faults = options.faults ?? noFaults;
+    this.faults = faults;
+    this.onProcessed = options.onProcessed;
     this.inbox = new Inbox(options.schema, options.name);
     this.sequences = options.ordered === false ? undefined : new ConsumerSequences(options.schema, options.name);
     this.deadLetters = new DeadLetterStore(options.schema);
@@ -100,9 +127,26 @@ export class Consumer {
       ctx.outcome = 'processed';
     };
     const handled = new Set(Object.keys(handlers));
+    const report: Middleware = (next) => async (ctx) => {
+      await next(ctx);
+      if (ctx.outcome === 'processed') this.onProcessed?.(ctx.envelope!);
+    };
     const inbox = inboxMiddleware({ db: this.db, inbox: this.inbox, sequences: this.sequences, failures, faults });
     const validate = validateMiddleware(options.registry, handled);
+    const gapBackoff = policy.gapBackoff;
+    const ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.resequencer = new Resequencer(
+      Math.min(1_000, ackWaitMs / 4),
+      Math.max(options.batchSize ?? 32, 256),
+      (delivery) => {
+        delivery.nak(fullJitterDelay(delivery.deliveryCount, gapBackoff)).catch(() => {});
+      },
+    );
     const settle = settleMiddleware({
+      holdForPredecessor: (ctx) =>
+        this.dispatcher !== undefined &&
+        !this.stopping &&
+        this.resequencer.hold(ctx.envelope!.key, ctx.envelope!.seq, ctx.delivery),
       db: this.db,
       topic: options.topic,
       inbox: this.inbox,
@@ -113,8 +157,18 @@ export class Consumer {
       stats: this.stats,
       logger: this.logger,
     });
-    this.pipeline = compose([settle, decodeMiddleware, inbox, validate], dispatch);
-    this.replayPipeline = compose([decodeMiddleware, inbox, validate], dispatch);
+    this.pipeline = compose([settle, report, decodeMiddleware, inbox, validate], dispatch);
+    this.innerPipeline = compose([decodeMiddleware, inbox, validate], dispatch);
+    this.batchDeps = {
+      consumer: options.name,
+      db: this.db,
+      inbox: this.inbox,
+      sequences: this.sequences,
+      failures,
+      registry: options.registry,
+      handlers,
+      faults,
+    };
   }
 
   /** Subscribes and starts consuming in the background. */
@@ -147,11 +201,25 @@ export class Consumer {
     const waitMs = this.options.fetchWaitMs ?? 1_000;
     const concurrency = this.options.concurrency ?? 8;
     const ordered = this.sequences !== undefined;
+    const perTransaction = this.options.transactionBatchSize ?? 1;
+    // Fetched but unfinished messages are bounded, so nothing waits locally near its ack wait.
+    const maxPending = Math.max(batchSize, concurrency * perTransaction * 2);
+    const dispatcher = new KeyedDispatcher(concurrency, (error) =>
+      this.logger.error({ err: error }, 'message processing failed unexpectedly'),
+    );
+    this.dispatcher = dispatcher;
     let failures = 0;
     while (!this.stopping) {
+      if (dispatcher.pending + this.resequencer.size >= maxPending) {
+        await dispatcher.whenSomeSettle();
+        continue;
+      }
       let batch: Delivery[];
       try {
-        batch = await subscription.fetch(batchSize, waitMs);
+        batch = await subscription.fetch(
+          Math.min(batchSize, maxPending - dispatcher.pending - this.resequencer.size),
+          waitMs,
+        );
         failures = 0;
       } catch (error) {
         failures++;
@@ -159,11 +227,40 @@ export class Consumer {
         await sleep(fullJitterDelay(failures, { baseMs: 200, maxMs: 5_000 }) + 50);
         continue;
       }
-      if (batch.length === 0) continue;
-      await runWithLimit(lanesByKey(batch, ordered), concurrency, async (lane) => {
-        for (const delivery of lane) await this.handle(delivery);
+      for (const chunk of packLanes(lanesByKey(batch, ordered), perTransaction)) {
+        const keys = ordered ? [...new Set(chunk.map((d) => d.message.key))] : [];
+        if (chunk.length === 1) dispatcher.submit(keys, 1, () => this.handle(chunk[0]!));
+        else dispatcher.submit(keys, chunk.length, () => this.handleBatch(chunk));
+      }
+    }
+    // Graceful drain: everything fetched is finished and acknowledged before stop() resolves;
+    // what waits for a predecessor goes back to the broker at once, for another instance.
+    await dispatcher.drain();
+    this.dispatcher = undefined;
+    await Promise.all(this.resequencer.releaseAll().map((d) => d.nak(0).catch(() => {})));
+  }
+
+  /** After `key` advanced, runs the successors that were waiting for it. */
+  private releaseSuccessors(key: string): void {
+    const waiting = this.resequencer.release(key);
+    for (const delivery of waiting) this.dispatcher?.submit([key], 1, () => this.handle(delivery));
+  }
+
+  /** Several deliveries in one transaction; if that cannot be done, each on its own instead. */
+  private async handleBatch(deliveries: Delivery[]): Promise<void> {
+    const items = await processBatch(this.batchDeps, deliveries);
+    if (!items) {
+      for (const delivery of deliveries) await this.handle(delivery);
+      return;
+    }
+    for (const item of items) {
+      this.stats.count(item.outcome);
+      if (item.outcome === 'processed') this.onProcessed?.(item.envelope);
+      await item.delivery.ack().catch((error) => {
+        this.logger.warn({ err: error }, 'could not acknowledge; the message will be redelivered');
       });
     }
+    for (const key of new Set(items.map((i) => i.envelope.key))) this.releaseSuccessors(key);
   }
 
   private async handle(delivery: Delivery): Promise<void> {
@@ -174,6 +271,9 @@ export class Consumer {
       // Only the ack itself can fail here (the settle middleware handles everything else);
       // the message is then redelivered and the inbox recognises it.
       this.logger.warn({ err: error }, 'could not acknowledge; the message will be redelivered');
+    }
+    if (ctx.envelope && (ctx.settled === 'acked' || ctx.settled === 'dead-lettered')) {
+      this.releaseSuccessors(ctx.envelope.key);
     }
   }
 
@@ -212,7 +312,7 @@ export class Consumer {
       },
     };
     try {
-      await this.replayPipeline(ctx);
+      await this.innerPipeline(ctx);
     } catch (error) {
       if (!(error instanceof AppError && error.code === Errors.DLQ_ALREADY_REPLAYED.code)) {
         await this.deadLetters.recordReplayFailure(this.db, id, `replay failed: ${errorMessage(error)}`);

@@ -28,6 +28,8 @@ export interface DeliveryContext {
   /** Set by the validate middleware. */
   payload?: unknown;
   outcome: DeliveryOutcome;
+  /** How the settle middleware finished with the delivery. */
+  settled?: 'acked' | 'retrying' | 'held' | 'dead-lettered';
 }
 
 export type DeliveryHandler = (ctx: DeliveryContext) => Promise<void>;

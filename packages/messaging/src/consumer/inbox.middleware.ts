@@ -1,7 +1,7 @@
 // Opens the transaction the handler's effects commit in, together with the inbox row and the
 // aggregate's new seq. A duplicate or stale message commits nothing and is acknowledged;
 // a seq gap rolls back and is delivered again later.
-import type { Db } from '@ordo/db';
+import type { Db, SqlExecutor } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { Faults } from '@ordo/faults';
 import type { ConsumerSequences, Inbox } from '@ordo/inbox';
@@ -21,7 +21,7 @@ export function inboxMiddleware(options: InboxMiddlewareOptions): Middleware {
   const { db, inbox, sequences, failures, faults } = options;
   return (next) => async (ctx) => {
     const envelope = ctx.envelope!;
-    await db.transaction(async (tx) => {
+    const apply = async (tx: SqlExecutor) => {
       // A replay skips both checks: the inbox row was written when the message was
       // dead-lettered, and the locked dead-letter row (beforeHandle) guards against a double replay.
       if (!ctx.replay) {
@@ -44,12 +44,15 @@ export function inboxMiddleware(options: InboxMiddlewareOptions): Middleware {
       }
       await ctx.beforeHandle?.(tx);
       ctx.tx = tx;
+      await next(ctx);
+      if (ctx.delivery.deliveryCount > 1 || ctx.replay) await failures.clear(tx, envelope.id);
+    };
+    await db.transaction(async (tx) => {
       try {
-        await next(ctx);
+        await apply(tx);
       } finally {
         ctx.tx = undefined;
       }
-      if (ctx.delivery.deliveryCount > 1 || ctx.replay) await failures.clear(tx, envelope.id);
       await faults.hit('consumer.beforeCommit');
     });
     await faults.hit('consumer.afterCommit');

@@ -31,6 +31,8 @@ export interface SettleOptions {
   readonly policy: RetryPolicy;
   readonly stats: ConsumerStats;
   readonly logger: Logger;
+  /** Keeps a message whose predecessor has not been applied yet; false when it cannot. */
+  readonly holdForPredecessor?: (ctx: DeliveryContext) => boolean;
 }
 
 const isGap = (error: unknown): boolean => isAppError(error) && error.code === Errors.MSG_SEQUENCE_GAP.code;
@@ -52,7 +54,10 @@ export function settleMiddleware(options: SettleOptions): Middleware {
       return;
     }
     stats.count(ctx.outcome);
-    if (!ctx.replay) await delivery.ack();
+    if (!ctx.replay) {
+      ctx.settled = 'acked';
+      await delivery.ack();
+    }
   };
 }
 
@@ -62,6 +67,11 @@ async function settleFailure(options: SettleOptions, ctx: DeliveryContext, error
   if (isGap(error)) {
     if (delivery.deliveryCount < policy.maxGapDeliveries) {
       stats.count('gap');
+      if (options.holdForPredecessor?.(ctx)) {
+        ctx.settled = 'held';
+        return;
+      }
+      ctx.settled = 'retrying';
       await delivery.nak(Math.max(10, fullJitterDelay(delivery.deliveryCount, policy.gapBackoff)));
       return;
     }
@@ -78,6 +88,7 @@ async function settleFailure(options: SettleOptions, ctx: DeliveryContext, error
     return;
   }
   stats.count('retried');
+  ctx.settled = 'retrying';
   logger.debug({ consumer: ctx.consumer, attempts: record.attempts, err: error }, 'handler failed; will retry');
   await delivery.nak(fullJitterDelay(record.attempts, policy.backoff));
 }
@@ -136,6 +147,7 @@ async function deadLetter(
     if (sequences && envelope) await sequences.skip(tx, envelope.key, envelope.seq, delivery.position, jumpGap);
   });
   stats.count('deadLettered');
+  ctx.settled = 'dead-lettered';
   logger.warn({ consumer: ctx.consumer, messageId: id, code, reason }, 'message dead-lettered');
   await delivery.ack();
 }

@@ -37,17 +37,11 @@ export function deliveryCases(suite: SuiteContext): void {
   }
 
   it('d. when the transport delivers duplicates of messages, then each effect is applied once', async () => {
-    const f = await suite.fixture('conf.d');
-    const envelopes = [...(await f.produce('d1', 3)), ...(await f.produce('d2', 2))];
-    // The same envelopes under other transport ids, so broker-side dedup cannot catch them.
-    for (const copy of ['', ':dup1', ':dup2']) {
-      await f.transport.publish(envelopes.map((e) => ({ ...toTransportMessage(f.topic, e), id: `${e.id}${copy}` })));
-    }
-    const consumer = f.consumer('c.d');
-    await consumer.start();
-    await expect.poll(() => f.effectCount('c.d'), slow).toEqual({ total: 5, distinct: 5 });
-    await expect.poll(() => consumer.stats.get('duplicate') + consumer.stats.get('stale'), slow).toBe(10);
-    expect(await f.effectCount('c.d')).toEqual({ total: 5, distinct: 5 });
+    await duplicatesApplyOnce(suite, 'c.d', 1);
+  });
+
+  it('d2. when duplicates arrive within one transaction batch, then each effect is applied once', async () => {
+    await duplicatesApplyOnce(suite, 'c.d2', 16);
   });
 
   if (suite.shape.multiProcess) {
@@ -156,4 +150,18 @@ export function deliveryCases(suite: SuiteContext): void {
       expect(next.stats.get('duplicate') + next.stats.get('stale')).toBe(0);
     });
   }
+}
+
+async function duplicatesApplyOnce(suite: SuiteContext, name: string, transactionBatchSize: number): Promise<void> {
+  const f = await suite.fixture(`conf.${name}`);
+  const envelopes = [...(await f.produce('d1', 3)), ...(await f.produce('d2', 2))];
+  // The same envelopes under other transport ids, so broker-side dedup cannot catch them.
+  for (const copy of ['', ':dup1', ':dup2']) {
+    await f.transport.publish(envelopes.map((e) => ({ ...toTransportMessage(f.topic, e), id: `${e.id}${copy}` })));
+  }
+  const consumer = f.consumer(name, { transactionBatchSize });
+  await consumer.start();
+  await expect.poll(() => f.effectCount(name), slow).toEqual({ total: 5, distinct: 5 });
+  await expect.poll(() => consumer.stats.get('duplicate') + consumer.stats.get('stale'), slow).toBe(10);
+  expect(await f.effectCount(name)).toEqual({ total: 5, distinct: 5 });
 }

@@ -1,0 +1,66 @@
+// Composes the embedded host: one PGlite database in the data dir, one Fastify app with
+// Ordo's error handling, health and metrics, and the mounted modules. It does not listen.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { HostConfig } from '@ordo/config';
+import { createPgliteDb, type Db } from '@ordo/db';
+import { createHttpApp } from '@ordo/http';
+import type { Logger } from '@ordo/logger';
+import type { FastifyInstance } from 'fastify';
+import { type HostModule, hostModules } from './host-modules.js';
+
+export interface HostOptions {
+  config: HostConfig;
+  logger: Logger;
+  /** Defaults to `hostModules`; tests pass their own. */
+  modules?: readonly HostModule[];
+}
+
+export interface Host {
+  app: FastifyInstance;
+  db: Db;
+  /** Closes the HTTP app (its onClose hooks stop the modules), then the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function buildHost(options: HostOptions): Promise<Host> {
+  const { config, logger } = options;
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const db = await createPgliteDb({ dataDir });
+
+  let app: FastifyInstance | undefined;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      try {
+        await app?.close();
+      } finally {
+        await db.close();
+      }
+    })();
+    return closing;
+  };
+
+  try {
+    app = await createHttpApp({
+      logger,
+      checks: [
+        {
+          name: 'db',
+          check: async () => {
+            await db.query('SELECT 1');
+          },
+        },
+      ],
+    });
+    for (const module of options.modules ?? hostModules) {
+      await app.register(module.plugin, { db, config });
+    }
+    await app.ready();
+    return { app, db, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,31 @@
+// Builds the host and binds it to HOST:PORT.
+import type { AddressInfo } from 'node:net';
+import { buildHost, type Host, type HostOptions } from './build-host.js';
+
+export interface RunningHost extends Host {
+  /** Where it listens, e.g. `http://0.0.0.0:3000`. */
+  url: string;
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const host = await buildHost(options);
+  try {
+    // The Node server is bound directly (the app is ready): Fastify's listen() logs one line
+    // per network interface, and the host logs exactly one, below. app.close() still closes it.
+    await new Promise<void>((done, fail) => {
+      host.app.server.once('error', fail);
+      host.app.server.listen({ port: options.config.port, host: options.config.host }, () => {
+        host.app.server.off('error', fail);
+        done();
+      });
+    });
+  } catch (error) {
+    await host.close();
+    throw error;
+  }
+  const address = host.app.server.address() as AddressInfo;
+  const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${hostname}:${address.port}`;
+  options.logger.info({ url, dataDir: options.config.dataDir }, `ordo listening on ${url}`);
+  return { ...host, url };
+}

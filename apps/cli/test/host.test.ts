@@ -1,0 +1,112 @@
+// Component test of the embedded host: real PGlite in a temp dir, a real socket on port 0.
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HostConfig } from '@ordo/config';
+import { createPgliteDb } from '@ordo/db';
+import { silentLogger } from '@ordo/logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostModule } from '../src/host/host-modules.js';
+import { type RunningHost, startHost } from '../src/host/start-host.js';
+
+describe('embedded host', () => {
+  let root: string;
+  let host: RunningHost;
+  let baseUrl: string;
+
+  const probeModule: HostModule = {
+    name: 'probe',
+    plugin: async (app, { db }) => {
+      app.get('/probe/answer', async () => (await db.query<{ answer: number }>('SELECT 42 AS answer')).rows[0]);
+    },
+  };
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'ordo-host-'));
+    const config: HostConfig = {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: join(root, 'nested', 'data'),
+      logLevel: 'silent',
+      demo: false,
+    };
+    host = await startHost({ config, logger: silentLogger, modules: [probeModule] });
+    baseUrl = host.url;
+  });
+
+  afterAll(async () => {
+    await host?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('when started on port 0, then it reports the URL it listens on and has created the data dir', async () => {
+    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await stat(join(root, 'nested', 'data'))).isDirectory()).toBe(true);
+  });
+
+  it('when GET /healthz, then 200 ok', async () => {
+    const res = await fetch(`${baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('when GET /readyz, then 200 with the db check passing', async () => {
+    const res = await fetch(`${baseUrl}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      checks: [{ name: 'db', status: 'ok', durationMs: expect.any(Number) }],
+    });
+  });
+
+  it('when GET /metrics, then Prometheus text with the request histogram', async () => {
+    await fetch(`${baseUrl}/healthz`);
+    const res = await fetch(`${baseUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(
+      /^http_request_duration_seconds_count\{route="\/healthz",method="GET",status_code="200"\} \d+$/m,
+    );
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+  });
+
+  it('when a route does not exist, then 404 with the stable code', async () => {
+    const res = await fetch(`${baseUrl}/no/such/route`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'ORDO_ERR_HTTP_NOT_FOUND', message: 'No such resource' } });
+  });
+
+  it('when a module is mounted, then its routes are served with the host database', async () => {
+    const res = await fetch(`${baseUrl}/probe/answer`);
+    expect(await res.json()).toEqual({ answer: 42 });
+  });
+
+  it('when closed, then the port is released and the database is closed; closing again is harmless', async () => {
+    await host.close();
+    await expect(fetch(`${baseUrl}/healthz`)).rejects.toThrow();
+    await expect(host.db.query('SELECT 1')).rejects.toThrow();
+    await expect(host.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('embedded host on a taken port', () => {
+  it('when the port is already in use, then start fails with EADDRINUSE and closes what it opened', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ordo-host-busy-'));
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const config: HostConfig = { port, host: '127.0.0.1', dataDir: root, logLevel: 'silent', demo: false };
+      await expect(startHost({ config, logger: silentLogger })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      // What it opened was closed again, and the data dir it initialised is usable.
+      const again = await createPgliteDb({ dataDir: root });
+      await expect(again.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
+      await again.close();
+    } finally {
+      await new Promise<void>((done) => blocker.close(() => done()));
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

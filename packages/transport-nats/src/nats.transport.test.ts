@@ -1,0 +1,273 @@
+// The NATS transport against the real local server (scripts/services.sh): delivery, dedup, redelivery, groups, seek, close.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Delivery, Subscription, Transport, TransportMessage } from '@ordo/messaging';
+import { connect, type NatsConnection } from 'nats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streamName } from './nats.names.js';
+import { createNatsTransport } from './nats.transport.js';
+
+const servers = process.env.ORDO_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+let transport: Transport;
+let admin: NatsConnection;
+const topics: string[] = [];
+const transports: Transport[] = [];
+
+function newTopic(): string {
+  const topic = `test.nats_${randomBytes(5).toString('hex')}`;
+  topics.push(topic);
+  return topic;
+}
+
+function newGroup(): string {
+  return `test.group-${randomBytes(4).toString('hex')}`;
+}
+
+function message(topic: string, extra: Partial<TransportMessage> = {}): TransportMessage {
+  const id = randomUUID();
+  return {
+    id,
+    topic,
+    type: 'order.placed.v1',
+    key: `order-${id.slice(0, 8)}`,
+    headers: { 'ordo-message-id': id, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    body: JSON.stringify({ id, note: 'crème brûlée ×2' }),
+    ...extra,
+  };
+}
+
+async function secondTransport(): Promise<Transport> {
+  const t = await createNatsTransport({ servers, name: 'transport-nats-test-2' });
+  transports.push(t);
+  return t;
+}
+
+/** Fetches until `count` deliveries came or `waitMs` passed. */
+async function fetchAll(subscription: Subscription, count: number, waitMs = 5_000): Promise<Delivery[]> {
+  const deadline = Date.now() + waitMs;
+  const got: Delivery[] = [];
+  while (got.length < count && Date.now() < deadline) {
+    got.push(...(await subscription.fetch(count - got.length, Math.max(1, deadline - Date.now()))));
+  }
+  return got;
+}
+
+beforeAll(async () => {
+  transport = await createNatsTransport({ servers, name: 'transport-nats-test' });
+  admin = await connect({ servers });
+});
+
+afterAll(async () => {
+  await Promise.all([transport, ...transports].map((t) => t?.close()));
+  const jsm = await admin.jetstreamManager();
+  await Promise.all(topics.map((t) => jsm.streams.delete(streamName(t)).catch(() => false)));
+  await admin.drain();
+});
+
+describe('nats transport', () => {
+  it('when a message is published and fetched, then it arrives intact and an ack settles it', async () => {
+    const topic = newTopic();
+    const sent = message(topic);
+    await transport.publish([sent]);
+    const subscription = await transport.subscribe({ topic, group: newGroup(), ackWaitMs: 1_000 });
+
+    const [delivery, ...rest] = await fetchAll(subscription, 1);
+    expect(rest).toEqual([]);
+    expect(delivery?.message).toEqual(sent);
+    expect(delivery?.deliveryCount).toBe(1);
+    expect(delivery?.position).toBe(await transport.headPosition(topic));
+    await delivery?.ack();
+
+    // Acked: past the ack wait it does not come back.
+    expect(await subscription.fetch(10, 2_000)).toEqual([]);
+    await subscription.close();
+  });
+
+  it('when the same id is published twice, then it is stored once', async () => {
+    const topic = newTopic();
+    const sent = message(topic);
+    await transport.publish([sent]);
+    await transport.publish([sent, message(topic, { id: sent.id, body: 'a retry carries the same id' })]);
+
+    expect(await transport.headPosition(topic)).toBe(1);
+    const subscription = await transport.subscribe({ topic, group: newGroup(), ackWaitMs: 5_000 });
+    const deliveries = await fetchAll(subscription, 1);
+    expect(deliveries.map((d) => d.message.body)).toEqual([sent.body]);
+    expect(await subscription.fetch(10, 300)).toEqual([]);
+    await subscription.close();
+  });
+
+  it('when a delivery is naked with a delay, then it comes back with deliveryCount 2, not before the delay', async () => {
+    const topic = newTopic();
+    const sent = message(topic);
+    await transport.publish([sent]);
+    const subscription = await transport.subscribe({ topic, group: newGroup(), ackWaitMs: 30_000 });
+    const [first] = await fetchAll(subscription, 1);
+
+    const nakedAt = Date.now();
+    await first?.nak(1_500);
+    expect(await subscription.fetch(10, 500)).toEqual([]);
+    const [again] = await fetchAll(subscription, 1);
+
+    expect(again?.message.id).toBe(sent.id);
+    expect(again?.deliveryCount).toBe(2);
+    expect(Date.now() - nakedAt).toBeGreaterThanOrEqual(1_500);
+    await again?.ack();
+    await subscription.close();
+  });
+
+  it('when a delivery is not acked within the ack wait, then it is delivered again', async () => {
+    const topic = newTopic();
+    const sent = message(topic);
+    await transport.publish([sent]);
+    const subscription = await transport.subscribe({ topic, group: newGroup(), ackWaitMs: 1_000 });
+
+    const [first] = await fetchAll(subscription, 1);
+    expect(first?.deliveryCount).toBe(1);
+    const [again] = await fetchAll(subscription, 1);
+
+    expect(again?.message.id).toBe(sent.id);
+    expect(again?.deliveryCount).toBe(2);
+    expect(again?.position).toBe(first?.position);
+    await again?.ack();
+    await subscription.close();
+  });
+
+  it('when two subscriptions in two processes share a group, then they split the messages and none reaches both', async () => {
+    const topic = newTopic();
+    const group = newGroup();
+    const sent = Array.from({ length: 20 }, () => message(topic));
+    await transport.publish(sent);
+    const a = await transport.subscribe({ topic, group, ackWaitMs: 30_000 });
+    const b = await (await secondTransport()).subscribe({ topic, group, ackWaitMs: 30_000 });
+
+    const seenByA: string[] = [];
+    const seenByB: string[] = [];
+    const take = async (subscription: Subscription, seen: string[]) => {
+      for (const d of await subscription.fetch(5, 1_000)) {
+        seen.push(d.message.id);
+        await d.ack();
+      }
+    };
+    for (let round = 0; round < 10 && seenByA.length + seenByB.length < sent.length; round++) {
+      await Promise.all([take(a, seenByA), take(b, seenByB)]);
+    }
+
+    expect(seenByA.length).toBeGreaterThan(0);
+    expect(seenByB.length).toBeGreaterThan(0);
+    expect(seenByA.filter((id) => seenByB.includes(id))).toEqual([]);
+    expect([...seenByA, ...seenByB].sort()).toEqual(sent.map((m) => m.id).sort());
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('when a group seeks to a position, then its members get the messages from there again', async () => {
+    const topic = newTopic();
+    const group = newGroup();
+    const sent = Array.from({ length: 5 }, () => message(topic));
+    await transport.publish(sent);
+    const subscription = await transport.subscribe({ topic, group, ackWaitMs: 30_000 });
+    const firstPass = await fetchAll(subscription, 5);
+    await Promise.all(firstPass.map((d) => d.ack()));
+    const third = firstPass[2]!.position;
+
+    await transport.seek(topic, group, { kind: 'position', position: third });
+    const replay = await fetchAll(subscription, 3);
+
+    expect(replay.map((d) => d.message.id)).toEqual(sent.slice(2).map((m) => m.id));
+    expect(replay.map((d) => d.position)).toEqual([third, third + 1, third + 2]);
+    expect(await subscription.fetch(10, 300)).toEqual([]);
+    await subscription.close();
+  });
+
+  // The test timeout is far below the fetch's wait: a fetch that only returned at the end of
+  // its wait would fail this test without it asserting any timing.
+  it('when a fetch is waiting and a message is published meanwhile, then it returns with that message', {
+    timeout: 10_000,
+  }, async () => {
+    const topic = newTopic();
+    await transport.ensureTopic(topic);
+    const subscription = await transport.subscribe({ topic, group: newGroup(), ackWaitMs: 30_000 });
+
+    const waiting = subscription.fetch(10, 30_000);
+    await sleep(100);
+    const sent = message(topic);
+    await transport.publish([sent]);
+
+    const deliveries = await waiting;
+    expect(deliveries.map((d) => d.message.id)).toEqual([sent.id]);
+    await deliveries[0]?.ack();
+    await subscription.close();
+  });
+
+  // With a one-minute ack wait, anything the closed member kept would reach the other member
+  // only after the test timed out.
+  it('when a subscription closes, then fetch returns [] and what it had pulled goes to another member at once', {
+    timeout: 15_000,
+  }, async () => {
+    const topic = newTopic();
+    const group = newGroup();
+    await transport.ensureTopic(topic);
+    const closing = await transport.subscribe({ topic, group, ackWaitMs: 60_000 });
+
+    // The first message ends the fetch early; its request stays open for 4 more, which the next
+    // two messages fill while nobody fetches.
+    const waiting = closing.fetch(5, 30_000);
+    await sleep(100);
+    await transport.publish([message(topic)]);
+    const [first] = await waiting;
+    await first?.ack();
+    const leftovers = [message(topic), message(topic)];
+    await transport.publish(leftovers);
+    await sleep(300);
+
+    await closing.close();
+    expect(await closing.fetch(10, 1_000)).toEqual([]);
+
+    const other = await (await secondTransport()).subscribe({ topic, group, ackWaitMs: 60_000 });
+    const handedBack = await fetchAll(other, 2, 10_000);
+    expect(handedBack.map((d) => d.message.id).sort()).toEqual(leftovers.map((m) => m.id).sort());
+    await Promise.all(handedBack.map((d) => d.ack()));
+    await other.close();
+  });
+
+  it('when the transport closes right after acks, then the acks have reached the server and a new member keeps the position', async () => {
+    const topic = newTopic();
+    const group = newGroup();
+    await transport.publish([message(topic), message(topic)]);
+    const short = await secondTransport();
+    const first = await short.subscribe({ topic, group, ackWaitMs: 1_000 });
+    const deliveries = await fetchAll(first, 2);
+    expect(deliveries).toHaveLength(2);
+    for (const d of deliveries) void d.ack();
+    await short.close();
+
+    const again = await transport.subscribe({ topic, group, ackWaitMs: 1_000, start: { kind: 'beginning' } });
+    expect(await again.fetch(10, 2_000)).toEqual([]);
+    await again.close();
+  });
+
+  it('when the transport closes while a fetch waits, then that fetch returns [] and later ones too', {
+    timeout: 10_000,
+  }, async () => {
+    const topic = newTopic();
+    const closing = await secondTransport();
+    await closing.ensureTopic(topic);
+    const subscription = await closing.subscribe({ topic, group: newGroup(), ackWaitMs: 30_000 });
+
+    const waiting = subscription.fetch(10, 30_000);
+    await sleep(100);
+    await closing.close();
+
+    expect(await waiting).toEqual([]);
+    expect(await subscription.fetch(10, 1_000)).toEqual([]);
+  });
+
+  it('when the transport is closed, then publishing is refused with the transport-closed code', async () => {
+    const closed = await secondTransport();
+    await closed.close();
+    await expect(closed.publish([message(newTopic())])).rejects.toMatchObject({
+      code: 'ORDO_ERR_MSG_TRANSPORT_CLOSED',
+    });
+  });
+});
