@@ -51,12 +51,15 @@ describe('embedded host', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it('when GET /readyz, then 200 with the db check passing', async () => {
+  it('when GET /readyz, then 200 with the db and transport checks passing', async () => {
     const res = await fetch(`${baseUrl}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: 'ready',
-      checks: [{ name: 'db', status: 'ok', durationMs: expect.any(Number) }],
+      checks: [
+        { name: 'db', status: 'ok', durationMs: expect.any(Number) },
+        { name: 'transport', status: 'ok', durationMs: expect.any(Number) },
+      ],
     });
   });
 

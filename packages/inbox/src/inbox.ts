@@ -45,26 +45,23 @@ export class Inbox {
     await tx.query(`DELETE FROM ${this.table} WHERE consumer = $1`, [this.consumer]);
   }
 
-  get schemaName(): string {
-    return this.schema;
-  }
-}
-
-/**
- * Deletes inbox rows older than the retention horizon, in batches, and returns how many.
- * The horizon must exceed the longest time a message can still be redelivered (the broker's
- * retention and the consumers' retry budget); ordered consumers are also guarded by `seq`.
- */
-export async function pruneInbox(db: Db, schema: string, olderThanMs: number, batchSize = 5_000): Promise<number> {
-  const table = `${ident(schema)}.inbox`;
-  let total = 0;
-  for (;;) {
-    const res = await db.query(
-      `DELETE FROM ${table} WHERE ctid IN (
-         SELECT ctid FROM ${table} WHERE processed_at < now() - make_interval(secs => $1::double precision / 1000) LIMIT $2)`,
-      [olderThanMs, batchSize],
-    );
-    total += res.rowCount;
-    if (res.rowCount < batchSize) return total;
+  /**
+   * Deletes this consumer's inbox rows older than the retention horizon, in batches; returns how
+   * many. The horizon must exceed the longest time a message can still be redelivered (the
+   * broker's retention and the retry budget); ordered consumers are also guarded by `seq`.
+   */
+  async prune(db: Db, olderThanMs: number, batchSize = 5_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const res = await db.query(
+        `DELETE FROM ${this.table} WHERE consumer = $1 AND message_id IN (
+           SELECT message_id FROM ${this.table}
+           WHERE consumer = $1 AND processed_at < now() - make_interval(secs => $2::double precision / 1000)
+           LIMIT $3)`,
+        [this.consumer, olderThanMs, batchSize],
+      );
+      total += res.rowCount;
+      if (res.rowCount < batchSize) return total;
+    }
   }
 }

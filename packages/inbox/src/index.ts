@@ -1,3 +1,3 @@
-export { Inbox, pruneInbox } from './inbox.js';
+export { Inbox } from './inbox.js';
 export { inboxMigrations } from './migrations.js';
 export { ConsumerSequences, type SequenceVerdict } from './sequences.js';

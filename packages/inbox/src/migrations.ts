@@ -29,4 +29,12 @@ export const inboxMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Pruning runs per consumer.
+    id: 'kernel_inbox_0002',
+    sql: `
+      DROP INDEX {{schema}}.inbox_processed_at;
+      CREATE INDEX inbox_consumer_processed_at ON {{schema}}.inbox (consumer, processed_at);
+    `,
+  },
 ];

@@ -1,11 +1,14 @@
-// Composes the embedded host: one PGlite database in the data dir, one Fastify app with
-// Ordo's error handling, health and metrics, and the mounted modules. It does not listen.
+// Composes the embedded host: one PGlite database in the data dir, the pglog transport on it,
+// one Fastify app with Ordo's error handling, health and metrics, and the mounted modules.
+// It does not listen.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { HostConfig } from '@ordo/config';
 import { createPgliteDb, type Db } from '@ordo/db';
 import { createHttpApp } from '@ordo/http';
 import type { Logger } from '@ordo/logger';
+import type { Transport } from '@ordo/messaging';
+import { createPglogTransport } from '@ordo/transport-pglog';
 import type { FastifyInstance } from 'fastify';
 import { type HostModule, hostModules } from './host-modules.js';
 
@@ -19,7 +22,8 @@ export interface HostOptions {
 export interface Host {
   app: FastifyInstance;
   db: Db;
-  /** Closes the HTTP app (its onClose hooks stop the modules), then the database. Safe to call twice. */
+  transport: Transport;
+  /** Closes the HTTP app (its onClose hooks stop the modules), the transport, then the database. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -28,6 +32,7 @@ export async function buildHost(options: HostOptions): Promise<Host> {
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
   const db = await createPgliteDb({ dataDir });
+  let transport: Transport | undefined;
 
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
@@ -35,6 +40,7 @@ export async function buildHost(options: HostOptions): Promise<Host> {
     closing ??= (async () => {
       try {
         await app?.close();
+        await transport?.close();
       } finally {
         await db.close();
       }
@@ -43,6 +49,8 @@ export async function buildHost(options: HostOptions): Promise<Host> {
   };
 
   try {
+    const log = await createPglogTransport({ db });
+    transport = log;
     app = await createHttpApp({
       logger,
       checks: [
@@ -52,13 +60,19 @@ export async function buildHost(options: HostOptions): Promise<Host> {
             await db.query('SELECT 1');
           },
         },
+        {
+          name: 'transport',
+          check: async () => {
+            await log.headPosition('ordo.health');
+          },
+        },
       ],
     });
     for (const module of options.modules ?? hostModules) {
-      await app.register(module.plugin, { db, config });
+      await app.register(module.plugin, { db, transport: log, config });
     }
     await app.ready();
-    return { app, db, close };
+    return { app, db, transport: log, close };
   } catch (error) {
     await close();
     throw error;

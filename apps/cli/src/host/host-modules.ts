@@ -2,11 +2,14 @@
 // adds `{ name: 'order', plugin: orderService }` here and the host serves it in-process.
 import type { HostConfig } from '@ordo/config';
 import type { Db } from '@ordo/db';
+import type { Transport } from '@ordo/messaging';
 import type { FastifyPluginAsync } from 'fastify';
 
 /** What the host hands each module. Modules log with `app.log` and add checks with `app.readiness.add`. */
 export interface HostContext {
   db: Db;
+  /** The embedded shape's transport: pglog on the same database. */
+  transport: Transport;
   config: HostConfig;
 }
 

@@ -107,6 +107,19 @@ describe('consumer runner (PGlite, in-memory transport)', () => {
     expect((await effects()).map((e) => `${e.key}${e.seq}`)).toEqual(['a1', 'a2', 'a3', 'b1']);
   });
 
+  it('when inbox rows are older than the retention, then pruning deletes them and keeps newer ones', async () => {
+    await produce('p', [1, 2]);
+    await relay.drain();
+    const c = consumer({ inboxRetentionMs: 60_000 });
+    await c.start();
+    await expect.poll(effects).toHaveLength(2);
+    await db.query(`UPDATE svc.inbox SET processed_at = now() - interval '2 minutes' WHERE consumer = 'svc.effects'`);
+    await db.query(`INSERT INTO svc.inbox (consumer, message_id) VALUES ('svc.effects', 'recent')`);
+    expect(await c.pruneInbox()).toBe(2);
+    const { rows } = await db.query<{ message_id: string }>('SELECT message_id FROM svc.inbox');
+    expect(rows).toEqual([{ message_id: 'recent' }]);
+  });
+
   it('when a payload fails its schema, then it is dead-lettered at once and later messages continue', async () => {
     await db.transaction((tx) =>
       writer.write(tx, [

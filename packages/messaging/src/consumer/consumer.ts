@@ -45,6 +45,12 @@ export interface ConsumerOptions {
   readonly backoff?: BackoffOptions;
   readonly gapBackoff?: BackoffOptions;
   readonly maxGapDeliveries?: number;
+  /**
+   * How long a message that arrived before its predecessor waits in this process before it goes
+   * back to the broker. Short: a predecessor in this process arrives within milliseconds; one at
+   * another instance is not worth waiting for. Default 100 ms.
+   */
+  readonly gapHoldMs?: number;
   /** Transactions in flight at once (different aggregates). Default 8. */
   readonly concurrency?: number;
   /**
@@ -61,6 +67,12 @@ export interface ConsumerOptions {
   readonly start?: StartPosition;
   /** Replaying a dead letter needs `{ confirm: true }` (payment messages). */
   readonly replayRequiresConfirmation?: boolean;
+  /**
+   * Inbox rows older than this are pruned (every `inboxPruneIntervalMs`, default 10 min). Must
+   * exceed the broker's retention and the retry budget. Default 7 days.
+   */
+  readonly inboxRetentionMs?: number;
+  readonly inboxPruneIntervalMs?: number;
   /** Called after a message's effects committed (before the ack): latency metrics hook in here. */
   readonly onProcessed?: (envelope: Envelope) => void;
   readonly faults?: Faults;
@@ -90,10 +102,13 @@ export class Consumer {
   private readonly batchDeps: BatchDeps;
   private readonly logger: Logger;
   private readonly resequencer: Resequencer;
+  /** Fetched but unfinished messages (running, queued or held back) are bounded by this. */
+  private readonly maxPending: number;
   private dispatcher: KeyedDispatcher | undefined;
   private subscription: Subscription | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
+  private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ConsumerOptions) {
     this.name = options.name;
@@ -135,9 +150,14 @@ export class Consumer {
     const validate = validateMiddleware(options.registry, handled);
     const gapBackoff = policy.gapBackoff;
     const ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.maxPending = Math.max(
+      options.batchSize ?? 32,
+      (options.concurrency ?? 8) * (options.transactionBatchSize ?? 1) * 2,
+    );
+    // At most half the pending budget waits for predecessors, so fetching never stalls on it.
     this.resequencer = new Resequencer(
-      Math.min(1_000, ackWaitMs / 4),
-      Math.max(options.batchSize ?? 32, 256),
+      Math.min(options.gapHoldMs ?? 100, ackWaitMs / 4),
+      Math.ceil(this.maxPending / 2),
       (delivery) => {
         delivery.nak(fullJitterDelay(delivery.deliveryCount, gapBackoff)).catch(() => {});
       },
@@ -182,6 +202,15 @@ export class Consumer {
       start: this.options.start ?? { kind: 'beginning' },
     });
     this.loop = this.run(this.subscription);
+    this.pruneTimer = setInterval(() => {
+      this.pruneInbox().catch((err) => this.logger.warn({ err }, 'inbox prune failed'));
+    }, this.options.inboxPruneIntervalMs ?? 600_000);
+    this.pruneTimer.unref();
+  }
+
+  /** Deletes this consumer's inbox rows past the retention horizon; returns how many. */
+  pruneInbox(): Promise<number> {
+    return this.inbox.prune(this.db, this.options.inboxRetentionMs ?? 7 * 86_400_000);
   }
 
   /**
@@ -190,6 +219,7 @@ export class Consumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.pruneTimer);
     await this.subscription?.close();
     await this.loop;
     this.loop = undefined;
@@ -202,24 +232,21 @@ export class Consumer {
     const concurrency = this.options.concurrency ?? 8;
     const ordered = this.sequences !== undefined;
     const perTransaction = this.options.transactionBatchSize ?? 1;
-    // Fetched but unfinished messages are bounded, so nothing waits locally near its ack wait.
-    const maxPending = Math.max(batchSize, concurrency * perTransaction * 2);
     const dispatcher = new KeyedDispatcher(concurrency, (error) =>
       this.logger.error({ err: error }, 'message processing failed unexpectedly'),
     );
     this.dispatcher = dispatcher;
     let failures = 0;
     while (!this.stopping) {
-      if (dispatcher.pending + this.resequencer.size >= maxPending) {
+      const room = this.maxPending - dispatcher.pending - this.resequencer.size;
+      if (room <= 0) {
+        // Only running work frees room here (held messages are capped below the budget).
         await dispatcher.whenSomeSettle();
         continue;
       }
       let batch: Delivery[];
       try {
-        batch = await subscription.fetch(
-          Math.min(batchSize, maxPending - dispatcher.pending - this.resequencer.size),
-          waitMs,
-        );
+        batch = await subscription.fetch(Math.min(batchSize, room), waitMs);
         failures = 0;
       } catch (error) {
         failures++;

@@ -84,7 +84,7 @@ export function deliveryCases(suite: SuiteContext): void {
         for (const w of workers) w.kill('SIGKILL');
         await Promise.all(workers.map((w) => w.exited));
       }
-    });
+    }, 240_000);
 
     it('j. when a consumer process gets SIGTERM while processing, then in-flight work finishes and is acked and nothing is redelivered', async () => {
       const f = await suite.fixture('conf.j');
