@@ -13,7 +13,14 @@ import { createNatsTransport } from '@ordo/transport-nats';
 import { createPglogTransport } from '@ordo/transport-pglog';
 import { migrateBenchService } from './kernel/bench-service.js';
 import { type CeilingResult, nodeLoopCeiling, pgbenchCeiling } from './kernel/ceiling.js';
-import { type LatencyPoint, runScenario, type ScenarioSettings } from './kernel/scenario.js';
+import {
+  type BenchConsumer,
+  inProcessConsumer,
+  type LatencyPoint,
+  runScenario,
+  type ScenarioSettings,
+} from './kernel/scenario.js';
+import { separateProcessConsumer } from './kernel/separate-consumer.js';
 import { machineInfo } from './machine.js';
 
 const { values } = parseArgs({
@@ -28,6 +35,7 @@ const { values } = parseArgs({
     'consumer-tx-batch': { type: 'string', default: '32,1' },
     'consumer-concurrency': { type: 'string', default: '4' },
     pool: { type: 'string', default: '16' },
+    'consumer-process': { type: 'string', default: 'same' },
     'nats-url': { type: 'string', default: 'nats://127.0.0.1:4222' },
   },
 });
@@ -49,6 +57,8 @@ interface Run {
   database: string;
   /** Messages per consumer transaction. */
   consumerTxBatch: number;
+  /** Whether the consumer ran in the producer's process or its own. */
+  consumer: string;
   eventsPerSec: number;
   ceilingTxPerSec: number;
   ratio: number;
@@ -63,7 +73,9 @@ interface Run {
 
 interface Shape {
   db: Db;
-  consumerDb: Db;
+  /** The consuming side for a given number of messages per consumer transaction. */
+  consumer: (consumerTxBatch: number) => BenchConsumer;
+  consumerPlacement: string;
   transport: Transport;
   ceiling: () => Promise<CeilingResult>;
   database: string;
@@ -81,7 +93,9 @@ async function openShape(name: string): Promise<Shape> {
     const transport = await createPglogTransport({ db });
     return {
       db,
-      consumerDb: db,
+      // PGlite belongs to one process: the consumer shares it.
+      consumer: (consumerTxBatch) => inProcessConsumer(db, transport, topic, { ...settings, consumerTxBatch }),
+      consumerPlacement: 'same process',
       transport,
       database: 'PGlite (file-backed)',
       ceiling: () => nodeLoopCeiling(db, `${topic}.ceiling`, settings.producers, ceilingSeconds),
@@ -95,6 +109,7 @@ async function openShape(name: string): Promise<Shape> {
   const database = await createTestPgDatabase('ordo_bench');
   const db = database.open({ max: Number(values.pool) });
   const consumerDb = database.open({ max: Number(values['consumer-concurrency']) + 1 });
+  const separate = values['consumer-process'] === 'separate';
   await migrateBenchService(db);
   const transport =
     name === 'nats'
@@ -102,7 +117,19 @@ async function openShape(name: string): Promise<Shape> {
       : await createPglogTransport({ db });
   return {
     db,
-    consumerDb,
+    consumer: (consumerTxBatch) =>
+      separate
+        ? separateProcessConsumer({
+            connectionString: database.connectionString,
+            transport: name === 'nats' ? 'nats' : 'pglog',
+            natsUrl: values['nats-url'] as string,
+            topic,
+            concurrency: settings.consumerConcurrency,
+            batchSize: settings.consumerBatch,
+            transactionBatchSize: consumerTxBatch,
+          })
+        : inProcessConsumer(consumerDb, transport, topic, { ...settings, consumerTxBatch }),
+    consumerPlacement: separate ? 'own process' : 'same process',
     transport,
     database: 'PostgreSQL 15 (local)',
     ceiling: async () => {
@@ -139,7 +166,7 @@ async function main(): Promise<void> {
       const shape = await openShape(name);
       try {
         process.stderr.write(`running ${name}, ${consumerTxBatch} message(s) per consumer transaction …\n`);
-        const result = await runScenario(shape.db, shape.consumerDb, shape.transport, topic, {
+        const result = await runScenario(shape.db, shape.consumer(consumerTxBatch), shape.transport, topic, {
           ...settings,
           consumerTxBatch,
         });
@@ -149,6 +176,7 @@ async function main(): Promise<void> {
           transport: name === 'pglite' ? 'pglog (PGlite)' : name,
           database: shape.database,
           consumerTxBatch,
+          consumer: shape.consumerPlacement,
           eventsPerSec: round(result.eventsPerSec),
           ceilingTxPerSec: round(ceiling.txPerSec),
           ratio: Math.round((result.eventsPerSec / ceiling.txPerSec) * 1000) / 1000,
@@ -189,15 +217,17 @@ function printTable(runs: Run[]): void {
   const header = [
     'transport',
     'msgs/consumer tx',
+    'consumer',
     'events/s',
     'ceiling tx/s',
     'ratio',
     ...rates.flatMap((r) => [`p50 ms @${r}/s`, `p99 ms @${r}/s`]),
-    'node cpu',
+    'producer process cpu',
   ];
   const rows = runs.map((r) => [
     r.transport,
     String(r.consumerTxBatch),
+    r.consumer,
     String(r.eventsPerSec),
     String(r.ceilingTxPerSec),
     r.ratio.toFixed(3),

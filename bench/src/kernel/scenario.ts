@@ -35,14 +35,53 @@ export interface ScenarioResult {
   latency: LatencyPoint[];
   throughputEvents: number;
   throughputSeconds: number;
-  /** CPU used by this Node process (producers, relay, consumer) during the throughput phase, % of one core. */
+  /** CPU used by the producing process (producers and relay, and the consumer when it shares the process) during the throughput phase, % of one core. */
   nodeCpuPercent: number;
+}
+
+/** The consuming side: in this process, or in one of its own (as in the distributed shape). */
+export interface BenchConsumer {
+  start(onProcessed: (messageId: string, atEpochMs: number) => void): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** The projector consumer in this process, on `consumerDb` (its own pool). */
+export function inProcessConsumer(
+  consumerDb: Db,
+  transport: Transport,
+  topic: string,
+  settings: ScenarioSettings,
+): BenchConsumer {
+  let consumer: Consumer | undefined;
+  return {
+    async start(onProcessed) {
+      consumer = new Consumer({
+        name: 'bench.projector',
+        topic,
+        db: consumerDb,
+        schema: SCHEMA,
+        transport,
+        registry: benchRegistry(),
+        concurrency: settings.consumerConcurrency,
+        batchSize: settings.consumerBatch,
+        transactionBatchSize: settings.consumerTxBatch,
+        fetchWaitMs: 500,
+        handlers: { [EVENT]: async (payload, ctx) => projectOrder(ctx.tx, payload) },
+        onProcessed: (envelope) => onProcessed(envelope.id, epochNow()),
+      });
+      await consumer.start();
+    },
+    async stop() {
+      await consumer?.stop();
+    },
+  };
 }
 
 export async function runScenario(
   db: Db,
-  /** The consuming service's own connection pool (the producer, relay and consumer are separate services). */
-  consumerDb: Db,
+  consumerSide: BenchConsumer,
   transport: Transport,
   topic: string,
   settings: ScenarioSettings,
@@ -54,27 +93,13 @@ export async function runScenario(
   const consumedAt = new Map<string, number>();
   let measuring = false;
   let processed = 0;
-  const consumer = new Consumer({
-    name: 'bench.projector',
-    topic,
-    db: consumerDb,
-    schema: SCHEMA,
-    transport,
-    registry: benchRegistry(),
-    concurrency: settings.consumerConcurrency,
-    batchSize: settings.consumerBatch,
-    transactionBatchSize: settings.consumerTxBatch,
-    fetchWaitMs: 500,
-    handlers: { [EVENT]: async (payload, ctx) => projectOrder(ctx.tx, payload) },
-    onProcessed: (envelope) => {
-      processed++;
-      if (measuring) consumedAt.set(envelope.id, performance.now());
-    },
-  });
   const relay = new OutboxRelay({ db, schema: SCHEMA, publisher: transport, batchSize: settings.relayBatch });
   await transport.ensureTopic(topic);
   await relay.start();
-  await consumer.start();
+  await consumerSide.start((id, at) => {
+    processed++;
+    if (measuring) consumedAt.set(id, at);
+  });
   try {
     // Warm-up: connections, JIT, the consumer group.
     for (let i = 0; i < 200; i++) await placeOrder(db, writer, topic);
@@ -96,7 +121,7 @@ export async function runScenario(
         inFlight.push(
           (async () => {
             const id = await placeOrder(db, writer, topic);
-            committedAt.set(id, performance.now());
+            committedAt.set(id, epochNow());
           })(),
         );
       }
@@ -138,7 +163,7 @@ export async function runScenario(
       throughputSeconds: seconds,
     };
   } finally {
-    await consumer.stop();
+    await consumerSide.stop();
     await relay.stop();
   }
 }
