@@ -1,0 +1,1 @@
+export type { OrdoService, ServiceContext, ServiceFactory } from './service.js';
