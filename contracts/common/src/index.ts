@@ -29,7 +29,10 @@ export interface MessageContract<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
 }
 
-export function message<const T extends string, S extends z.ZodType>(type: T, schema: S): MessageContract<S> & { type: T } {
+export function message<const T extends string, S extends z.ZodType>(
+  type: T,
+  schema: S,
+): MessageContract<S> & { type: T } {
   return { type, schema };
 }
 

@@ -12,7 +12,13 @@ export const PaymentTopics = {
 export const PaymentCommands = {
   authorize: message(
     'payment.authorize.v1',
-    commandMeta.extend({ orderId: id, customerId: id, amountCents, currency, paymentToken: z.string().min(1).max(200) }),
+    commandMeta.extend({
+      orderId: id,
+      customerId: id,
+      amountCents,
+      currency,
+      paymentToken: z.string().min(1).max(200),
+    }),
   ),
   capture: message('payment.capture.v1', commandMeta.extend({ orderId: id, amountCents })),
   void: message('payment.void.v1', commandMeta.extend({ orderId: id })),

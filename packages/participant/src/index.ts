@@ -1,0 +1,7 @@
+export {
+  CommandReplier,
+  participantMigrations,
+  type Reply,
+  type ReplyOutcome,
+  type SagaCommand,
+} from './command-replier.js';
