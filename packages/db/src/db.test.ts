@@ -55,6 +55,14 @@ describe.each(shapes)('Db adapter on %s', (_name, open) => {
     expect(rows[0]?.n).toBe(9007199254740000);
   });
 
+  it('when a statement runs, then rowCount counts rows written, or rows returned for a SELECT', async () => {
+    await db.query('CREATE TABLE t_rc (id int)');
+    expect((await db.query('INSERT INTO t_rc VALUES ($1), ($2)', [1, 2])).rowCount).toBe(2);
+    expect((await db.query('SELECT * FROM t_rc WHERE id > $1', [0])).rowCount).toBe(2);
+    expect((await db.query('UPDATE t_rc SET id = id + 10 WHERE id = $1', [1])).rowCount).toBe(1);
+    expect((await db.query('DELETE FROM t_rc WHERE id = $1', [99])).rowCount).toBe(0);
+  });
+
   it('when an isolation level is asked for, then the transaction runs at it', async () => {
     const level = await db.transaction(
       async (tx) => (await tx.query<{ l: string }>("SELECT current_setting('transaction_isolation') AS l")).rows[0],

@@ -39,8 +39,10 @@ async function run<R>(executor: PgliteExecutor, text: string, params?: readonly 
   return toResult<R>(await executor.query(text, params as unknown[]));
 }
 
+// Like node-postgres: rows written for INSERT/UPDATE/DELETE, rows returned for SELECT (PGlite
+// reports affectedRows 0 for a SELECT).
 function toResult<R>(res: { rows: unknown[]; affectedRows?: number }): QueryResult<R> {
-  return { rows: res.rows as R[], rowCount: res.affectedRows ?? res.rows.length };
+  return { rows: res.rows as R[], rowCount: Math.max(res.affectedRows ?? 0, res.rows.length) };
 }
 
 export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {

@@ -3,7 +3,7 @@ import type { Envelope } from '@ordo/messaging';
 import { OutboxWriter, outboxMigrations } from '@ordo/outbox';
 import { createTestPgliteDb } from '@ordo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommandReplier, participantMigrations } from './command-replier.js';
+import { CommandReplier, DEFER, participantMigrations } from './command-replier.js';
 
 describe('CommandReplier', () => {
   let db: Db;
@@ -80,5 +80,36 @@ describe('CommandReplier', () => {
       })),
     );
     expect(outcome).toBe('decided');
+  });
+
+  it('when a command is deferred, then no reply is sent, a retry stays waiting, and complete sends the reply once', async () => {
+    const before = (await replies()).length;
+    const first = await db.transaction((tx) =>
+      replier.handle(tx, envelope('c3'), { sagaId: 'saga-1', commandId: 'c3' }, async () => DEFER),
+    );
+    expect(first).toBe('deferred');
+    const retry = await db.transaction((tx) =>
+      replier.handle(tx, envelope('c3'), { sagaId: 'saga-1', commandId: 'c3' }, async () => {
+        throw new Error('must not run while deferred');
+      }),
+    );
+    expect(retry).toBe('still-deferred');
+    expect(await replies()).toHaveLength(before);
+    expect(
+      await db.transaction((tx) => replier.complete(tx, 'c3', { type: 'part.done.v1', payload: { late: true } })),
+    ).toBe(true);
+    expect(await db.transaction((tx) => replier.complete(tx, 'c3', { type: 'part.done.v1', payload: {} }))).toBe(false);
+    const all = await replies();
+    expect(all).toHaveLength(before + 1);
+    expect(all.at(-1)).toMatchObject({
+      type: 'part.done.v1',
+      payload: { late: true, sagaId: 'saga-1', commandId: 'c3' },
+      correlation_id: 'corr-1',
+    });
+    // A retry after completion gets the stored reply.
+    const after = await db.transaction((tx) =>
+      replier.handle(tx, envelope('c3'), { sagaId: 'saga-1', commandId: 'c3' }, async () => DEFER),
+    );
+    expect(after).toBe('repeated');
   });
 });

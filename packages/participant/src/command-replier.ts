@@ -20,6 +20,21 @@ export const participantMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Commands accepted but decided later (a call to a slow provider, a courier to wait for).
+    id: 'kernel_participant_0002',
+    sql: `
+      CREATE TABLE {{schema}}.deferred_commands (
+        command_id text PRIMARY KEY,
+        saga_id text NOT NULL,
+        command_type text NOT NULL,
+        correlation_id text NOT NULL,
+        causation_id text NOT NULL,
+        traceparent text,
+        accepted_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 export interface SagaCommand {
@@ -33,10 +48,15 @@ export interface Reply {
   readonly payload: Record<string, unknown>;
 }
 
-export type ReplyOutcome = 'decided' | 'repeated';
+export type ReplyOutcome = 'decided' | 'repeated' | 'deferred' | 'still-deferred';
+
+/** What `handle`'s decide may return instead of a reply: the decision comes later, via `complete`. */
+export const DEFER = Symbol('defer');
 
 export class CommandReplier {
   private readonly table: string;
+
+  private readonly deferred: string;
 
   constructor(
     schema: string,
@@ -44,6 +64,7 @@ export class CommandReplier {
     private readonly replyTopic: string,
   ) {
     this.table = `${ident(schema)}.command_replies`;
+    this.deferred = `${ident(schema)}.deferred_commands`;
   }
 
   /**
@@ -54,7 +75,7 @@ export class CommandReplier {
     tx: SqlExecutor,
     envelope: Envelope,
     command: SagaCommand,
-    decide: () => Promise<Reply>,
+    decide: () => Promise<Reply | typeof DEFER>,
   ): Promise<ReplyOutcome> {
     const { rows } = await tx.query<{ reply_type: string; reply_payload: Record<string, unknown> }>(
       `SELECT reply_type, reply_payload FROM ${this.table} WHERE command_id = $1 FOR UPDATE`,
@@ -65,24 +86,68 @@ export class CommandReplier {
       await this.send(tx, envelope, command, { type: stored.reply_type, payload: stored.reply_payload });
       return 'repeated';
     }
+    const waiting = await tx.query(`SELECT 1 FROM ${this.deferred} WHERE command_id = $1`, [command.commandId]);
+    if (waiting.rowCount > 0) return 'still-deferred';
     const reply = await decide();
-    const payload = { ...reply.payload, sagaId: command.sagaId, commandId: command.commandId };
-    await tx.query(
-      `INSERT INTO ${this.table} (command_id, saga_id, command_type, reply_type, reply_payload) VALUES ($1, $2, $3, $4, $5)`,
-      [command.commandId, command.sagaId, envelope.type, reply.type, JSON.stringify(payload)],
-    );
-    await this.send(tx, envelope, command, { type: reply.type, payload });
+    if (reply === DEFER) {
+      await tx.query(
+        `INSERT INTO ${this.deferred} (command_id, saga_id, command_type, correlation_id, causation_id, traceparent)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [command.commandId, command.sagaId, envelope.type, envelope.correlationId, envelope.id, envelope.traceparent],
+      );
+      return 'deferred';
+    }
+    await this.store(tx, command, envelope.type, reply);
+    await this.send(tx, envelope, command, reply);
     return 'decided';
   }
 
-  private async send(tx: SqlExecutor, envelope: Envelope, command: SagaCommand, reply: Reply): Promise<void> {
+  /**
+   * Decides a deferred command: stores its reply and sends it, in `tx` (with the participant's
+   * own changes). Returns false if the command is not waiting (already completed, or unknown).
+   */
+  async complete(tx: SqlExecutor, commandId: string, reply: Reply): Promise<boolean> {
+    const { rows } = await tx.query<{
+      saga_id: string;
+      command_type: string;
+      correlation_id: string;
+      causation_id: string;
+      traceparent: string | null;
+    }>(`DELETE FROM ${this.deferred} WHERE command_id = $1 RETURNING *`, [commandId]);
+    const row = rows[0];
+    if (!row) return false;
+    const command = { sagaId: row.saga_id, commandId };
+    await this.store(tx, command, row.command_type, reply);
+    await this.send(
+      tx,
+      { id: row.causation_id, correlationId: row.correlation_id, traceparent: row.traceparent },
+      command,
+      reply,
+    );
+    return true;
+  }
+
+  private async store(tx: SqlExecutor, command: SagaCommand, commandType: string, reply: Reply): Promise<void> {
+    const payload = { ...reply.payload, sagaId: command.sagaId, commandId: command.commandId };
+    await tx.query(
+      `INSERT INTO ${this.table} (command_id, saga_id, command_type, reply_type, reply_payload) VALUES ($1, $2, $3, $4, $5)`,
+      [command.commandId, command.sagaId, commandType, reply.type, JSON.stringify(payload)],
+    );
+  }
+
+  private async send(
+    tx: SqlExecutor,
+    cause: Pick<Envelope, 'id' | 'correlationId' | 'traceparent'>,
+    command: SagaCommand,
+    reply: Reply,
+  ): Promise<void> {
     await this.writer.write(tx, [
       {
         topic: this.replyTopic,
         type: reply.type,
         key: command.sagaId,
         payload: { ...reply.payload, sagaId: command.sagaId, commandId: command.commandId },
-        ...causedBy(envelope),
+        ...causedBy(cause),
       },
     ]);
   }

@@ -1,5 +1,6 @@
 export {
   CommandReplier,
+  DEFER,
   participantMigrations,
   type Reply,
   type ReplyOutcome,
