@@ -21,6 +21,11 @@ export const DeliveryReplies = {
   courierAssigned: message('delivery.courier_assigned.v1', replyMeta.extend({ deliveryId: id, courierId: id })),
   assignmentFailed: message('delivery.assignment_failed.v1', replyMeta.extend({ reason: z.enum(['no_courier']) })),
   deliveryCancelled: message('delivery.cancelled.v1', replyMeta.extend({ deliveryId: id.nullable() })),
+  /** The courier already picked the order up: the delivery can no longer be cancelled. */
+  cancellationRefused: message(
+    'delivery.cancellation_refused.v1',
+    replyMeta.extend({ deliveryId: id, reason: z.enum(['already_picked_up', 'already_delivered']) }),
+  ),
 };
 
 export const DeliveryEvents = {
