@@ -65,6 +65,179 @@ export const Errors = {
   ),
   DLQ_ALREADY_REPLAYED: define('ORDO_ERR_DLQ_ALREADY_REPLAYED', 409, false, 'The message was already replayed'),
 
+  // Identity and access (gateway, and every service that checks tokens)
+  AUTH_UNAUTHENTICATED: define(
+    'ORDO_ERR_AUTH_UNAUTHENTICATED',
+    401,
+    false,
+    'A valid access token is required (Authorization: Bearer <token>)',
+  ),
+  AUTH_INVALID_CREDENTIALS: define('ORDO_ERR_AUTH_INVALID_CREDENTIALS', 401, false, 'The email or password is wrong'),
+  AUTH_FORBIDDEN: define('ORDO_ERR_AUTH_FORBIDDEN', 403, false, 'Your role is not allowed to do this'),
+  AUTH_EMAIL_TAKEN: define('ORDO_ERR_AUTH_EMAIL_TAKEN', 409, false, 'An account with this email already exists'),
+  AUTH_INVALID_EMAIL: define('ORDO_ERR_AUTH_INVALID_EMAIL', 400, false, 'The email address is not valid'),
+  AUTH_PASSWORD_POLICY: define(
+    'ORDO_ERR_AUTH_PASSWORD_POLICY',
+    400,
+    false,
+    'The password must be 8 to 128 characters long',
+  ),
+  AUTH_KEYS_UNAVAILABLE: define(
+    'ORDO_ERR_AUTH_KEYS_UNAVAILABLE',
+    503,
+    true,
+    'The token signing keys cannot be loaded right now',
+  ),
+
+  // Order
+  ORDER_NOT_FOUND: define('ORDO_ERR_ORDER_NOT_FOUND', 404, false, 'No such order'),
+  ORDER_ILLEGAL_TRANSITION: define(
+    'ORDO_ERR_ORDER_ILLEGAL_TRANSITION',
+    409,
+    false,
+    'The order is not in a state that allows this change',
+  ),
+  ORDER_CONCURRENT_UPDATE: define(
+    'ORDO_ERR_ORDER_CONCURRENT_UPDATE',
+    409,
+    true,
+    'The order was changed at the same time by another request; try again',
+  ),
+  ORDER_NOT_CANCELLABLE: define('ORDO_ERR_ORDER_NOT_CANCELLABLE', 409, false, 'The order can no longer be cancelled'),
+  ORDER_UNKNOWN_RESTAURANT: define('ORDO_ERR_ORDER_UNKNOWN_RESTAURANT', 422, false, 'No such restaurant'),
+  ORDER_UNKNOWN_ITEM: define('ORDO_ERR_ORDER_UNKNOWN_ITEM', 422, false, 'An ordered item is not on the menu'),
+  ORDER_ITEM_UNAVAILABLE: define('ORDO_ERR_ORDER_ITEM_UNAVAILABLE', 422, false, 'An ordered item is not available'),
+
+  // PSP (the payment-provider simulator, psp-sim)
+  PSP_CARD_DECLINED: define('ORDO_ERR_PSP_CARD_DECLINED', 402, false, 'The card was declined'),
+  PSP_IDEMPOTENCY_MISMATCH: define(
+    'ORDO_ERR_PSP_IDEMPOTENCY_MISMATCH',
+    409,
+    false,
+    'The idempotency key was already used with a different request',
+  ),
+  PSP_CHARGE_NOT_FOUND: define('ORDO_ERR_PSP_CHARGE_NOT_FOUND', 404, false, 'No such charge'),
+  PSP_INVALID_TRANSITION: define(
+    'ORDO_ERR_PSP_INVALID_TRANSITION',
+    409,
+    false,
+    'The charge is not in a state that allows this operation',
+  ),
+  PSP_AMOUNT_EXCEEDED: define(
+    'ORDO_ERR_PSP_AMOUNT_EXCEEDED',
+    422,
+    false,
+    'The amount is more than the charge has available',
+  ),
+  PSP_UNAVAILABLE: define('ORDO_ERR_PSP_UNAVAILABLE', 503, true, 'The payment provider is unavailable'),
+
+  // Sagas (the orchestrator's engine, @ordo/saga)
+  SAGA_NOT_FOUND: define('ORDO_ERR_SAGA_NOT_FOUND', 404, false, 'No such saga instance'),
+  SAGA_ILLEGAL_ACTION: define(
+    'ORDO_ERR_SAGA_ILLEGAL_ACTION',
+    409,
+    false,
+    'The saga is not in a status that allows this action',
+  ),
+  SAGA_ALREADY_STARTED: define('ORDO_ERR_SAGA_ALREADY_STARTED', 409, false, 'A saga with this id was already started'),
+  SAGA_DEFINITION_MISSING: define(
+    'ORDO_ERR_SAGA_DEFINITION_MISSING',
+    500,
+    true,
+    'No saga definition is registered for this name and version',
+  ),
+  SAGA_UNEXPECTED_REPLY: define(
+    'ORDO_ERR_SAGA_UNEXPECTED_REPLY',
+    400,
+    false,
+    'The saga step waiting for this command has no handler for the reply type',
+  ),
+  SAGA_INVALID_DEFINITION: define('ORDO_ERR_SAGA_INVALID_DEFINITION', 500, false, 'The saga definition is not valid'),
+
+  // Delivery (couriers, dispatch, the delivery lifecycle)
+  DELIVERY_NOT_FOUND: define('ORDO_ERR_DELIVERY_NOT_FOUND', 404, false, 'No such delivery'),
+  DELIVERY_ILLEGAL_TRANSITION: define(
+    'ORDO_ERR_DELIVERY_ILLEGAL_TRANSITION',
+    409,
+    false,
+    'The delivery is not in a state that allows this change',
+  ),
+  DELIVERY_ALREADY_PICKED_UP: define(
+    'ORDO_ERR_DELIVERY_ALREADY_PICKED_UP',
+    409,
+    false,
+    'The courier has already picked the order up; the delivery can no longer be cancelled',
+  ),
+  DELIVERY_COURIER_NOT_FOUND: define(
+    'ORDO_ERR_DELIVERY_COURIER_NOT_FOUND',
+    404,
+    false,
+    'No courier profile for this user',
+  ),
+
+  // Restaurant (menus, availability, kitchen tickets)
+  RESTAURANT_NOT_FOUND: define('ORDO_ERR_RESTAURANT_NOT_FOUND', 404, false, 'No such restaurant'),
+  RESTAURANT_TICKET_NOT_FOUND: define('ORDO_ERR_RESTAURANT_TICKET_NOT_FOUND', 404, false, 'No such kitchen ticket'),
+  RESTAURANT_ILLEGAL_TRANSITION: define(
+    'ORDO_ERR_RESTAURANT_ILLEGAL_TRANSITION',
+    409,
+    false,
+    'The kitchen ticket is not in a state that allows this change',
+  ),
+  RESTAURANT_TICKET_ALREADY_READY: define(
+    'ORDO_ERR_RESTAURANT_TICKET_ALREADY_READY',
+    409,
+    false,
+    'The kitchen has finished this ticket; it can no longer be cancelled',
+  ),
+  RESTAURANT_UNKNOWN_MENU_ITEM: define(
+    'ORDO_ERR_RESTAURANT_UNKNOWN_MENU_ITEM',
+    400,
+    false,
+    'The restaurant has no menu item with this id',
+  ),
+
+  // Payment (the payment service; codes also travel in saga replies as `detail: 'CODE: …'`)
+  PAYMENT_PSP_UNAVAILABLE: define(
+    'ORDO_ERR_PAYMENT_PSP_UNAVAILABLE',
+    503,
+    true,
+    'The payment provider cannot be reached right now',
+  ),
+  PAYMENT_PSP_BAD_RESPONSE: define(
+    'ORDO_ERR_PAYMENT_PSP_BAD_RESPONSE',
+    502,
+    true,
+    'The payment provider answered with something Ordo cannot read',
+  ),
+  PAYMENT_PSP_REJECTED: define('ORDO_ERR_PAYMENT_PSP_REJECTED', 422, false, 'The payment provider refused the operation'),
+  PAYMENT_NOT_AUTHORIZED: define('ORDO_ERR_PAYMENT_NOT_AUTHORIZED', 409, false, 'The payment is not authorized'),
+  PAYMENT_ALREADY_CAPTURED: define(
+    'ORDO_ERR_PAYMENT_ALREADY_CAPTURED',
+    409,
+    false,
+    'The payment was captured; it can be refunded, not voided',
+  ),
+  PAYMENT_NOT_CAPTURED: define('ORDO_ERR_PAYMENT_NOT_CAPTURED', 409, false, 'The payment was not captured'),
+  PAYMENT_AMOUNT_EXCEEDED: define(
+    'ORDO_ERR_PAYMENT_AMOUNT_EXCEEDED',
+    422,
+    false,
+    'The amount is more than the payment has available',
+  ),
+  PAYMENT_DEADLINE_EXCEEDED: define(
+    'ORDO_ERR_PAYMENT_DEADLINE_EXCEEDED',
+    504,
+    false,
+    'The payment provider stayed unavailable until the operation deadline',
+  ),
+  PAYMENT_AUTHORIZATION_CANCELLED: define(
+    'ORDO_ERR_PAYMENT_AUTHORIZATION_CANCELLED',
+    409,
+    false,
+    'The authorization was withdrawn by a void before the provider placed it',
+  ),
+
   // Fault injection
   FAULT_INJECTED: define('ORDO_ERR_FAULT_INJECTED', 500, true, 'A fault was injected at this point'),
 } as const;

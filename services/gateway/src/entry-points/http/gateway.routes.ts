@@ -1,0 +1,21 @@
+// All of the gateway's HTTP routes, with access control on every one of them.
+import { authPlugin, type TokenVerifier } from '@ordo/auth';
+import type { FastifyPluginAsync } from 'fastify';
+import { type AuthRoutesDeps, authRoutes } from './auth.routes.js';
+import { type JwksRoutesDeps, jwksRoutes } from './jwks.routes.js';
+import { usersRoutes } from './users.routes.js';
+
+export interface GatewayRoutesDeps extends AuthRoutesDeps, JwksRoutesDeps {
+  verifier: TokenVerifier;
+}
+
+export function gatewayRoutes(deps: GatewayRoutesDeps): FastifyPluginAsync {
+  return async (app) => {
+    // Fastify parses text/plain by default; the gateway speaks JSON only, so anything else is a 415.
+    app.removeContentTypeParser('text/plain');
+    await app.register(authPlugin, { verifier: deps.verifier });
+    await app.register(authRoutes(deps));
+    await app.register(usersRoutes(deps));
+    await app.register(jwksRoutes(deps));
+  };
+}

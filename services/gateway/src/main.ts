@@ -1,0 +1,68 @@
+// Composition root of the gateway: identity (users, passwords, tokens, signing keys) and the
+// routes that serve it.
+import {
+  DbKeyStore,
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  LocalKeysVerifier,
+  type PasswordHashParams,
+  type PublicKeySource,
+  TokenIssuer,
+  type TokenVerifier,
+} from '@ordo/auth';
+import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import { gatewayMigrations } from './data-access/migrations.js';
+import { UserRepository } from './data-access/user.repository.js';
+import { gatewayRoutes } from './entry-points/http/gateway.routes.js';
+import { GATEWAY_SCHEMA } from './gateway-schema.js';
+import { PasswordHasher } from './use-cases/password-hasher.js';
+
+export interface GatewayOptions {
+  /** `iss` of issued tokens (default `urn:ordo:gateway`); verifiers must expect the same. */
+  issuer?: string;
+  /** `aud` of issued tokens (default `urn:ordo:api`). */
+  audience?: string;
+  /** Access token lifetime (default 900 s). */
+  accessTokenTtlSeconds?: number;
+  /** argon2id parameters for new hashes (default: DEFAULT_PASSWORD_HASH_PARAMS). */
+  passwordHashParams?: PasswordHashParams;
+}
+
+export interface GatewayService extends OrdoService {
+  /** The public signing keys, for `LocalKeysVerifier`s of services in the same process (embedded shape). */
+  readonly publicKeys: PublicKeySource;
+  /** A verifier of the gateway's tokens, ready to hand to services in the same process. */
+  readonly verifier: TokenVerifier;
+}
+
+export function createGatewayService(context: ServiceContext, options: GatewayOptions = {}): GatewayService {
+  const issuer = options.issuer ?? DEFAULT_TOKEN_ISSUER;
+  const audience = options.audience ?? DEFAULT_TOKEN_AUDIENCE;
+  const keys = new DbKeyStore(context.db, GATEWAY_SCHEMA);
+  const tokens = new TokenIssuer({
+    keys,
+    issuer,
+    audience,
+    ttlSeconds: options.accessTokenTtlSeconds,
+    now: context.now,
+  });
+  const verifier = new LocalKeysVerifier({ keys, issuer, audience, now: context.now });
+  const users = new UserRepository(context.db, GATEWAY_SCHEMA);
+  const passwords = new PasswordHasher(options.passwordHashParams);
+
+  return {
+    name: 'gateway',
+    schema: GATEWAY_SCHEMA,
+    migrations: gatewayMigrations,
+    routes: gatewayRoutes({ users, passwords, tokens, keys, verifier, now: context.now }),
+    publicKeys: keys,
+    verifier,
+    async start() {
+      // The signing key is created at first start (once, whatever the number of replicas).
+      const { kid } = await keys.signingKey();
+      await passwords.warmUp();
+      context.logger.info({ kid }, 'gateway signing key ready');
+    },
+    async stop() {},
+  };
+}

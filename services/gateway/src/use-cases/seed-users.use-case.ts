@@ -1,0 +1,60 @@
+// Creates the accounts a demo or a fresh install needs (operators, couriers, restaurant staff,
+// a demo customer). Idempotent: an email that already has an account is left as it is.
+import type { Role } from '@ordo/auth';
+import type { Db } from '@ordo/db';
+import { AppError, Errors } from '@ordo/errors';
+import { UserRepository } from '../data-access/user.repository.js';
+import { normalizeEmail } from '../domain/email.js';
+import { GATEWAY_SCHEMA } from '../gateway-schema.js';
+import { createUser } from './create-user.use-case.js';
+import { PasswordHasher } from './password-hasher.js';
+
+export interface SeedUser {
+  email: string;
+  password: string;
+  role: Role;
+  name?: string;
+}
+
+export interface SeedUsersOptions {
+  /** Default `gateway`. */
+  schema?: string;
+  passwords?: PasswordHasher;
+  now?: () => Date;
+}
+
+export interface SeedUsersResult {
+  /** Normalized emails of the accounts created by this call. */
+  created: string[];
+  /** Normalized emails that already had an account (left unchanged, whatever its role or password). */
+  existing: string[];
+}
+
+export async function seedUsers(
+  db: Db,
+  users: readonly SeedUser[],
+  options: SeedUsersOptions = {},
+): Promise<SeedUsersResult> {
+  const deps = {
+    users: new UserRepository(db, options.schema ?? GATEWAY_SCHEMA),
+    passwords: options.passwords ?? new PasswordHasher(),
+    now: options.now ?? (() => new Date()),
+  };
+  const result: SeedUsersResult = { created: [], existing: [] };
+  for (const seed of users) {
+    const email = normalizeEmail(seed.email);
+    // Checked first so a re-run does not pay for a password hash per account.
+    if (await deps.users.findByEmail(email)) {
+      result.existing.push(email);
+      continue;
+    }
+    try {
+      result.created.push((await createUser(deps, seed)).email);
+    } catch (error) {
+      // Another process seeded the same account in between.
+      if (!(error instanceof AppError) || error.code !== Errors.AUTH_EMAIL_TAKEN.code) throw error;
+      result.existing.push(email);
+    }
+  }
+  return result;
+}
