@@ -162,12 +162,6 @@ export const Errors = {
     false,
     'The delivery is not in a state that allows this change',
   ),
-  DELIVERY_ALREADY_PICKED_UP: define(
-    'ORDO_ERR_DELIVERY_ALREADY_PICKED_UP',
-    409,
-    false,
-    'The courier has already picked the order up; the delivery can no longer be cancelled',
-  ),
   DELIVERY_COURIER_NOT_FOUND: define(
     'ORDO_ERR_DELIVERY_COURIER_NOT_FOUND',
     404,
@@ -183,12 +177,6 @@ export const Errors = {
     409,
     false,
     'The kitchen ticket is not in a state that allows this change',
-  ),
-  RESTAURANT_TICKET_ALREADY_READY: define(
-    'ORDO_ERR_RESTAURANT_TICKET_ALREADY_READY',
-    409,
-    false,
-    'The kitchen has finished this ticket; it can no longer be cancelled',
   ),
   RESTAURANT_UNKNOWN_MENU_ITEM: define(
     'ORDO_ERR_RESTAURANT_UNKNOWN_MENU_ITEM',

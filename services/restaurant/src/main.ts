@@ -1,0 +1,86 @@
+// Composition root of the restaurant service: its schema and migrations, HTTP routes, the saga
+// command consumer and the outbox relay, wired from the ServiceContext. Nothing here reads env vars.
+import { RestaurantTopics } from '@ordo/contracts-restaurant';
+import type { Migration } from '@ordo/db';
+import { consumerMigrations } from '@ordo/messaging';
+import { OutboxRelay, type OutboxRelayOptions, OutboxWriter, outboxMigrations } from '@ordo/outbox';
+import { CommandReplier, participantMigrations } from '@ordo/participant';
+import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import { restaurantTableMigrations } from './data-access/migrations.js';
+import { RESTAURANT_SCHEMA } from './data-access/tables.js';
+import type { RestaurantAuth } from './entry-points/http/auth.js';
+import { restaurantRoutes } from './entry-points/http/routes.js';
+import { type CommandConsumerTuning, createCommandConsumer } from './entry-points/messaging/commands.consumer.js';
+import type { RestaurantDeps } from './use-cases/deps.js';
+import { type RestaurantSeed, type SeedResult, seedRestaurants } from './use-cases/seed-restaurants.use-case.js';
+
+export interface RestaurantServiceOptions {
+  /** How routes authenticate and authorize; the gateway passes @ordo/auth's hooks. */
+  readonly auth: RestaurantAuth;
+  /** Tuning of the saga command consumer (group `restaurant.commands`). */
+  readonly commands?: CommandConsumerTuning;
+  readonly relay?: Pick<OutboxRelayOptions, 'pollIntervalMs' | 'batchSize' | 'claim' | 'leaseMs' | 'retentionMs'>;
+}
+
+export interface RestaurantService extends OrdoService {
+  /** Seeds restaurants and staff links (see `seedRestaurants`); safe to call on every start. */
+  seed(seed: RestaurantSeed): Promise<SeedResult>;
+}
+
+/** Kernel tables (outbox, inbox and DLQ, command replies) and the service's own, in order. */
+export const restaurantMigrations: readonly Migration[] = [
+  ...outboxMigrations,
+  ...consumerMigrations,
+  ...participantMigrations,
+  ...restaurantTableMigrations,
+];
+
+export function createRestaurantService(context: ServiceContext, options: RestaurantServiceOptions): RestaurantService {
+  const schema = RESTAURANT_SCHEMA;
+  const logger = context.logger.child({ service: 'restaurant' });
+  const writer = new OutboxWriter(schema);
+  const deps: RestaurantDeps = { db: context.db, writer, now: context.now };
+  const relay = new OutboxRelay({
+    ...options.relay,
+    db: context.db,
+    schema,
+    publisher: context.transport,
+    logger,
+    faults: context.faults,
+  });
+  const consumer = createCommandConsumer({
+    db: context.db,
+    schema,
+    topic: RestaurantTopics.commands,
+    transport: context.transport,
+    replier: new CommandReplier(schema, writer, RestaurantTopics.replies),
+    now: context.now,
+    logger,
+    faults: context.faults,
+    tuning: options.commands,
+  });
+
+  return {
+    name: 'restaurant',
+    schema,
+    migrations: restaurantMigrations,
+    routes: async (app) => {
+      await app.register(restaurantRoutes, { deps, auth: options.auth });
+    },
+    async start() {
+      for (const topic of Object.values(RestaurantTopics)) await context.transport.ensureTopic(topic);
+      await relay.start();
+      await consumer.start();
+    },
+    async stop() {
+      // Commands in flight finish and commit their replies to the outbox; then the relay stops
+      // and makes one last pass. Whatever it cannot send now, the next relay to start sends.
+      await consumer.stop();
+      await relay.stop();
+      await relay
+        .drain()
+        .catch((err) => logger.warn({ err }, 'final outbox drain failed; rows stay for the next relay'));
+    },
+    seed: (seed) => seedRestaurants(context.db, writer, seed, { now: context.now }),
+  };
+}

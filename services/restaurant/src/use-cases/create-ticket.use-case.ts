@@ -1,0 +1,47 @@
+// Saga step "create kitchen ticket": reserve a PENDING ticket, or say why the kitchen cannot.
+import { type RestaurantCommands, RestaurantReplies } from '@ordo/contracts-restaurant';
+import type { SqlExecutor } from '@ordo/db';
+import { AppError, Errors } from '@ordo/errors';
+import type { Reply } from '@ordo/participant';
+import { v7 as uuidv7 } from 'uuid';
+import type { z } from 'zod';
+import { findRestaurant } from '../data-access/restaurant.repository.js';
+import { findTicketByOrder, insertTicket, isOrderCancelled, lockOrder } from '../data-access/ticket.repository.js';
+import { decideTicket } from '../domain/restaurant.js';
+import { openTicket, TicketStatus } from '../domain/ticket.js';
+import { sagaReply } from './saga-reply.js';
+
+export type CreateTicketCommand = z.infer<typeof RestaurantCommands.createTicket.schema>;
+
+/** Runs in the command's inbox transaction `tx`. */
+export async function createTicket(
+  tx: SqlExecutor,
+  command: CreateTicketCommand,
+  context: { now: Date; correlationId: string },
+): Promise<Reply> {
+  await lockOrder(tx, command.orderId);
+  const existing = await findTicketByOrder(tx, command.orderId);
+  // One ticket per order: a second saga for the same order gets the ticket that exists.
+  if (existing && existing.status !== TicketStatus.Cancelled) {
+    return sagaReply(RestaurantReplies.ticketCreated, { ticketId: existing.id });
+  }
+  if (existing || (await isOrderCancelled(tx, command.orderId))) {
+    throw new AppError(Errors.RESTAURANT_ILLEGAL_TRANSITION, {
+      message: `order ${command.orderId} was cancelled; its ticket is not created again`,
+      details: { orderId: command.orderId, status: TicketStatus.Cancelled, action: 'create' },
+    });
+  }
+  const restaurant = await findRestaurant(tx, command.restaurantId);
+  const decision = decideTicket(restaurant, command.lines, context.now);
+  if (decision.kind === 'rejected') return sagaReply(RestaurantReplies.ticketRejected, { reason: decision.reason });
+  const ticket = openTicket({
+    id: uuidv7(),
+    orderId: command.orderId,
+    restaurantId: command.restaurantId,
+    lines: decision.lines,
+    correlationId: context.correlationId,
+    now: context.now,
+  });
+  await insertTicket(tx, ticket);
+  return sagaReply(RestaurantReplies.ticketCreated, { ticketId: ticket.id });
+}
