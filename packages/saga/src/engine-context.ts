@@ -1,0 +1,49 @@
+// What the engine's parts share: its ports, and the one way a transition is opened and saved
+// (state, step log and outgoing commands in the caller's transaction, or none of them).
+import type { Db, SqlExecutor } from '@ordo/db';
+import type { Faults } from '@ordo/faults';
+import type { Logger } from '@ordo/logger';
+import type { OutboxWriter } from '@ordo/outbox';
+import type { DefinitionRegistry } from './definition-registry.js';
+import type { MessageCause } from './protocol.js';
+import type { SagaStore } from './saga-store.js';
+import type { SagaInstance, SagaState } from './saga-tables.js';
+import { Transition, type TransitionContext } from './transitions.js';
+
+export interface EngineContext {
+  readonly db: Db;
+  readonly store: SagaStore;
+  readonly writer: OutboxWriter;
+  readonly registry: DefinitionRegistry;
+  readonly faults: Faults;
+  readonly logger: Logger;
+  readonly now: () => Date;
+}
+
+/** Fault points: a `throw` here is a crash after the writes and before the commit. */
+export const SagaFaultPoints = {
+  BeforeCommit: 'saga.beforeCommit',
+} as const;
+
+export function openTransition(
+  engine: EngineContext,
+  tx: SqlExecutor,
+  state: SagaState,
+  options: Pick<TransitionContext, 'localErrors'> & { cause?: MessageCause },
+): Transition {
+  const definition = engine.registry.get(state.sagaName, state.version);
+  return new Transition(state, { tx, now: engine.now(), definition, ...options });
+}
+
+export async function saveTransition(engine: EngineContext, tx: SqlExecutor, transition: Transition): Promise<void> {
+  const { state } = transition;
+  if (transition.changed) await engine.store.save(tx, state);
+  await engine.store.append(tx, state.id, transition.now, transition.log);
+  await engine.writer.write(tx, transition.messages);
+  await engine.faults.hit(SagaFaultPoints.BeforeCommit);
+}
+
+export function toInstance(registry: DefinitionRegistry, state: SagaState): SagaInstance {
+  const definition = registry.find(state.sagaName, state.version);
+  return { ...state, step: definition?.steps[state.stepIndex]?.name };
+}

@@ -1,0 +1,156 @@
+// Deliveries: insert, update, and the reads the use cases and the courier app need.
+import { ident, type SqlExecutor } from '@ordo/db';
+import { ACTIVE_STATUSES, type Delivery, type DeliveryStatus } from '../domain/delivery.js';
+
+interface DeliveryRow {
+  id: string;
+  order_id: string;
+  saga_id: string;
+  restaurant_id: string;
+  courier_id: string;
+  status: DeliveryStatus;
+  pickup_lat: number;
+  pickup_lng: number;
+  dropoff_lat: number;
+  dropoff_lng: number;
+  dropoff_line1: string;
+  correlation_id: string;
+  assigned_at: Date;
+  accepted_at: Date | null;
+  picked_up_at: Date | null;
+  delivered_at: Date | null;
+  cancelled_at: Date | null;
+  updated_at: Date;
+}
+
+const COLUMNS = `id, order_id, saga_id, restaurant_id, courier_id, status, pickup_lat, pickup_lng, dropoff_lat,
+  dropoff_lng, dropoff_line1, correlation_id, assigned_at, accepted_at, picked_up_at, delivered_at, cancelled_at,
+  updated_at`;
+const ACTIVE = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
+
+function toDelivery(row: DeliveryRow): Delivery {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    sagaId: row.saga_id,
+    restaurantId: row.restaurant_id,
+    courierId: row.courier_id,
+    status: row.status,
+    pickup: { lat: row.pickup_lat, lng: row.pickup_lng },
+    dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng, line1: row.dropoff_line1 },
+    correlationId: row.correlation_id,
+    assignedAt: row.assigned_at,
+    acceptedAt: row.accepted_at,
+    pickedUpAt: row.picked_up_at,
+    deliveredAt: row.delivered_at,
+    cancelledAt: row.cancelled_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class DeliveryRepository {
+  private readonly table: string;
+
+  constructor(schema: string) {
+    this.table = `${ident(schema)}.deliveries`;
+  }
+
+  async insert(tx: SqlExecutor, d: Delivery): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.table} (${COLUMNS})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+      [
+        d.id,
+        d.orderId,
+        d.sagaId,
+        d.restaurantId,
+        d.courierId,
+        d.status,
+        d.pickup.lat,
+        d.pickup.lng,
+        d.dropoff.lat,
+        d.dropoff.lng,
+        d.dropoff.line1,
+        d.correlationId,
+        d.assignedAt,
+        d.acceptedAt,
+        d.pickedUpAt,
+        d.deliveredAt,
+        d.cancelledAt,
+        d.updatedAt,
+      ],
+    );
+  }
+
+  /** Writes the lifecycle fields (the only ones that change). */
+  async update(tx: SqlExecutor, d: Delivery): Promise<void> {
+    await tx.query(
+      `UPDATE ${this.table} SET status = $2, accepted_at = $3, picked_up_at = $4, delivered_at = $5,
+         cancelled_at = $6, updated_at = $7
+       WHERE id = $1`,
+      [d.id, d.status, d.acceptedAt, d.pickedUpAt, d.deliveredAt, d.cancelledAt, d.updatedAt],
+    );
+  }
+
+  /** The courier's own delivery, locked for a change; undefined when it is not theirs. */
+  async lockForCourier(tx: SqlExecutor, id: string, courierId: string): Promise<Delivery | undefined> {
+    const { rows } = await tx.query<DeliveryRow>(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1 AND courier_id = $2 FOR UPDATE`,
+      [id, courierId],
+    );
+    return rows[0] && toDelivery(rows[0]);
+  }
+
+  /** The order's delivery that is not cancelled, if any. */
+  async findLiveByOrder(executor: SqlExecutor, orderId: string): Promise<Delivery | undefined> {
+    const { rows } = await executor.query<DeliveryRow>(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE order_id = $1 AND status <> 'CANCELLED'`,
+      [orderId],
+    );
+    return rows[0] && toDelivery(rows[0]);
+  }
+
+  /** The order's newest delivery, locked: the live one if there is one, else the last cancelled one. */
+  async lockLatestByOrder(tx: SqlExecutor, orderId: string): Promise<Delivery | undefined> {
+    const { rows } = await tx.query<DeliveryRow>(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE order_id = $1
+       ORDER BY (status <> 'CANCELLED') DESC, assigned_at DESC LIMIT 1 FOR UPDATE`,
+      [orderId],
+    );
+    return rows[0] && toDelivery(rows[0]);
+  }
+
+  /**
+   * Whether the courier has an active delivery, by a statement of its own: in READ COMMITTED it
+   * sees every transaction that committed before it started, including one that assigned this
+   * courier while the caller's earlier statement was already running.
+   */
+  async courierIsBusy(tx: SqlExecutor, courierId: string): Promise<boolean> {
+    const { rows } = await tx.query(`SELECT 1 FROM ${this.table} WHERE courier_id = $1 AND status IN (${ACTIVE})`, [
+      courierId,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** The courier's active delivery (if any) and their most recent finished ones. */
+  async listForCourier(
+    executor: SqlExecutor,
+    courierId: string,
+    recentLimit: number,
+  ): Promise<{ current: Delivery | undefined; recent: Delivery[] }> {
+    const { rows } = await executor.query<DeliveryRow>(
+      `(SELECT ${COLUMNS} FROM ${this.table} WHERE courier_id = $1 AND status IN (${ACTIVE}))
+       UNION ALL
+       (SELECT ${COLUMNS} FROM ${this.table} WHERE courier_id = $1 AND status NOT IN (${ACTIVE})
+        ORDER BY updated_at DESC, id LIMIT $2)`,
+      [courierId, recentLimit],
+    );
+    const all = rows.map(toDelivery);
+    return {
+      current: all.find((d) => ACTIVE_STATUSES.includes(d.status)),
+      recent: all
+        .filter((d) => !ACTIVE_STATUSES.includes(d.status))
+        .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime()),
+    };
+  }
+}

@@ -1,0 +1,61 @@
+// The courier app's API: their jobs, moving a delivery along, availability and position.
+// Couriers see and change only their own deliveries; another's is a 404.
+import { geoPoint, id } from '@ordo/contracts-common';
+import type { Db } from '@ordo/db';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { advanceDelivery, type DeliveryStep } from '../../use-cases/advance-delivery.use-case.js';
+import { setAvailability, updatePosition } from '../../use-cases/courier-status.use-case.js';
+import type { DeliveryDeps } from '../../use-cases/deps.js';
+import { listJobs } from '../../use-cases/queries.js';
+import type { DeliveryAuth } from './auth.js';
+import { parseInput } from './parse-input.js';
+import { courierJson, deliveryJson } from './presenters.js';
+
+export interface CourierRoutesOptions {
+  readonly deps: DeliveryDeps;
+  readonly db: Db;
+  readonly auth: DeliveryAuth;
+}
+
+const deliveryParams = z.object({ id });
+const availabilityBody = z.strictObject({ available: z.boolean() });
+const positionBody = z.strictObject(geoPoint.shape);
+
+const steps: ReadonlyArray<[path: string, step: DeliveryStep]> = [
+  ['accept', 'accept'],
+  ['picked-up', 'pickUp'],
+  ['delivered', 'deliver'],
+];
+
+export const courierRoutes: FastifyPluginAsync<CourierRoutesOptions> = async (app, { deps, db, auth }) => {
+  const courierOnly = { preHandler: auth.authorize(['courier']) };
+
+  app.get('/v1/courier/jobs', courierOnly, async (request) => {
+    const { current, recent } = await listJobs(deps, db, auth.currentUser(request).id);
+    return { current: current ? deliveryJson(current) : null, recent: recent.map(deliveryJson) };
+  });
+
+  for (const [path, step] of steps) {
+    app.post(`/v1/courier/deliveries/:id/${path}`, courierOnly, async (request) => {
+      const { id: deliveryId } = parseInput(deliveryParams, request.params, 'params');
+      const userId = auth.currentUser(request).id;
+      const delivery = await db.transaction((tx) => advanceDelivery(deps, tx, { userId, deliveryId, step }));
+      return deliveryJson(delivery);
+    });
+  }
+
+  app.put('/v1/courier/availability', courierOnly, async (request) => {
+    const { available } = parseInput(availabilityBody, request.body, 'body');
+    const userId = auth.currentUser(request).id;
+    const courier = await db.transaction((tx) => setAvailability(deps, tx, { userId, available }));
+    return courierJson(courier);
+  });
+
+  app.post('/v1/courier/position', courierOnly, async (request) => {
+    const position = parseInput(positionBody, request.body, 'body');
+    const userId = auth.currentUser(request).id;
+    const courier = await db.transaction((tx) => updatePosition(deps, tx, { userId, position }));
+    return { courierId: courier.id, position: courier.position, updatedAt: courier.updatedAt.toISOString() };
+  });
+};

@@ -1,0 +1,112 @@
+// Composition root of the delivery service: builds the repositories, repliers and use cases
+// from the host's context, and wires the entry points (HTTP routes, the command consumer, the
+// outbox relay and the assignment timer). Nothing here reads env vars; options are validated once.
+import { DeliveryTopics } from '@ordo/contracts-delivery';
+import { AppError, Errors } from '@ordo/errors';
+import { consumerMigrations } from '@ordo/messaging';
+import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
+import { CommandReplier, participantMigrations } from '@ordo/participant';
+import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import { v7 as uuidv7 } from 'uuid';
+import { AssignmentRequestRepository } from './data-access/assignment-request.repository.js';
+import { CourierRepository } from './data-access/courier.repository.js';
+import { DeliveryRepository } from './data-access/delivery.repository.js';
+import { DELIVERY_SCHEMA, deliveryMigrations } from './data-access/migrations.js';
+import type { DeliveryAuth } from './entry-points/http/auth.js';
+import { deliveryRoutes } from './entry-points/http/delivery.routes.js';
+import { createCommandConsumer } from './entry-points/messaging/command.consumer.js';
+import { AssignmentTimer } from './entry-points/timers/assignment.timer.js';
+import type { DeliveryDeps } from './use-cases/deps.js';
+import { dispatchWaiting } from './use-cases/dispatch-waiting.use-case.js';
+
+export interface DeliveryServiceOptions {
+  /** Authentication from the host (the gateway's @ordo/auth); see entry-points/http/auth.ts. */
+  readonly auth: DeliveryAuth;
+  /** How long an assignment may wait for a free courier, from the command's arrival. Default 60 s. */
+  readonly assignmentTimeoutMs?: number;
+  /** How often waiting assignments are retried and expired. Default 1 s. */
+  readonly assignmentRetryIntervalMs?: number;
+  /** Command transactions in flight at once. Default 8. */
+  readonly commandConcurrency?: number;
+  /** How long one consumer fetch waits for commands. Default 1 s. */
+  readonly commandFetchWaitMs?: number;
+  /** The outbox relay's fallback poll (it is woken by NOTIFY). Default 1 s. */
+  readonly relayPollIntervalMs?: number;
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!(Number.isSafeInteger(v) && v > 0)) {
+    throw new AppError(Errors.CONFIG_INVALID, {
+      message: `delivery option ${name} must be a positive integer, got ${v}`,
+    });
+  }
+  return v;
+}
+
+export function createDeliveryService(context: ServiceContext, options: DeliveryServiceOptions): OrdoService {
+  const schema = DELIVERY_SCHEMA;
+  const { db, transport, logger: rootLogger, faults, now } = context;
+  const logger = rootLogger.child({ service: 'delivery' });
+  const assignmentTimeoutMs = positiveInt('assignmentTimeoutMs', options.assignmentTimeoutMs, 60_000);
+  const retryIntervalMs = positiveInt('assignmentRetryIntervalMs', options.assignmentRetryIntervalMs, 1_000);
+
+  const writer = new OutboxWriter(schema);
+  const deps: DeliveryDeps = {
+    couriers: new CourierRepository(schema),
+    deliveries: new DeliveryRepository(schema),
+    requests: new AssignmentRequestRepository(schema),
+    replier: new CommandReplier(schema, writer, DeliveryTopics.replies),
+    writer,
+    now,
+    newId: uuidv7,
+    assignmentTimeoutMs,
+  };
+
+  const relay = new OutboxRelay({
+    db,
+    schema,
+    publisher: transport,
+    pollIntervalMs: options.relayPollIntervalMs,
+    faults,
+    logger,
+  });
+  const consumer = createCommandConsumer({
+    deps,
+    db,
+    schema,
+    transport,
+    logger,
+    faults,
+    concurrency: positiveInt('commandConcurrency', options.commandConcurrency, 8),
+    fetchWaitMs: positiveInt('commandFetchWaitMs', options.commandFetchWaitMs, 1_000),
+  });
+  const timer = new AssignmentTimer(
+    () => db.transaction((tx) => dispatchWaiting(deps, tx, now())),
+    retryIntervalMs,
+    logger,
+  );
+
+  return {
+    name: 'delivery',
+    schema,
+    migrations: [...outboxMigrations, ...consumerMigrations, ...participantMigrations, ...deliveryMigrations],
+    routes: async (app) => {
+      await app.register(deliveryRoutes, { deps, db, auth: options.auth });
+    },
+    async start() {
+      for (const topic of Object.values(DeliveryTopics)) await transport.ensureTopic(topic);
+      await relay.start();
+      await consumer.start();
+      timer.start();
+      logger.info('delivery service started');
+    },
+    async stop() {
+      // Producers of outbox rows first, then the relay; what it has not sent yet stays in the
+      // outbox (committed) and goes out after the next start.
+      await timer.stop();
+      await consumer.stop();
+      await relay.stop();
+    },
+  };
+}

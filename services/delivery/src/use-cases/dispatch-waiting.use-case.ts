@@ -1,0 +1,75 @@
+// Decides waiting assignment requests: fails those past their deadline (no_courier), then
+// assigns the rest, oldest first, while couriers are free. Runs in the caller's transaction:
+// on a new request, when a courier becomes free (delivered, cancelled, available again), and
+// from the timer.
+
+import type { GeoPoint } from '@ordo/contracts-common';
+import type { SqlExecutor } from '@ordo/db';
+import { RequestStatus } from '../data-access/assignment-request.repository.js';
+import { assignDelivery } from '../domain/delivery.js';
+import type { DeliveryDeps } from './deps.js';
+import { courierAssigned, noCourier } from './replies.js';
+
+export interface DispatchResult {
+  readonly assigned: number;
+  readonly failed: number;
+}
+
+/** Bounds one transaction's work; whatever is left is picked up by the next tick. */
+const MAX_PER_RUN = 100;
+
+export async function dispatchWaiting(deps: DeliveryDeps, tx: SqlExecutor, now: Date): Promise<DispatchResult> {
+  let failed = 0;
+  for (const request of await deps.requests.lockExpired(tx, now, MAX_PER_RUN)) {
+    await deps.requests.markDecided(tx, request.id, RequestStatus.Failed, null, now);
+    await deps.replier.complete(tx, request.commandId, noCourier());
+    failed++;
+  }
+  let assigned = 0;
+  while (assigned < MAX_PER_RUN) {
+    const request = await deps.requests.lockNextWaiting(tx, now);
+    if (!request) break;
+    // Another command already got this order a delivery: the same answer for this one.
+    const existing = await deps.deliveries.findLiveByOrder(tx, request.orderId);
+    if (existing) {
+      await deps.requests.markDecided(tx, request.id, RequestStatus.Assigned, existing.id, now);
+      await deps.replier.complete(tx, request.commandId, courierAssigned(existing));
+      continue;
+    }
+    const courierId = await lockFreeCourier(deps, tx, request.pickup);
+    // Any free courier can take any request, so the oldest waiting one goes first or none does.
+    if (!courierId) break;
+    const delivery = assignDelivery(
+      {
+        id: deps.newId(),
+        orderId: request.orderId,
+        sagaId: request.sagaId,
+        restaurantId: request.restaurantId,
+        courierId,
+        pickup: request.pickup,
+        dropoff: request.dropoff,
+        correlationId: request.correlationId,
+      },
+      now,
+    );
+    await deps.deliveries.insert(tx, delivery);
+    await deps.requests.markDecided(tx, request.id, RequestStatus.Assigned, delivery.id, now);
+    await deps.replier.complete(tx, request.commandId, courierAssigned(delivery));
+    assigned++;
+  }
+  return { assigned, failed };
+}
+
+/**
+ * The nearest free courier, locked. The pick's snapshot may predate a transaction that assigned
+ * that courier and committed just before our lock was granted; a fresh statement sees it, and
+ * the next pick skips the courier. The unique index stays the last word either way.
+ */
+async function lockFreeCourier(deps: DeliveryDeps, tx: SqlExecutor, pickup: GeoPoint): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const courierId = await deps.couriers.lockNearestFree(tx, pickup);
+    if (!courierId) return undefined;
+    if (!(await deps.deliveries.courierIsBusy(tx, courierId))) return courierId;
+  }
+  return undefined;
+}
