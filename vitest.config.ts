@@ -16,6 +16,7 @@ export default defineConfig({
     ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     // The memory conformance case measures the heap after a forced GC.
     execArgv: ['--expose-gc'],

@@ -1,2 +1,9 @@
-export { adminPgUrl, createTestPgDatabase, createTestPgliteDb, type TestPgDatabase } from './databases.js';
+export {
+  adminPgUrl,
+  createTestPgDatabase,
+  createTestPgliteDb,
+  PGLITE_TEMPLATE_ENV,
+  pgliteTemplateSetup,
+  type TestPgDatabase,
+} from './databases.js';
 export { MemoryTransport } from './memory.transport.js';
