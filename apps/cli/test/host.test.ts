@@ -1,5 +1,5 @@
 // Component test of the embedded host: real PGlite in a temp dir, a real socket on port 0.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,20 +7,12 @@ import type { HostConfig } from '@ordo/config';
 import { createPgliteDb } from '@ordo/db';
 import { silentLogger } from '@ordo/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostModule } from '../src/host/host-modules.js';
 import { type RunningHost, startHost } from '../src/host/start-host.js';
 
 describe('embedded host', () => {
   let root: string;
   let host: RunningHost;
   let baseUrl: string;
-
-  const probeModule: HostModule = {
-    name: 'probe',
-    plugin: async (app, { db }) => {
-      app.get('/probe/answer', async () => (await db.query<{ answer: number }>('SELECT 42 AS answer')).rows[0]);
-    },
-  };
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ordo-host-'));
@@ -31,7 +23,7 @@ describe('embedded host', () => {
       logLevel: 'silent',
       demo: false,
     };
-    host = await startHost({ config, logger: silentLogger, modules: [probeModule] });
+    host = await startHost({ config, logger: silentLogger });
     baseUrl = host.url;
   });
 
@@ -81,9 +73,29 @@ describe('embedded host', () => {
     expect(await res.json()).toEqual({ error: { code: 'ORDO_ERR_HTTP_NOT_FOUND', message: 'No such resource' } });
   });
 
-  it('when a module is mounted, then its routes are served with the host database', async () => {
-    const res = await fetch(`${baseUrl}/probe/answer`);
-    expect(await res.json()).toEqual({ answer: 42 });
+  it('when started, then the services are mounted and the demo restaurants are listed', async () => {
+    const res = await fetch(`${baseUrl}/v1/restaurants`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { restaurants?: unknown[] } | unknown[];
+    const list = Array.isArray(body) ? body : (body.restaurants ?? []);
+    expect(list.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('when started the first time, then demo accounts with generated passwords are kept in the data dir', async () => {
+    const file = JSON.parse(await readFile(join(root, 'nested', 'data', 'demo-credentials.json'), 'utf8')) as {
+      accounts: Array<{ email: string; password: string; role: string }>;
+    };
+    expect(file.accounts.map((a) => a.role)).toEqual(
+      expect.arrayContaining(['customer', 'operator', 'courier', 'restaurant']),
+    );
+    const customer = file.accounts.find((a) => a.role === 'customer')!;
+    expect(customer.password.length).toBeGreaterThanOrEqual(16);
+    const login = await fetch(`${baseUrl}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: customer.email, password: customer.password }),
+    });
+    expect(login.status).toBe(200);
   });
 
   it('when closed, then the port is released and the database is closed; closing again is harmless', async () => {

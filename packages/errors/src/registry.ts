@@ -198,7 +198,12 @@ export const Errors = {
     true,
     'The payment provider answered with something Ordo cannot read',
   ),
-  PAYMENT_PSP_REJECTED: define('ORDO_ERR_PAYMENT_PSP_REJECTED', 422, false, 'The payment provider refused the operation'),
+  PAYMENT_PSP_REJECTED: define(
+    'ORDO_ERR_PAYMENT_PSP_REJECTED',
+    422,
+    false,
+    'The payment provider refused the operation',
+  ),
   PAYMENT_NOT_AUTHORIZED: define('ORDO_ERR_PAYMENT_NOT_AUTHORIZED', 409, false, 'The payment is not authorized'),
   PAYMENT_ALREADY_CAPTURED: define(
     'ORDO_ERR_PAYMENT_ALREADY_CAPTURED',

@@ -1,6 +1,6 @@
 // Composes the embedded host: one PGlite database in the data dir, the pglog transport on it,
-// one Fastify app with Ordo's error handling, health and metrics, and the mounted modules.
-// It does not listen.
+// every Ordo service mounted on one Fastify app (with Ordo's error handling, health and
+// metrics), the demo data seeded. It does not listen; `start()` starts the services' work.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { HostConfig } from '@ordo/config';
@@ -10,20 +10,24 @@ import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
 import { createPglogTransport } from '@ordo/transport-pglog';
 import type { FastifyInstance } from 'fastify';
-import { type HostModule, hostModules } from './host-modules.js';
+import { type DemoCredentials, seedDemo } from './demo-seed.js';
+import { createEmbeddedServices, type EmbeddedOptions, type EmbeddedServices } from './embedded-services.js';
 
 export interface HostOptions {
   config: HostConfig;
   logger: Logger;
-  /** Defaults to `hostModules`; tests pass their own. */
-  modules?: readonly HostModule[];
+  /** Shorter deadlines and intervals for tests. */
+  tuning?: EmbeddedOptions['tuning'];
 }
 
 export interface Host {
   app: FastifyInstance;
   db: Db;
   transport: Transport;
-  /** Closes the HTTP app (its onClose hooks stop the modules), the transport, then the database. Safe to call twice. */
+  services: EmbeddedServices;
+  /** The demo accounts (passwords generated on the first start, kept in the data dir). */
+  demo: DemoCredentials;
+  /** Closes the HTTP app, stops the services, the transport, then the database. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -33,13 +37,14 @@ export async function buildHost(options: HostOptions): Promise<Host> {
   await mkdir(dataDir, { recursive: true });
   const db = await createPgliteDb({ dataDir });
   let transport: Transport | undefined;
-
+  let services: EmbeddedServices | undefined;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       try {
         await app?.close();
+        await services?.stop();
         await transport?.close();
       } finally {
         await db.close();
@@ -51,28 +56,20 @@ export async function buildHost(options: HostOptions): Promise<Host> {
   try {
     const log = await createPglogTransport({ db });
     transport = log;
+    services = await createEmbeddedServices({ db, transport: log, logger, tuning: options.tuning });
+    await services.migrate();
+    const demo = await seedDemo(db, services.restaurant, dataDir);
     app = await createHttpApp({
       logger,
       checks: [
-        {
-          name: 'db',
-          check: async () => {
-            await db.query('SELECT 1');
-          },
-        },
-        {
-          name: 'transport',
-          check: async () => {
-            await log.headPosition('ordo.health');
-          },
-        },
+        { name: 'db', check: async () => void (await db.query('SELECT 1')) },
+        { name: 'transport', check: async () => void (await log.headPosition('ordo.health')) },
       ],
     });
-    for (const module of options.modules ?? hostModules) {
-      await app.register(module.plugin, { db, transport: log, config });
-    }
+    for (const service of services.services) await app.register(service.routes);
     await app.ready();
-    return { app, db, transport: log, close };
+    await services.start();
+    return { app, db, transport: log, services, demo, close };
   } catch (error) {
     await close();
     throw error;

@@ -10,7 +10,7 @@ function km(a: { lat: number; lng: number }, b: { lat: number; lng: number }): n
 }
 
 describe('demoCouriers', () => {
-  it('when demo couriers are made for user ids, then each is available, unique, and within ~3 km of central Lisbon', () => {
+  it('when demo couriers are made for user ids, then each is available, unique, and within ~3 km of the demo city centre', () => {
     const couriers = demoCouriers(Array.from({ length: 25 }, (_, i) => `user-${i}`));
     expect(new Set(couriers.map((c) => c.id)).size).toBe(25);
     expect(new Set(couriers.map((c) => `${c.position.lat},${c.position.lng}`)).size).toBe(25);

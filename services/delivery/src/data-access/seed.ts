@@ -1,12 +1,12 @@
-// Demo and test data: couriers spread around central Lisbon, where the demo restaurants are.
+// Demo and test data: couriers spread around central Berlin, where the demo restaurants are.
 import type { SqlExecutor } from '@ordo/db';
 import { CourierRepository, type CourierSeed } from './courier.repository.js';
 import { DELIVERY_SCHEMA } from './migrations.js';
 
 export type { CourierSeed } from './courier.repository.js';
 
-/** The demo city centre (Baixa, Lisbon). */
-export const DEMO_CITY_CENTRE = { lat: 38.7223, lng: -9.1393 } as const;
+/** The demo city centre (Mitte, Berlin), the same as the demo restaurants'. */
+export const DEMO_CITY_CENTRE = { lat: 52.52, lng: 13.405 } as const;
 const DEMO_RADIUS_KM = 3;
 const NAMES = ['Ana', 'João', 'Marta', 'Rui', 'Inês', 'Tiago', 'Sofia', 'Pedro', 'Beatriz', 'Miguel'];
 

@@ -28,6 +28,8 @@ export interface SeedUsersResult {
   created: string[];
   /** Normalized emails that already had an account (left unchanged, whatever its role or password). */
   existing: string[];
+  /** Every seeded account's id by normalized email (created or existing), to link profiles to. */
+  ids: Record<string, string>;
 }
 
 export async function seedUsers(
@@ -40,20 +42,26 @@ export async function seedUsers(
     passwords: options.passwords ?? new PasswordHasher(),
     now: options.now ?? (() => new Date()),
   };
-  const result: SeedUsersResult = { created: [], existing: [] };
+  const result: SeedUsersResult = { created: [], existing: [], ids: {} };
   for (const seed of users) {
     const email = normalizeEmail(seed.email);
     // Checked first so a re-run does not pay for a password hash per account.
-    if (await deps.users.findByEmail(email)) {
+    const found = await deps.users.findByEmail(email);
+    if (found) {
       result.existing.push(email);
+      result.ids[email] = found.id;
       continue;
     }
     try {
-      result.created.push((await createUser(deps, seed)).email);
+      const created = await createUser(deps, seed);
+      result.created.push(created.email);
+      result.ids[email] = created.id;
     } catch (error) {
       // Another process seeded the same account in between.
       if (!(error instanceof AppError) || error.code !== Errors.AUTH_EMAIL_TAKEN.code) throw error;
       result.existing.push(email);
+      const raced = await deps.users.findByEmail(email);
+      if (raced) result.ids[email] = raced.id;
     }
   }
   return result;

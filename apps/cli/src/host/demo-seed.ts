@@ -1,0 +1,75 @@
+// Demo data for a fresh embedded install: restaurants with menus, couriers, restaurant staff, an
+// operator and a demo customer. Passwords are generated on the first start and kept in the data
+// directory (never in the repository); later starts reuse them.
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Db } from '@ordo/db';
+import { demoCouriers, seedCouriers } from '@ordo/delivery';
+import { seedUsers } from '@ordo/gateway';
+import { demoRestaurants, type RestaurantService } from '@ordo/restaurant';
+
+export interface DemoAccount {
+  email: string;
+  password: string;
+  role: 'customer' | 'courier' | 'restaurant' | 'operator';
+  /** For staff: their restaurant. */
+  restaurantId?: string;
+}
+
+export interface DemoCredentials {
+  accounts: DemoAccount[];
+}
+
+const COURIERS = 8;
+
+function password(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+async function loadOrCreateCredentials(dataDir: string): Promise<DemoCredentials> {
+  const file = join(dataDir, 'demo-credentials.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as DemoCredentials;
+  } catch {
+    const accounts: DemoAccount[] = [
+      { email: 'customer@demo.ordo.dev', password: password(), role: 'customer' },
+      { email: 'operator@demo.ordo.dev', password: password(), role: 'operator' },
+      ...demoRestaurants.map((r) => ({
+        email: `staff.${r.id}@demo.ordo.dev`,
+        password: password(),
+        role: 'restaurant' as const,
+        restaurantId: r.id,
+      })),
+      ...Array.from({ length: COURIERS }, (_, i) => ({
+        email: `courier${i + 1}@demo.ordo.dev`,
+        password: password(),
+        role: 'courier' as const,
+      })),
+    ];
+    const credentials = { accounts };
+    await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+    return credentials;
+  }
+}
+
+/** Seeds everything the demo needs (idempotent) and returns the demo accounts. */
+export async function seedDemo(db: Db, restaurant: RestaurantService, dataDir: string): Promise<DemoCredentials> {
+  const credentials = await loadOrCreateCredentials(dataDir);
+  const { ids } = await seedUsers(
+    db,
+    credentials.accounts.map((a) => ({ email: a.email, password: a.password, role: a.role })),
+  );
+  const idOf = (email: string) => ids[email.toLowerCase()] as string;
+  await restaurant.seed({
+    restaurants: demoRestaurants,
+    staff: credentials.accounts
+      .filter((a) => a.role === 'restaurant' && a.restaurantId)
+      .map((a) => ({ userId: idOf(a.email), restaurantId: a.restaurantId as string })),
+  });
+  await seedCouriers(
+    db,
+    demoCouriers(credentials.accounts.filter((a) => a.role === 'courier').map((a) => idOf(a.email))),
+  );
+  return credentials;
+}

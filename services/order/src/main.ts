@@ -1,0 +1,106 @@
+// Composition root of the order service: repositories, the saga engine with its three sagas,
+// use cases, consumers, relay and routes, wired from the ServiceContext the host provides.
+import { randomUUID } from 'node:crypto';
+import { consumerMigrations } from '@ordo/messaging';
+import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
+import { SagaEngine as Engine, type SagaEngine, type StepDeadline, sagaMigrations } from '@ordo/saga';
+import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import { MenuRepository } from './data-access/menu.repository.js';
+import { orderMigrations } from './data-access/migrations.js';
+import { OrderRepository } from './data-access/order.repository.js';
+import { orderRoutes } from './entry-points/http/order.routes.js';
+import type { RouteAuth } from './entry-points/http/route-auth.js';
+import { sagaOpsRoutes } from './entry-points/http/saga-ops.routes.js';
+import { orderConsumers } from './entry-points/messaging/order.consumers.js';
+import { type CancelOrderDeadlines, cancelOrderSaga } from './sagas/cancel-order.saga.js';
+import { capturePaymentSaga } from './sagas/capture-payment.saga.js';
+import { type CreateOrderDeadlines, createOrderSaga } from './sagas/create-order.saga.js';
+import { orderSteps } from './sagas/order-steps.js';
+import { cancelOrderUseCase } from './use-cases/cancel-order.use-case.js';
+import { deliveryProgress } from './use-cases/delivery-progress.use-case.js';
+import { placeOrderUseCase } from './use-cases/place-order.use-case.js';
+
+export const ORDER_SCHEMA = 'order_svc';
+
+export interface OrderServiceOptions {
+  auth: RouteAuth;
+  deadlines?: {
+    createOrder?: CreateOrderDeadlines;
+    cancelOrder?: CancelOrderDeadlines;
+    capture?: StepDeadline;
+  };
+  /** How often overdue saga steps are looked for. Default 1 s. */
+  sagaTimerIntervalMs?: number;
+  consumers?: { concurrency?: number; fetchWaitMs?: number; ackWaitMs?: number };
+  relayPollIntervalMs?: number;
+}
+
+export interface OrderService extends OrdoService {
+  readonly engine: SagaEngine;
+}
+
+export function createOrderService(context: ServiceContext, options: OrderServiceOptions): OrderService {
+  const { db, transport, now, faults, logger } = context;
+  const schema = ORDER_SCHEMA;
+  const writer = new OutboxWriter(schema);
+  const orders = new OrderRepository(schema);
+  const menus = new MenuRepository(schema);
+  const steps = orderSteps(orders, writer, now);
+  const engine = new Engine({
+    db,
+    schema,
+    writer,
+    now,
+    faults,
+    logger: logger.child({ component: 'sagas' }),
+    definitions: [
+      createOrderSaga(steps, options.deadlines?.createOrder),
+      cancelOrderSaga(steps, options.deadlines?.cancelOrder),
+      capturePaymentSaga(options.deadlines?.capture),
+    ],
+  });
+  const placeOrder = placeOrderUseCase({ db, orders, menus, writer, sagas: engine, now, newId: randomUUID });
+  const cancelOrder = cancelOrderUseCase({ db, orders, sagas: engine });
+  const progress = deliveryProgress({ orders, writer, sagas: engine, now });
+  const consumers = orderConsumers({
+    db,
+    schema,
+    transport,
+    engine,
+    menus,
+    progress,
+    faults,
+    logger: logger.child({ component: 'consumers' }),
+    tuning: options.consumers,
+  });
+  const relay = new OutboxRelay({
+    db,
+    schema,
+    publisher: transport,
+    faults,
+    logger,
+    pollIntervalMs: options.relayPollIntervalMs,
+  });
+
+  return {
+    name: 'order',
+    schema,
+    engine,
+    migrations: [...outboxMigrations, ...consumerMigrations, ...sagaMigrations, ...orderMigrations],
+    routes: async (app) => {
+      await app.register(orderRoutes, { db, orders, auth: options.auth, placeOrder, cancelOrder });
+      await app.register(sagaOpsRoutes, { engine, auth: options.auth });
+    },
+    async start() {
+      await engine.assertDefinitionsCover();
+      await relay.start();
+      for (const consumer of consumers) await consumer.start();
+      engine.startTimer(options.sagaTimerIntervalMs ?? 1_000);
+    },
+    async stop() {
+      await engine.stop();
+      for (const consumer of consumers) await consumer.stop();
+      await relay.stop();
+    },
+  };
+}
