@@ -176,9 +176,11 @@ describe('seedUsers', () => {
     expect(first).toEqual({
       created: ['ops@ordo.test', 'courier1@ordo.test', 'kitchen@ordo.test', 'demo@ordo.test'],
       existing: [],
+      ids: Object.fromEntries(first.created.map((email) => [email, expect.any(String)])),
     });
     const second = await seedUsers(db, users);
-    expect(second).toEqual({ created: [], existing: first.created });
+    // The second run reports the same accounts, with the same ids, to link profiles to.
+    expect(second).toEqual({ created: [], existing: first.created, ids: first.ids });
     expect(await countUsers(db)).toBe(4);
     const token = await tokenFor(gw.app, 'courier1@ordo.test', 'courier-secret');
     expect(decodeJwt(token).role).toBe('courier');

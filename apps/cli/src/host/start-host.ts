@@ -1,5 +1,6 @@
 // Builds the host and binds it to HOST:PORT.
 import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import { buildHost, type Host, type HostOptions } from './build-host.js';
 
 export interface RunningHost extends Host {
@@ -27,5 +28,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostname}:${address.port}`;
   options.logger.info({ url, dataDir: options.config.dataDir }, `ordo listening on ${url}`);
+  const customer = host.demo.accounts.find((a) => a.role === 'customer');
+  options.logger.info(
+    { credentials: join(resolve(options.config.dataDir), 'demo-credentials.json'), customer: customer?.email },
+    'demo accounts (customer, operator, restaurant staff, couriers) and their passwords are in the data dir',
+  );
   return { ...host, url };
 }
