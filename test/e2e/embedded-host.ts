@@ -10,6 +10,9 @@ export interface Client {
   readonly token: string;
   get<T = unknown>(path: string): Promise<{ status: number; body: T }>;
   post<T = unknown>(path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
+  put<T = unknown>(path: string, body: unknown): Promise<{ status: number; body: T }>;
+  /** A raw request with this client's token, for malformed bodies and odd content types. */
+  raw(path: string, init: RequestInit): Promise<{ status: number; body: { error?: { code: string } } }>;
 }
 
 export interface E2eHost {
@@ -38,6 +41,14 @@ export function client(url: string, token: string): Client {
         headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
+    put: (path, body) =>
+      call(`${url}${path}`, {
+        method: 'PUT',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    raw: (path, init) =>
+      call(`${url}${path}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } }),
   };
 }
 

@@ -25,6 +25,9 @@ export async function createHttpApp(options: HttpAppOptions = {}): Promise<Fasti
       disableRequestLogging: (request) => QUIET_PATHS.has(request.url.split('?', 1)[0] ?? ''),
     }),
   });
+  // Ordo's APIs take JSON only: a text body is a 415 with a stable code, not a string that
+  // fails validation as a 400.
+  app.removeContentTypeParser('text/plain');
   await app.register(errorHandlerPlugin);
   await app.register(healthPlugin, {
     checks: options.checks,

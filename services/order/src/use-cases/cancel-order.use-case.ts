@@ -20,6 +20,8 @@ export function cancelOrderUseCase(deps: CancelOrderDeps) {
       if (!order || order.customerId !== input.customerId) {
         throw new AppError(Errors.ORDER_NOT_FOUND, { details: { orderId: input.orderId } });
       }
+      // Cancelling a cancelled order is the same request again.
+      if (order.status === 'CANCELLED') return order;
       assertCancellable(order);
       if (order.status === 'APPROVAL_PENDING') {
         // The create-order saga is still deciding; cancelling now would race it.
