@@ -3,7 +3,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningHost, startHost } from '@ordo/cli/host';
+import { type HostOptions, type RunningHost, startHost } from '@ordo/cli/host';
+
+export type HostTuning = NonNullable<HostOptions['tuning']>;
+
 import { silentLogger } from '@ordo/logger';
 
 export interface Client {
@@ -52,12 +55,12 @@ export function client(url: string, token: string): Client {
   };
 }
 
-export async function startE2eHost(): Promise<E2eHost> {
+export async function startE2eHost(tuning: HostTuning = {}): Promise<E2eHost> {
   const root = await mkdtemp(join(tmpdir(), 'ordo-e2e-'));
   const host = await startHost({
     config: { port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false },
     logger: silentLogger,
-    tuning: { sagaTimerIntervalMs: 200 },
+    tuning: { sagaTimerIntervalMs: 200, ...tuning },
   });
   const url = host.url;
   const login = async (email: string, password: string) => {

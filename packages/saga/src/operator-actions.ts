@@ -1,5 +1,5 @@
 // What an operator can do with a parked saga, each in one transaction and recorded in the step
-// log with the operator's note: retry the parked command (same command id, attempts reset),
+// log with the operator's note: retry the parked command (under a new command id, attempts reset),
 // skip it (treat it as done and carry on), or resolve the saga (close it as handled by hand).
 import { AppError, Errors } from '@ordo/errors';
 import { type EngineContext, openTransition, saveTransition, toInstance } from './engine-context.js';
@@ -19,10 +19,14 @@ const MAX_NOTE = 2_000;
 export class OperatorActions {
   constructor(private readonly engine: EngineContext) {}
 
-  /** Re-sends the parked step's (or compensation's) command, or re-runs a parked local step. */
+  /**
+   * Sends the parked step's (or compensation's) command again under a new command id (the
+   * participant decided the old one already), or re-runs a parked local step.
+   */
   retry(sagaId: string, note?: string): Promise<SagaInstance> {
     return this.act(sagaId, OperatorAction.Retry, note, async (t) => {
       t.record(StepAction.OperatorRetry, noteDetail(note));
+      t.startNewCommandRound();
       const { phase, stepIndex } = t.state;
       if (phase === SagaPhase.Forward) await t.advanceFrom(stepIndex);
       else await t.compensateFrom(stepIndex);

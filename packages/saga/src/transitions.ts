@@ -43,6 +43,7 @@ const sagaWide: ReadonlySet<StepAction> = new Set([
 ]);
 
 export class Transition {
+  private newRound = false;
   readonly log: NewStepLogEntry[] = [];
   readonly messages: OutgoingMessage[] = [];
   /** Whether the instance row must be saved (an ignored reply only adds a log entry). */
@@ -218,10 +219,26 @@ export class Transition {
     return this.compensateFrom(state.stepIndex - 1);
   }
 
+  /**
+   * The next command goes out under a new id. An operator's retry needs it: a participant
+   * decides each command id once, so re-sending the id it already refused would only bring the
+   * same refusal back.
+   */
+  startNewCommandRound(): void {
+    this.newRound = true;
+  }
+
   private send(step: RemoteStep<object>, command: SagaCommand, attempt: number): void {
     const { state } = this;
     const forward = state.phase === SagaPhase.Forward;
-    const commandId = commandIdFor(state.id, step.name, forward ? CommandKind.Invoke : CommandKind.Compensate);
+    const base = commandIdFor(state.id, step.name, forward ? CommandKind.Invoke : CommandKind.Compensate);
+    // A re-send (deadline) keeps the id the saga waits for, which may carry an operator's round.
+    const commandId = this.newRound
+      ? `${base}:op${this.now.getTime()}`
+      : state.waitingForCommandId?.startsWith(base)
+        ? state.waitingForCommandId
+        : base;
+    this.newRound = false;
     this.messages.push(
       commandMessage(command, {
         sagaId: state.id,

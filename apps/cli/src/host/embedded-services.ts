@@ -10,7 +10,7 @@ import { createHttpApp } from '@ordo/http';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
 import { createOrderService } from '@ordo/order';
-import { createPaymentService } from '@ordo/payment';
+import { createPaymentService, type PaymentServiceOptions } from '@ordo/payment';
 import { createPspSimService } from '@ordo/psp-sim';
 import { createRestaurantService, type RestaurantService } from '@ordo/restaurant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
@@ -34,7 +34,13 @@ export interface EmbeddedOptions {
   transport: Transport;
   logger: Logger;
   /** Tests shorten saga deadlines and intervals. */
-  tuning?: { sagaTimerIntervalMs?: number; courierWaitMs?: number; pspPort?: number };
+  tuning?: {
+    sagaTimerIntervalMs?: number;
+    courierWaitMs?: number;
+    pspPort?: number;
+    /** Payment settings (deadlines, retry and breaker timings) passed through as they are. */
+    payment?: Omit<PaymentServiceOptions, 'pspBaseUrl' | 'access'>;
+  };
 }
 
 export async function createEmbeddedServices(options: EmbeddedOptions): Promise<EmbeddedServices> {
@@ -60,7 +66,11 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
     auth,
     ...(options.tuning?.courierWaitMs ? { assignmentTimeoutMs: options.tuning.courierWaitMs } : {}),
   });
-  const payment = createPaymentService(context('payment'), { pspBaseUrl: pspUrl, access: auth });
+  const payment = createPaymentService(context('payment'), {
+    ...options.tuning?.payment,
+    pspBaseUrl: pspUrl,
+    access: auth,
+  });
   const order = createOrderService(context('order'), {
     auth,
     sagaTimerIntervalMs: options.tuning?.sagaTimerIntervalMs,

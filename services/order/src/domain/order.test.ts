@@ -48,6 +48,7 @@ describe('order aggregate', () => {
       expect.objectContaining({ code: Errors.ORDER_ILLEGAL_TRANSITION.code }),
     );
     const rejected = rejectOrder(order, 'restaurant_closed', now).order;
+    expect(cancelOrder(order, 'no_courier', now).order.status).toBe('CANCELLED');
     expect(() => approveOrder(rejected, null, now)).toThrowError(
       expect.objectContaining({ code: Errors.ORDER_ILLEGAL_TRANSITION.code }),
     );

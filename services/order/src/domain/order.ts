@@ -42,7 +42,8 @@ export interface Transition {
 }
 
 const allowed: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  APPROVAL_PENDING: ['CONFIRMED', 'REJECTED'],
+  // CANCELLED from APPROVAL_PENDING: the order was accepted but no courier could take it.
+  APPROVAL_PENDING: ['CONFIRMED', 'REJECTED', 'CANCELLED'],
   CONFIRMED: ['PICKED_UP', 'CANCELLED'],
   PICKED_UP: ['DELIVERED'],
   DELIVERED: [],

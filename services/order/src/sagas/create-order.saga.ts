@@ -8,6 +8,9 @@ import { RestaurantCommands, RestaurantReplies, RestaurantTopics } from '@ordo/c
 import { defineSaga, type StepDeadline } from '@ordo/saga';
 import type { OrderSteps } from './order-steps.js';
 
+/** The failure reason when no courier was free before the delivery service's deadline. */
+const NO_COURIER = 'no_courier';
+
 export interface CreateOrderData {
   orderId: string;
   customerId: string;
@@ -50,7 +53,12 @@ export function createOrderSaga(steps: OrderSteps, deadlines: CreateOrderDeadlin
       {
         name: 'order',
         run: async ({ data }) => data,
-        compensate: ({ tx, data, failure }) => steps.reject(tx, data.orderId, failure ?? 'rejected'),
+        // Refused by the kitchen or the card: REJECTED. Accepted and paid for, but no courier came
+        // in time: CANCELLED (the hold is voided by the payment step's compensation).
+        compensate: ({ tx, data, failure }) =>
+          failure?.includes(NO_COURIER)
+            ? steps.cancel(tx, data.orderId, failure)
+            : steps.reject(tx, data.orderId, failure ?? 'rejected'),
       },
       {
         name: 'create-ticket',
@@ -113,7 +121,7 @@ export function createOrderSaga(steps: OrderSteps, deadlines: CreateOrderDeadlin
           [DeliveryReplies.courierAssigned.type]: (d, r) => ({
             next: { ...d, deliveryId: String(r.deliveryId), courierId: String(r.courierId) },
           }),
-          [DeliveryReplies.assignmentFailed.type]: () => ({ fail: 'no_courier' }),
+          [DeliveryReplies.assignmentFailed.type]: () => ({ fail: NO_COURIER }),
         },
         deadline: deadlines.courier,
         compensate: (d) => ({
