@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgDb, createPgliteDb, type Db } from '@ordo/db';
 import type { Transport } from '@ordo/messaging';
-import { createNatsTransport } from '@ordo/transport-nats';
+import { createNatsTransport, streamName } from '@ordo/transport-nats';
 import { createPglogTransport } from '@ordo/transport-pglog';
+import { connect } from 'nats';
 import { createTestPgDatabase } from '../databases.js';
 
 /** Everything a child process needs to join the same infrastructure. */
@@ -22,8 +23,6 @@ export interface ShapeContext {
   readonly transport: Transport;
   /** A topic name unique to this test. */
   topic(name: string): string;
-  /** A second transport connection, as another process would have. */
-  connectTransport(): Promise<Transport>;
   cleanup(): Promise<void>;
 }
 
@@ -61,95 +60,76 @@ function topicNamer(): (name: string) => string {
   return (name) => `${name}.t${run}`;
 }
 
-export const pglogOnPostgres: TransportShape = {
-  name: 'pglog on Postgres',
-  multiProcess: true,
-  async setup() {
-    const database = await createTestPgDatabase('ordo_conf');
-    const config: ShapeConfig = { kind: 'pglog-postgres', connectionString: database.connectionString };
-    const { db, transport } = await openShape(config);
-    const extra: Transport[] = [];
-    return {
-      config,
-      db,
-      transport,
-      topic: topicNamer(),
-      async connectTransport() {
-        const t = await createPglogTransport({ db });
-        extra.push(t);
-        return t;
-      },
-      async cleanup() {
-        for (const t of [transport, ...extra]) await t.close().catch(() => {});
-        await db.close();
-        await database.drop();
-      },
-    };
-  },
-};
+/**
+ * A shape from how to provision its infrastructure; `release` runs after the Db and transport
+ * are closed, with the topics the test used.
+ */
+function shape(
+  name: string,
+  multiProcess: boolean,
+  provision: () => Promise<{ config: ShapeConfig; release(topics: readonly string[]): Promise<void> }>,
+): TransportShape {
+  return {
+    name,
+    multiProcess,
+    async setup() {
+      const { config, release } = await provision();
+      const { db, transport } = await openShape(config);
+      const topics: string[] = [];
+      const namer = topicNamer();
+      return {
+        config,
+        db,
+        transport,
+        topic: (topicName) => {
+          const topic = namer(topicName);
+          topics.push(topic);
+          return topic;
+        },
+        async cleanup() {
+          await transport.close().catch(() => {});
+          await db.close();
+          await release(topics);
+        },
+      };
+    },
+  };
+}
 
-export const pglogOnPglite: TransportShape = {
-  name: 'pglog on PGlite',
-  multiProcess: false,
-  async setup() {
-    const dataDir = await mkdtemp(join(tmpdir(), 'ordo-conf-'));
-    const config: ShapeConfig = { kind: 'pglog-pglite', dataDir };
-    const { db, transport } = await openShape(config);
-    const extra: Transport[] = [];
-    return {
-      config,
-      db,
-      transport,
-      topic: topicNamer(),
-      async connectTransport() {
-        const t = await createPglogTransport({ db });
-        extra.push(t);
-        return t;
-      },
-      async cleanup() {
-        for (const t of [transport, ...extra]) await t.close().catch(() => {});
-        await db.close();
-        await rm(dataDir, { recursive: true, force: true });
-      },
-    };
-  },
-};
+export const pglogOnPostgres = shape('pglog on Postgres', true, async () => {
+  const database = await createTestPgDatabase('ordo_conf');
+  return {
+    config: { kind: 'pglog-postgres', connectionString: database.connectionString },
+    release: () => database.drop(),
+  };
+});
 
-export const natsOnPostgres: TransportShape = {
-  name: 'NATS JetStream',
-  multiProcess: true,
-  async setup() {
-    const database = await createTestPgDatabase('ordo_conf');
-    const config: ShapeConfig = {
-      kind: 'nats-postgres',
-      connectionString: database.connectionString,
-      natsUrl: natsUrl(),
-    };
-    const { db, transport } = await openShape(config);
-    const extra: Transport[] = [];
-    const topics = new Set<string>();
-    const namer = topicNamer();
-    return {
-      config,
-      db,
-      transport,
-      topic: (name) => {
-        const t = namer(name);
-        topics.add(t);
-        return t;
-      },
-      async connectTransport() {
-        const t = await createNatsTransport({ servers: natsUrl() });
-        extra.push(t);
-        return t;
-      },
-      async cleanup() {
-        const admin = transport as Transport & { deleteTopic?: (topic: string) => Promise<void> };
-        for (const t of topics) await admin.deleteTopic?.(t).catch(() => {});
-        for (const t of [transport, ...extra]) await t.close().catch(() => {});
-        await db.close();
-        await database.drop();
-      },
-    };
-  },
-};
+export const pglogOnPglite = shape('pglog on PGlite', false, async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ordo-conf-'));
+  return {
+    config: { kind: 'pglog-pglite', dataDir },
+    release: () => rm(dataDir, { recursive: true, force: true }),
+  };
+});
+
+export const natsOnPostgres = shape('NATS JetStream', true, async () => {
+  const database = await createTestPgDatabase('ordo_conf');
+  return {
+    config: { kind: 'nats-postgres', connectionString: database.connectionString, natsUrl: natsUrl() },
+    async release(topics) {
+      await deleteStreams(topics);
+      await database.drop();
+    },
+  };
+});
+
+/** Removes the test's streams from the shared NATS server, so runs do not pile up on its disk. */
+async function deleteStreams(topics: readonly string[]): Promise<void> {
+  const nc = await connect({ servers: natsUrl() });
+  try {
+    const jsm = await nc.jetstreamManager();
+    for (const topic of topics) await jsm.streams.delete(streamName(topic)).catch(() => {});
+  } finally {
+    await nc.close();
+  }
+}
