@@ -145,13 +145,15 @@ async function openShape(name: string): Promise<Shape> {
       return postgresCeiling;
     },
     close: async () => {
-      await (transport as Transport & { deleteTopic?: (t: string) => Promise<void> })
-        .deleteTopic?.(topic)
-        .catch(() => {});
-      await transport.close();
-      await db.close();
-      await consumerDb.close();
-      await database.drop();
+      // The database goes, but a NATS stream would outlive the run on the server.
+      try {
+        await transport.deleteTopic(topic);
+      } finally {
+        await transport.close();
+        await db.close();
+        await consumerDb.close();
+        await database.drop();
+      }
     },
   };
 }

@@ -1,7 +1,16 @@
 // The `ordo` command line: one subcommand per runtime job.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
+import { clusterDown, clusterStatus, clusterUp } from './commands/cluster.command.js';
+import { demoCommand } from './commands/demo.command.js';
+import { serveCommand } from './commands/serve.command.js';
 import { startCommand } from './commands/start.command.js';
+import { SERVICE_NAMES } from './host/service-catalog.js';
+
+function port(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number');
+  return Number(value);
+}
 
 export function buildProgram(): Command {
   const program = new Command('ordo')
@@ -15,6 +24,40 @@ export function buildProgram(): Command {
       'run the embedded host: every service in one process on PGlite (env: PORT, HOST, ORDO_DATA_DIR, ORDO_LOG_LEVEL, ORDO_DEMO)',
     )
     .action(() => startCommand());
+
+  program
+    .command('serve')
+    .argument('<service>', `one of: ${SERVICE_NAMES.join(', ')}`)
+    .description(
+      'run one service as its own process, on Postgres and NATS (env: PORT, HOST, DATABASE_URL, NATS_URL, ORDO_GATEWAY_URL, ORDO_PSP_URL, ORDO_UPSTREAMS, ORDO_LOG_LEVEL; see docs/operations.md)',
+    )
+    .action((service: string) => serveCommand(service));
+
+  program
+    .command('demo')
+    .description('run the demo simulator (customers, kitchens, couriers) against an Ordo URL')
+    .option('--url <url>', 'where Ordo listens', 'http://127.0.0.1:3000')
+    .option('--credentials <file>', 'the demo accounts', '.ordo/cluster/demo-credentials.json')
+    .action((options) => demoCommand(options));
+
+  const cluster = program
+    .command('cluster')
+    .description('the distributed shape on this machine: every service as its own process, the gateway in front');
+  const clusterOptions = (command: Command) =>
+    command
+      .option('--name <name>', 'databases are <name>_<service>', 'ordo')
+      .option('--port <port>', 'gateway port (0: any free port)', port, 3000)
+      .option('--base-port <port>', 'services listen on the ports after it (0: any free ports)', port, 3100)
+      .option('--state-dir <dir>', 'logs, pids and demo credentials', '.ordo/cluster');
+  clusterOptions(
+    cluster.command('up').description('start it (env: ORDO_POSTGRES_URL, NATS_URL, REDIS_URL, ORDO_DEMO)'),
+  ).action((options) => clusterUp(options));
+  clusterOptions(cluster.command('down').description('stop it'))
+    .option('--purge', 'also drop its databases')
+    .action((options) => clusterDown(options));
+  clusterOptions(cluster.command('status').description('show its processes')).action((options) =>
+    clusterStatus(options),
+  );
 
   return program;
 }

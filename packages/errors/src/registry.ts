@@ -88,6 +88,12 @@ export const Errors = {
     true,
     'The token signing keys cannot be loaded right now',
   ),
+  GATEWAY_UPSTREAM_UNAVAILABLE: define(
+    'ORDO_ERR_GATEWAY_UPSTREAM_UNAVAILABLE',
+    503,
+    true,
+    'The service behind this route does not answer right now',
+  ),
 
   // Order
   ORDER_NOT_FOUND: define('ORDO_ERR_ORDER_NOT_FOUND', 404, false, 'No such order'),

@@ -1,6 +1,12 @@
 // A Fastify instance set up the way every Ordo service wants it: our logger, stable error
 // codes for everything (including errors raised before routing), health and metrics.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { errorHandlerPlugin, frameworkErrorHandler } from './error-handler.plugin.js';
 import { type HealthPluginOptions, healthPlugin } from './health.plugin.js';
 
@@ -14,6 +20,36 @@ export interface HttpAppOptions extends HealthPluginOptions {
 // Probes and scrapes arrive every few seconds; logging each would drown real requests.
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
+/**
+ * Clients that make traffic on purpose (the demo simulator, load generators) start their
+ * User-Agent with this. Their per-request lines go to debug, not info, so a few requests a
+ * second of them do not drown the log; their errors are logged as anyone's.
+ */
+export const SYNTHETIC_USER_AGENT_PREFIX = 'ordo-synthetic/';
+
+function isSynthetic(request: FastifyRequest): boolean {
+  return request.headers['user-agent']?.startsWith(SYNTHETIC_USER_AGENT_PREFIX) ?? false;
+}
+
+class OrdoLogController extends LogController {
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
+    if (!isSynthetic(request)) super.incomingRequest(request, reply, metadata);
+    else if (!this.isLogDisabled(request)) request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    metadata?: Record<string, unknown>,
+  ): void {
+    if (error || !isSynthetic(request)) super.requestCompleted(error, request, reply, metadata);
+    else if (!this.isLogDisabled(request)) {
+      reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    }
+  }
+}
+
 export async function createHttpApp(options: HttpAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -21,7 +57,7 @@ export async function createHttpApp(options: HttpAppOptions = {}): Promise<Fasti
     frameworkErrors: frameworkErrorHandler,
     // errorHandlerPlugin answers requests that arrive while closing, with a stable code.
     return503OnClosing: false,
-    logController: new LogController({
+    logController: new OrdoLogController({
       disableRequestLogging: (request) => QUIET_PATHS.has(request.url.split('?', 1)[0] ?? ''),
     }),
   });

@@ -96,6 +96,14 @@ export interface Transport extends Publisher {
   readonly features: TransportFeatures;
   /** Creates the topic if missing (idempotent). */
   ensureTopic(topic: string, options?: TopicOptions): Promise<void>;
+  /**
+   * Removes the topic with its messages, its groups' positions and pending deliveries, and its
+   * dedup memory; resolves as well when it does not exist. Using the name afterwards starts a
+   * new topic (positions may start over). For tests, benchmarks and decommissioning tools; the
+   * kernel never calls it. Close the topic's subscriptions first: what one left open sees is up
+   * to the adapter.
+   */
+  deleteTopic(topic: string): Promise<void>;
   subscribe(spec: SubscriptionSpec): Promise<Subscription>;
   /** Moves a group so its next deliveries start at `start`; pending deliveries are dropped. */
   seek(topic: string, group: string, start: StartPosition): Promise<void>;

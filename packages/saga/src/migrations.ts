@@ -42,4 +42,12 @@ export const sagaMigrations: readonly Migration[] = [
       CREATE INDEX saga_step_log_saga ON {{schema}}.saga_step_log (saga_id, id);
     `,
   },
+  {
+    id: 'kernel_saga_0002',
+    sql: `
+      -- Why compensation started. last_error changes when a compensation step fails and the saga
+      -- parks; local compensations (e.g. cancel vs reject an order) decide from the first reason.
+      ALTER TABLE {{schema}}.saga_instances ADD COLUMN compensation_reason text;
+    `,
+  },
 ];

@@ -98,6 +98,7 @@ export class SagaEngine {
       deadlineAt: null,
       waitingForCommandId: null,
       lastError: null,
+      compensationReason: null,
       correlationId: options.correlationId ?? options.sagaId,
       createdAt: now,
       updatedAt: now,

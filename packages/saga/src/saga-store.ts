@@ -34,7 +34,7 @@ export class SagaStore {
   async insert(tx: SqlExecutor, state: SagaState): Promise<boolean> {
     const { rows } = await tx.query(
       `INSERT INTO ${this.instances} (${INSTANCE_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12, $13, $14)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
         state.id,
@@ -48,6 +48,7 @@ export class SagaStore {
         state.deadlineAt,
         state.waitingForCommandId,
         state.lastError,
+        state.compensationReason,
         state.correlationId,
         state.createdAt,
         state.updatedAt,
@@ -91,7 +92,8 @@ export class SagaStore {
   async save(tx: SqlExecutor, state: SagaState): Promise<void> {
     await tx.query(
       `UPDATE ${this.instances} SET status = $2, step_index = $3, phase = $4, data = $5::text::jsonb, attempt = $6,
-         deadline_at = $7, waiting_for_command_id = $8, last_error = $9, updated_at = $10
+         deadline_at = $7, waiting_for_command_id = $8, last_error = $9, updated_at = $10,
+         compensation_reason = $11
        WHERE id = $1`,
       [
         state.id,
@@ -104,6 +106,7 @@ export class SagaStore {
         state.waitingForCommandId,
         state.lastError,
         state.updatedAt,
+        state.compensationReason,
       ],
       { prepare: true },
     );

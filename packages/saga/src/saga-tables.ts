@@ -16,6 +16,7 @@ export interface SagaInstanceRow {
   deadline_at: Date | null;
   waiting_for_command_id: string | null;
   last_error: string | null;
+  compensation_reason: string | null;
   correlation_id: string;
   created_at: Date;
   updated_at: Date;
@@ -23,7 +24,7 @@ export interface SagaInstanceRow {
 
 export const INSTANCE_COLUMNS =
   'id, saga_name, version, status, step_index, phase, data, attempt, deadline_at, waiting_for_command_id, ' +
-  'last_error, correlation_id, created_at, updated_at';
+  'last_error, compensation_reason, correlation_id, created_at, updated_at';
 
 export interface StepLogRow {
   id: number;
@@ -51,6 +52,8 @@ export interface SagaState {
   /** The command whose reply moves the saga on; any other reply is ignored. */
   waitingForCommandId: string | null;
   lastError: string | null;
+  /** Why compensation started; kept when a failing compensation step overwrites `lastError`. */
+  compensationReason: string | null;
   readonly correlationId: string;
   readonly createdAt: Date;
   updatedAt: Date;
@@ -92,6 +95,7 @@ export function rowToState(row: SagaInstanceRow): SagaState {
     deadlineAt: row.deadline_at,
     waitingForCommandId: row.waiting_for_command_id,
     lastError: row.last_error,
+    compensationReason: row.compensation_reason,
     correlationId: row.correlation_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

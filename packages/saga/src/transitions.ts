@@ -103,6 +103,7 @@ export class Transition {
   async beginCompensation(index: number, reason: string): Promise<void> {
     this.touch();
     this.state.lastError = reason;
+    this.state.compensationReason = reason;
     this.record(StepAction.CompensationStarted, { reason });
     await this.compensateFrom(index);
   }
@@ -273,7 +274,8 @@ export class Transition {
 
   private localContext(): LocalStepContext<object> {
     const { state } = this;
-    const failure = state.phase === SagaPhase.Compensating ? state.lastError : null;
+    // The reason compensation began, not a later compensation failure an operator retried past.
+    const failure = state.phase === SagaPhase.Compensating ? (state.compensationReason ?? state.lastError) : null;
     return { tx: this.ctx.tx, data: state.data, sagaId: state.id, failure };
   }
 

@@ -56,7 +56,12 @@ describe.each(dbShapes)('operator actions on %s', (shape) => {
       'local_compensation_run record',
       'compensated',
     ]);
+    // The local compensation learns why compensation began (the declined charge), not the
+    // release timeout the saga parked on.
+    const started = done.log.find((e) => e.action === StepAction.CompensationStarted);
+    expect(started?.detail.reason).toMatch(/^charge/);
     expect(await h.order('p-1')).toMatchObject({ status: 'REJECTED', rejections: 1 });
+    expect(await h.rejectionReason('p-1')).toBe(started?.detail.reason);
   });
 
   it('when a compensation replies failure, then the saga parks at once, and a skip runs the remaining compensations', async () => {

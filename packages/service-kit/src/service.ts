@@ -3,6 +3,7 @@
 // background work (outbox relay, consumers, timers) started and stopped explicitly.
 import type { Db, Migration } from '@ordo/db';
 import type { Faults } from '@ordo/faults';
+import type { ApiOperation } from '@ordo/http';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
 import type { FastifyPluginAsync } from 'fastify';
@@ -28,6 +29,8 @@ export interface OrdoService {
   readonly migrations: readonly Migration[];
   /** HTTP routes (paths are absolute, e.g. `/v1/orders`). */
   readonly routes: FastifyPluginAsync;
+  /** What the routes do, with the schemas they validate with: the OpenAPI document is built from it. */
+  readonly api?: readonly ApiOperation[];
   /** Starts background work: outbox relay, consumers, timers. */
   start(): Promise<void>;
   /** Graceful drain: in-flight work finishes, then everything stops. */

@@ -46,6 +46,13 @@ export class MemoryTransport implements Transport {
     if (!this.topics.has(topic)) this.topics.set(topic, []);
   }
 
+  async deleteTopic(topic: string): Promise<void> {
+    this.topics.delete(topic);
+    const prefix = `${topic}\u0000`;
+    for (const key of this.groups.keys()) if (key.startsWith(prefix)) this.groups.delete(key);
+    for (const key of this.ids) if (key.startsWith(prefix)) this.ids.delete(key);
+  }
+
   async publish(messages: readonly TransportMessage[]): Promise<void> {
     for (const message of messages) {
       const dedupKey = `${message.topic}\u0000${message.id}`;

@@ -2,6 +2,7 @@
 import type { Delivery, TransportMessage } from '@ordo/messaging';
 import { type JsMsg, type MsgHdrs, headers as natsHeaders } from 'nats';
 import { brokerError } from './nats.errors.js';
+import type { TopicAddress } from './nats.names.js';
 
 /**
  * The key and type travel in headers of their own, so tools can route on them without parsing the
@@ -29,7 +30,7 @@ export function toNatsHeaders(message: TransportMessage): MsgHdrs {
   return h;
 }
 
-export function fromJsMsg(topic: string, msg: JsMsg): TransportMessage {
+export function fromJsMsg(address: TopicAddress, msg: JsMsg): TransportMessage {
   const h = msg.headers;
   const headers: Record<string, string> = {};
   if (h) {
@@ -41,15 +42,15 @@ export function fromJsMsg(topic: string, msg: JsMsg): TransportMessage {
   return {
     // A message published around Ordo (no msg id) still needs an id that is stable across redeliveries.
     id: h?.get(TransportHeaders.MsgId) || `${msg.info.stream}:${msg.seq}`,
-    topic,
-    type: h?.get(TransportHeaders.Type) || msg.subject.slice(topic.length + 1),
+    topic: address.topic,
+    type: h?.get(TransportHeaders.Type) || msg.subject.slice(address.subjectPrefix.length),
     key: h?.get(TransportHeaders.Key) ?? '',
     headers,
     body: msg.string(),
   };
 }
 
-export function toDelivery(topic: string, msg: JsMsg): Delivery {
+export function toDelivery(address: TopicAddress, msg: JsMsg): Delivery {
   // nats.js acks are fire-and-forget publishes (no round trip per message); the transport's
   // close() drains the connection, which flushes whatever is still queued.
   const settle = (operation: string, send: () => void): Promise<void> => {
@@ -57,11 +58,11 @@ export function toDelivery(topic: string, msg: JsMsg): Delivery {
       send();
       return Promise.resolve();
     } catch (cause) {
-      return Promise.reject(brokerError(operation, cause, { topic, position: msg.seq }));
+      return Promise.reject(brokerError(operation, cause, { topic: address.topic, position: msg.seq }));
     }
   };
   return {
-    message: fromJsMsg(topic, msg),
+    message: fromJsMsg(address, msg),
     position: msg.seq,
     deliveryCount: msg.info.deliveryCount,
     ack: () => settle('ack', () => msg.ack()),

@@ -4,6 +4,7 @@ import type { Delivery, Subscription } from '@ordo/messaging';
 import type { Consumer, ConsumerMessages, JsMsg, NatsConnection } from 'nats';
 import { brokerError } from './nats.errors.js';
 import { toDelivery } from './nats.message.js';
+import type { TopicAddress } from './nats.names.js';
 
 /*
  * Why pull requests issued by fetch (consumer.fetch with `expires`), with an early return, and not
@@ -42,7 +43,7 @@ interface Buffered {
 export interface NatsSubscriptionContext {
   readonly nc: NatsConnection;
   readonly consumer: Consumer;
-  readonly topic: string;
+  readonly address: TopicAddress;
   readonly ackWaitMs: number;
   readonly onClose: (subscription: NatsSubscription) => void;
 }
@@ -90,7 +91,7 @@ export class NatsSubscription implements Subscription {
           continue;
         }
         if (this.#lastPullError !== undefined) {
-          throw brokerError('fetch', this.#lastPullError, { topic: this.#ctx.topic });
+          throw brokerError('fetch', this.#lastPullError, { topic: this.#ctx.address.topic });
         }
         return [];
       }
@@ -160,7 +161,7 @@ export class NatsSubscription implements Subscription {
       // Buffered for a good part of its ack wait (a leftover of an earlier request): give the
       // handler the full ack wait again.
       if (now - receivedAt > this.#ctx.ackWaitMs / 2) touchQuietly(msg);
-      return toDelivery(this.#ctx.topic, msg);
+      return toDelivery(this.#ctx.address, msg);
     });
   }
 

@@ -15,7 +15,7 @@ import {
   type StreamInfo,
 } from 'nats';
 import { isApiError, JsErrCode } from './nats.errors.js';
-import { consumerName, streamName, topicSubjects } from './nats.names.js';
+import { consumerName, type TopicAddress } from './nats.names.js';
 
 export interface StreamSettings {
   readonly replicas: number;
@@ -36,12 +36,16 @@ export interface ConsumerSettings {
  */
 export type EnsureMode = 'declare' | 'ensure';
 
-function streamConfig(topic: string, settings: StreamSettings, options: TopicOptions = {}): Partial<StreamConfig> {
+function streamConfig(
+  address: TopicAddress,
+  settings: StreamSettings,
+  options: TopicOptions = {},
+): Partial<StreamConfig> {
   const maxAgeMs = options.maxAgeMs ?? settings.defaultMaxAgeMs;
   // JetStream refuses a dedup window longer than the retention (0 means no age limit).
   const dedupWindowMs = maxAgeMs > 0 ? Math.min(settings.dedupWindowMs, maxAgeMs) : settings.dedupWindowMs;
   return {
-    subjects: [topicSubjects(topic)],
+    subjects: [address.subjects],
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     num_replicas: settings.replicas,
@@ -60,12 +64,15 @@ async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamIn
   }
 }
 
-/** Two topics that differ only in `.` vs `-` vs `_` map to one stream name; refuse to share it. */
-function assertStreamServes(info: StreamInfo, topic: string): void {
-  if (!info.config.subjects?.includes(topicSubjects(topic))) {
+/**
+ * Two topics that differ only in `.` vs `-` vs `_` (or in where the namespace ends) map to one
+ * stream name; refuse to share, or delete, the other one's stream.
+ */
+function assertStreamServes(info: StreamInfo, address: TopicAddress): void {
+  if (!info.config.subjects?.includes(address.subjects)) {
     throw new AppError(Errors.CONFIG_INVALID, {
-      message: `stream ${info.config.name} exists but does not carry topic '${topic}' (subjects: ${info.config.subjects?.join(', ')})`,
-      details: { topic, stream: info.config.name },
+      message: `stream ${info.config.name} exists but does not carry topic '${address.topic}' (subjects: ${info.config.subjects?.join(', ')})`,
+      details: { topic: address.topic, stream: info.config.name },
     });
   }
 }
@@ -73,15 +80,15 @@ function assertStreamServes(info: StreamInfo, topic: string): void {
 /** Creates the topic's stream if missing (or, in `declare` mode, updates it); returns its name. */
 export async function ensureStream(
   jsm: JetStreamManager,
-  topic: string,
+  address: TopicAddress,
   settings: StreamSettings,
   mode: EnsureMode,
   options?: TopicOptions,
 ): Promise<string> {
-  const name = streamName(topic);
-  const config = streamConfig(topic, settings, options);
+  const name = address.stream;
+  const config = streamConfig(address, settings, options);
   const apply = async (info: StreamInfo) => {
-    assertStreamServes(info, topic);
+    assertStreamServes(info, address);
     if (mode === 'declare') await jsm.streams.update(name, config);
     return name;
   };
@@ -96,6 +103,23 @@ export async function ensureStream(
     const raced = await streamInfo(jsm, name);
     if (!raced) throw error;
     return apply(raced);
+  }
+}
+
+/**
+ * Deletes the topic's stream, and with it every message, consumer (group position) and the dedup
+ * memory. Returns false when there was none: deleting is idempotent.
+ */
+export async function deleteStream(jsm: JetStreamManager, address: TopicAddress): Promise<boolean> {
+  const info = await streamInfo(jsm, address.stream);
+  if (!info) return false;
+  assertStreamServes(info, address);
+  try {
+    return await jsm.streams.delete(address.stream);
+  } catch (error) {
+    // Someone else deleted it since our look-up.
+    if (isApiError(error, JsErrCode.StreamNotFound)) return false;
+    throw error;
   }
 }
 
@@ -134,10 +158,11 @@ async function consumerInfo(jsm: JetStreamManager, stream: string, name: string)
  */
 export async function ensureConsumer(
   jsm: JetStreamManager,
-  stream: string,
+  address: TopicAddress,
   spec: SubscriptionSpec,
   settings: ConsumerSettings,
 ): Promise<string> {
+  const { stream } = address;
   const name = consumerName(spec.group);
   const tunable = {
     ack_wait: nanos(spec.ackWaitMs),
@@ -159,7 +184,7 @@ export async function ensureConsumer(
     await jsm.consumers.add(stream, {
       durable_name: name,
       ack_policy: AckPolicy.Explicit,
-      filter_subject: topicSubjects(spec.topic),
+      filter_subject: address.subjects,
       ...tunable,
       ...deliverFrom(spec.start ?? { kind: 'beginning' }),
     });
@@ -178,18 +203,18 @@ export async function ensureConsumer(
  */
 export async function recreateConsumer(
   jsm: JetStreamManager,
-  stream: string,
-  topic: string,
+  address: TopicAddress,
   group: string,
   start: StartPosition,
   settings: ConsumerSettings,
 ): Promise<void> {
+  const { stream } = address;
   const name = consumerName(group);
   const existing = await consumerInfo(jsm, stream, name);
   let base: Partial<ConsumerConfig> = {
     durable_name: name,
     ack_policy: AckPolicy.Explicit,
-    filter_subject: topicSubjects(topic),
+    filter_subject: address.subjects,
     ack_wait: nanos(settings.defaultAckWaitMs),
     max_deliver: -1,
     max_ack_pending: settings.maxAckPending,

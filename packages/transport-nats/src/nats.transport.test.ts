@@ -1,11 +1,12 @@
-// The NATS transport against the real local server (scripts/services.sh): delivery, dedup, redelivery, groups, seek, close.
+// The NATS transport against the real local server (scripts/services.sh): delivery, dedup, redelivery,
+// groups, seek, close, deleting topics and namespaces.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Delivery, Subscription, Transport, TransportMessage } from '@ordo/messaging';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamName } from './nats.names.js';
-import { createNatsTransport } from './nats.transport.js';
+import { createNatsTransport, type NatsTransportOptions } from './nats.transport.js';
 
 const servers = process.env.ORDO_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -37,10 +38,17 @@ function message(topic: string, extra: Partial<TransportMessage> = {}): Transpor
   };
 }
 
-async function secondTransport(): Promise<Transport> {
-  const t = await createNatsTransport({ servers, name: 'transport-nats-test-2' });
+async function secondTransport(options: Partial<NatsTransportOptions> = {}): Promise<Transport> {
+  const t = await createNatsTransport({ servers, name: 'transport-nats-test-2', ...options });
   transports.push(t);
   return t;
+}
+
+/** The stream as the server reports it, or undefined when it does not exist. */
+async function serverStream(name: string): Promise<{ subjects: string[]; messages: number } | undefined> {
+  const jsm = await admin.jetstreamManager();
+  const info = await jsm.streams.info(name).catch(() => undefined);
+  return info && { subjects: info.config.subjects ?? [], messages: info.state.messages };
 }
 
 /** Fetches until `count` deliveries came or `waitMs` passed. */
@@ -59,9 +67,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await Promise.all(topics.map((t) => transport.deleteTopic(t)));
   await Promise.all([transport, ...transports].map((t) => t?.close()));
-  const jsm = await admin.jetstreamManager();
-  await Promise.all(topics.map((t) => jsm.streams.delete(streamName(t)).catch(() => false)));
   await admin.drain();
 });
 
@@ -268,6 +275,118 @@ describe('nats transport', () => {
     await closed.close();
     await expect(closed.publish([message(newTopic())])).rejects.toMatchObject({
       code: 'ORDO_ERR_MSG_TRANSPORT_CLOSED',
+    });
+  });
+});
+
+describe('nats transport: deleting topics', () => {
+  it('when a topic is deleted, then its stream, messages and groups are gone and the name starts over', async () => {
+    const topic = newTopic();
+    const group = newGroup();
+    const first = message(topic);
+    await transport.publish([first, message(topic)]);
+    const subscription = await transport.subscribe({ topic, group, ackWaitMs: 30_000 });
+    await Promise.all((await fetchAll(subscription, 2)).map((d) => d.ack()));
+    await subscription.close();
+
+    await transport.deleteTopic(topic);
+
+    expect(await serverStream(streamName(topic))).toBeUndefined();
+    expect(await transport.headPosition(topic)).toBe(0);
+    // Its dedup memory went with it: the same id is a new message, and the group starts afresh.
+    await transport.publish([first]);
+    expect(await serverStream(streamName(topic))).toMatchObject({ messages: 1 });
+    const again = await transport.subscribe({ topic, group, ackWaitMs: 30_000 });
+    const [delivery] = await fetchAll(again, 1);
+    expect(delivery?.message.id).toBe(first.id);
+    expect(delivery?.position).toBe(1);
+    await delivery?.ack();
+    await again.close();
+  });
+
+  it('when a topic that does not exist is deleted, then that succeeds, twice', async () => {
+    const topic = newTopic();
+    await transport.deleteTopic(topic);
+    await transport.deleteTopic(topic);
+    expect(await serverStream(streamName(topic))).toBeUndefined();
+  });
+
+  it("when a topic's stream name belongs to another topic, then deleting it is refused and the stream kept", async () => {
+    const topic = newTopic();
+    await transport.publish([message(topic)]);
+    // `_` and `-` map to the same stream name.
+    const lookalike = topic.replace('nats_', 'nats-');
+
+    await expect(transport.deleteTopic(lookalike)).rejects.toMatchObject({ code: 'ORDO_ERR_CONFIG_INVALID' });
+    expect(await serverStream(streamName(topic))).toMatchObject({ messages: 1 });
+  });
+
+  it('when the transport is closed, then deleting is refused with the transport-closed code', async () => {
+    const closed = await secondTransport();
+    await closed.close();
+    await expect(closed.deleteTopic(newTopic())).rejects.toMatchObject({ code: 'ORDO_ERR_MSG_TRANSPORT_CLOSED' });
+  });
+});
+
+describe('nats transport: namespaces', () => {
+  it('when two namespaces publish on one topic, then each group sees only its own messages', async () => {
+    const topic = newTopic();
+    const group = newGroup();
+    const run = randomBytes(3).toString('hex');
+    const [a, b] = await Promise.all([
+      secondTransport({ namespace: `ta${run}` }),
+      secondTransport({ namespace: `tb${run}` }),
+    ]);
+    const streamA = streamName(topic, `ta${run}`);
+    try {
+      const sentA = [message(topic), message(topic)];
+      const sentB = [message(topic)];
+      await a.publish(sentA);
+      await b.publish(sentB);
+
+      const subA = await a.subscribe({ topic, group, ackWaitMs: 30_000 });
+      const subB = await b.subscribe({ topic, group, ackWaitMs: 30_000 });
+      const gotA = await fetchAll(subA, 2);
+      const gotB = await fetchAll(subB, 1);
+      await Promise.all([...gotA, ...gotB].map((d) => d.ack()));
+
+      expect(gotA.map((d) => d.message.id)).toEqual(sentA.map((m) => m.id));
+      expect(gotB.map((d) => d.message.id)).toEqual(sentB.map((m) => m.id));
+      expect(gotA[0]?.message.topic).toBe(topic);
+      expect(await subA.fetch(10, 500)).toEqual([]);
+      expect(await subB.fetch(10, 500)).toEqual([]);
+      await Promise.all([subA.close(), subB.close()]);
+      expect(streamA).toBe(`ORDO_TA${run.toUpperCase()}_${streamName(topic).slice('ORDO_'.length)}`);
+      expect(await serverStream(streamA)).toEqual({ subjects: [`ta${run}.${topic}.>`], messages: 2 });
+      expect(await serverStream(streamName(topic, `tb${run}`))).toMatchObject({ messages: 1 });
+      // Nor does the deployment without a namespace see either of them.
+      expect(await transport.headPosition(topic)).toBe(0);
+    } finally {
+      await Promise.all([a.deleteTopic(topic), b.deleteTopic(topic)]);
+    }
+    expect(await serverStream(streamA)).toBeUndefined();
+  });
+
+  it('when a message reaches a namespaced topic without a type header, then its type comes from the subject', async () => {
+    const topic = newTopic();
+    const namespace = `tc${randomBytes(3).toString('hex')}`;
+    const namespaced = await secondTransport({ namespace });
+    try {
+      await namespaced.ensureTopic(topic);
+      await admin.jetstream().publish(`${namespace}.${topic}.order.shipped.v1`, 'published around Ordo');
+      const subscription = await namespaced.subscribe({ topic, group: newGroup(), ackWaitMs: 30_000 });
+      const [delivery] = await fetchAll(subscription, 1);
+      expect(delivery?.message).toMatchObject({ topic, type: 'order.shipped.v1', body: 'published around Ordo' });
+      await delivery?.ack();
+      await subscription.close();
+    } finally {
+      await namespaced.deleteTopic(topic);
+    }
+  });
+
+  it('when the namespace is not one lowercase token, then the transport is refused with a stable code', async () => {
+    await expect(createNatsTransport({ servers, namespace: 'Tenant.1' })).rejects.toMatchObject({
+      code: 'ORDO_ERR_CONFIG_INVALID',
     });
   });
 });

@@ -12,10 +12,11 @@ import type {
 import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import { brokerError, transportClosed } from './nats.errors.js';
 import { toNatsHeaders } from './nats.message.js';
-import { assertTopic, consumerName, messageSubject, streamName } from './nats.names.js';
+import { assertNamespace, consumerName, messageSubject, type TopicAddress, topicAddress } from './nats.names.js';
 import { NatsSubscription } from './nats.subscription.js';
 import {
   type ConsumerSettings,
+  deleteStream,
   ensureConsumer,
   ensureStream,
   lastSequence,
@@ -27,6 +28,14 @@ export interface NatsTransportOptions {
   readonly servers: string | readonly string[];
   /** Connection name, shown by the server's monitoring. */
   readonly name?: string;
+  /**
+   * Keeps this deployment's topics apart from others on the same server (another deployment, a
+   * parallel test run): in namespace `t1`, topic `order.events` is stream `ORDO_T1_ORDER_EVENTS`
+   * on subjects `t1.order.events.>`. One lowercase token of [a-z0-9_-]. Consumer names stay as
+   * they are, since they are per stream. Every process of a deployment must use the same one.
+   * Default: none (`ORDO_ORDER_EVENTS`, `order.events.>`).
+   */
+  readonly namespace?: string;
   /** Stream replicas. Default 1; use 3 in production. */
   readonly replicas?: number;
   /** How long a message id is remembered for deduplication. Default 2 minutes. */
@@ -53,6 +62,8 @@ const DEFAULTS = {
 /** Connects to NATS and checks that JetStream is enabled; streams and consumers are created on use. */
 export async function createNatsTransport(options: NatsTransportOptions): Promise<Transport> {
   const servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
+  const { namespace } = options;
+  if (namespace !== undefined) assertNamespace(namespace);
   const streams: StreamSettings = {
     replicas: positiveInteger('replicas', options.replicas ?? DEFAULTS.replicas),
     dedupWindowMs: positiveInteger('dedupWindowMs', options.dedupWindowMs ?? DEFAULTS.dedupWindowMs),
@@ -75,7 +86,7 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
   }
   try {
     const jsm = await nc.jetstreamManager();
-    return new NatsTransport(nc, jsm, nc.jetstream(), streams, consumers);
+    return new NatsTransport(nc, jsm, nc.jetstream(), { streams, consumers, namespace });
   } catch (cause) {
     await nc.close();
     throw brokerError('connect (is JetStream enabled?)', cause, { servers });
@@ -94,6 +105,12 @@ interface Member {
   readonly consumer: string;
 }
 
+interface Topology {
+  readonly streams: StreamSettings;
+  readonly consumers: ConsumerSettings;
+  readonly namespace: string | undefined;
+}
+
 class NatsTransport implements Transport {
   readonly name = 'nats';
   readonly features: TransportFeatures;
@@ -107,12 +124,11 @@ class NatsTransport implements Transport {
     private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     private readonly js: JetStreamClient,
-    private readonly streams: StreamSettings,
-    private readonly consumers: ConsumerSettings,
+    private readonly topology: Topology,
   ) {
     this.features = {
       dedupById: true,
-      dedupWindowMs: streams.dedupWindowMs,
+      dedupWindowMs: topology.streams.dedupWindowMs,
       delayedRedelivery: true,
       replayFromPosition: true,
       multiProcess: true,
@@ -121,13 +137,26 @@ class NatsTransport implements Transport {
 
   async ensureTopic(topic: string, options?: TopicOptions): Promise<void> {
     this.#assertOpen('ensureTopic');
-    assertTopic(topic);
-    const ensured = ensureStream(this.jsm, topic, this.streams, 'declare', options);
+    const address = this.#address(topic);
+    const ensured = ensureStream(this.jsm, address, this.topology.streams, 'declare', options);
     this.#remember(topic, ensured);
     try {
       await ensured;
     } catch (cause) {
       throw brokerError('ensureTopic', cause, { topic });
+    }
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    this.#assertOpen('deleteTopic');
+    const address = this.#address(topic);
+    try {
+      await deleteStream(this.jsm, address);
+    } catch (cause) {
+      throw brokerError('deleteTopic', cause, { topic });
+    } finally {
+      // The next publish or subscribe looks for the stream again (and creates a new one).
+      this.#ensured.delete(topic);
     }
   }
 
@@ -145,15 +174,15 @@ class NatsTransport implements Transport {
 
   async subscribe(spec: SubscriptionSpec): Promise<Subscription> {
     this.#assertOpen('subscribe');
-    assertTopic(spec.topic);
+    const address = this.#address(spec.topic);
     try {
-      const stream = await this.#stream(spec.topic);
-      const name = await ensureConsumer(this.jsm, stream, spec, this.consumers);
+      const stream = await this.#stream(address);
+      const name = await ensureConsumer(this.jsm, address, spec, this.topology.consumers);
       const consumer = await this.js.consumers.get(stream, name);
       const subscription = new NatsSubscription({
         nc: this.nc,
         consumer,
-        topic: spec.topic,
+        address,
         ackWaitMs: spec.ackWaitMs,
         onClose: (s) => this.#subscriptions.delete(s),
       });
@@ -171,16 +200,16 @@ class NatsTransport implements Transport {
 
   async seek(topic: string, group: string, start: StartPosition): Promise<void> {
     this.#assertOpen('seek');
-    assertTopic(topic);
+    const address = this.#address(topic);
     try {
-      const stream = await this.#stream(topic);
+      const stream = await this.#stream(address);
       const consumer = consumerName(group);
       // Members in other processes learn of the move when their open requests fail; ours drop
       // what they pulled from the old consumer right away.
       for (const [subscription, member] of this.#subscriptions) {
         if (member.stream === stream && member.consumer === consumer) subscription.reset();
       }
-      await recreateConsumer(this.jsm, stream, topic, group, start, this.consumers);
+      await recreateConsumer(this.jsm, address, group, start, this.topology.consumers);
     } catch (cause) {
       throw brokerError('seek', cause, { topic, group });
     }
@@ -188,9 +217,9 @@ class NatsTransport implements Transport {
 
   async headPosition(topic: string): Promise<number> {
     this.#assertOpen('headPosition');
-    assertTopic(topic);
+    const address = this.#address(topic);
     try {
-      return await lastSequence(this.jsm, streamName(topic));
+      return await lastSequence(this.jsm, address.stream);
     } catch (cause) {
       throw brokerError('headPosition', cause, { topic });
     }
@@ -220,20 +249,24 @@ class NatsTransport implements Transport {
     });
   }
 
-  #stream(topic: string): Promise<string> {
-    const known = this.#ensured.get(topic);
+  /** Throws CONFIG_INVALID for a malformed topic, before anything reaches the server. */
+  #address(topic: string): TopicAddress {
+    return topicAddress(topic, this.topology.namespace);
+  }
+
+  #stream(address: TopicAddress): Promise<string> {
+    const known = this.#ensured.get(address.topic);
     if (known) return known;
-    const ensured = ensureStream(this.jsm, topic, this.streams, 'ensure');
-    this.#remember(topic, ensured);
+    const ensured = ensureStream(this.jsm, address, this.topology.streams, 'ensure');
+    this.#remember(address.topic, ensured);
     return ensured;
   }
 
   async #publishAll(messages: readonly TransportMessage[]): Promise<void> {
     const topics = [...new Set(messages.map((m) => m.topic))];
-    for (const topic of topics) assertTopic(topic);
-    let streams: Map<string, string>;
+    const addresses = new Map(topics.map((t) => [t, this.#address(t)] as const));
     try {
-      streams = new Map(await Promise.all(topics.map(async (t) => [t, await this.#stream(t)] as const)));
+      await Promise.all([...addresses.values()].map((a) => this.#stream(a)));
     } catch (cause) {
       throw new AppError(Errors.MSG_PUBLISH_FAILED, {
         message: `could not ensure topic(s) ${topics.join(', ')}`,
@@ -243,7 +276,7 @@ class NatsTransport implements Transport {
     }
     // Pipelined: every publish is on the wire before the first ack comes back. allSettled (not
     // all) so that no publish is still in flight when the caller retries the batch.
-    const results = await Promise.allSettled(messages.map((m) => this.#publishOne(m, streams.get(m.topic)!)));
+    const results = await Promise.allSettled(messages.map((m) => this.#publishOne(m, addresses.get(m.topic)!)));
     const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ reason: r.reason, i }] : []));
     const first = failures[0];
     if (!first) return;
@@ -252,15 +285,15 @@ class NatsTransport implements Transport {
     throw first.reason;
   }
 
-  async #publishOne(message: TransportMessage, stream: string): Promise<void> {
-    const subject = messageSubject(message.topic, message.type);
+  async #publishOne(message: TransportMessage, address: TopicAddress): Promise<void> {
+    const subject = messageSubject(address, message.type);
     try {
       // A duplicate id inside the dedup window is acknowledged with `duplicate: true`: the
       // message is stored (once), which is all the caller needs to know.
       await this.js.publish(subject, message.body, {
         msgID: message.id,
         headers: toNatsHeaders(message),
-        expect: { streamName: stream },
+        expect: { streamName: address.stream },
       });
     } catch (cause) {
       if (isAppError(cause)) throw cause;

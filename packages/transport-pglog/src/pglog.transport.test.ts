@@ -188,4 +188,35 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
     expect(await second.headPosition(topic)).toBe(await transport.headPosition(topic));
     await second.close();
   });
+
+  it('when a topic is deleted, then its rows leave every log table and other topics keep theirs', async () => {
+    const topic = uniqueTopic('deleted');
+    const other = uniqueTopic('kept');
+    await transport.ensureTopic(topic, { maxMessages: 10 });
+    await transport.publish([testMessage(topic, 'd1'), testMessage(topic, 'd2'), testMessage(other, 'o1')]);
+    for (const t of [topic, other]) {
+      const subscription = await transport.subscribe({ topic: t, group: 'g', ackWaitMs: 30_000 });
+      // Left unacked, so the group has a pending row too.
+      expect(await subscription.fetch(1, 1_000)).toHaveLength(1);
+      await subscription.close();
+    }
+    const rowsOf = async (t: string) => {
+      const { rows } = await fixture.db.query<Record<string, number>>(
+        `SELECT (SELECT count(*) FROM ordo_log.messages WHERE topic = $1)::int AS messages,
+                (SELECT count(*) FROM ordo_log.topics WHERE topic = $1)::int AS topics,
+                (SELECT count(*) FROM ordo_log.groups WHERE topic = $1)::int AS groups,
+                (SELECT count(*) FROM ordo_log.pending WHERE topic = $1)::int AS pending`,
+        [t],
+      );
+      return rows[0];
+    };
+    expect(await rowsOf(topic)).toEqual({ messages: 2, topics: 1, groups: 1, pending: 1 });
+
+    await transport.deleteTopic(topic);
+    await transport.deleteTopic(topic);
+
+    expect(await rowsOf(topic)).toEqual({ messages: 0, topics: 0, groups: 0, pending: 0 });
+    expect(await rowsOf(other)).toEqual({ messages: 1, topics: 1, groups: 1, pending: 1 });
+    expect(await transport.headPosition(topic)).toBe(0);
+  });
 });

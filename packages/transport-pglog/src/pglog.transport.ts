@@ -10,7 +10,7 @@ import { createTopicNotifier, type TopicNotifier } from './notifier.js';
 import { type PruneResult, pruneLog } from './retention.js';
 import { createSubscription } from './subscription.js';
 import { DEFAULT_MAX_AGE_MS, logTables } from './tables.js';
-import { headPosition, upsertTopic } from './topics.js';
+import { deleteTopic, headPosition, upsertTopic } from './topics.js';
 
 export interface PglogTransportOptions {
   readonly db: Db;
@@ -103,6 +103,11 @@ export async function createPglogTransport(options: PglogTransportOptions): Prom
     async ensureTopic(topic, topicOptions) {
       assertOpen();
       await upsertTopic(db, tables, topic, topicOptions);
+    },
+
+    async deleteTopic(topic) {
+      assertOpen();
+      await deleteTopic(db, tables, topic);
     },
 
     async subscribe(spec) {

@@ -1,8 +1,9 @@
-// Topic registry (retention limits) and the head of a topic.
+// Topic registry (retention limits), the head of a topic, and deleting one.
 
-import type { SqlExecutor } from '@ordo/db';
+import type { Db, SqlExecutor } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { TopicOptions } from '@ordo/messaging';
+import { topicLockKey } from './append.js';
 import type { LogTables } from './tables.js';
 
 function checkLimit(name: string, value: number | undefined): void {
@@ -39,4 +40,20 @@ export async function headPosition(db: SqlExecutor, tables: LogTables, topic: st
     [topic],
   );
   return Number(rows[0]?.head ?? 0);
+}
+
+/**
+ * Deletes the topic's leases, groups, messages and registry row in one transaction. It holds the
+ * topic's append lock, so an append lands wholly before (and is deleted) or wholly after (and
+ * starts the topic anew). Idempotent: an unknown topic deletes nothing.
+ */
+export async function deleteTopic(db: Db, tables: LogTables, topic: string): Promise<void> {
+  const [schemaKey, topicKey] = topicLockKey(tables.schema, topic);
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [schemaKey, topicKey]);
+    // One statement per query: PGlite runs each through the extended protocol.
+    for (const table of [tables.pending, tables.groups, tables.messages, tables.topics]) {
+      await tx.query(`DELETE FROM ${table} WHERE topic = $1`, [topic]);
+    }
+  });
 }

@@ -2,6 +2,5 @@
 
 export { DELIVERY_SCHEMA } from './data-access/migrations.js';
 export { type CourierSeed, DEMO_CITY_CENTRE, demoCouriers, seedCouriers } from './data-access/seed.js';
-export type { AuthenticatedUser, DeliveryAuth, DeliveryRole } from './entry-points/http/auth.js';
 export { COMMAND_CONSUMER } from './entry-points/messaging/command.consumer.js';
 export { createDeliveryService, type DeliveryServiceOptions } from './main.js';

@@ -1,6 +1,7 @@
 // Composition root of the delivery service: builds the repositories, repliers and use cases
 // from the host's context, and wires the entry points (HTTP routes, the command consumer, the
 // outbox relay and the assignment timer). Nothing here reads env vars; options are validated once.
+import type { RouteAuth } from '@ordo/auth';
 import { DeliveryTopics } from '@ordo/contracts-delivery';
 import { AppError, Errors } from '@ordo/errors';
 import { consumerMigrations } from '@ordo/messaging';
@@ -12,16 +13,17 @@ import { AssignmentRequestRepository } from './data-access/assignment-request.re
 import { CourierRepository } from './data-access/courier.repository.js';
 import { DeliveryRepository } from './data-access/delivery.repository.js';
 import { DELIVERY_SCHEMA, deliveryMigrations } from './data-access/migrations.js';
-import type { DeliveryAuth } from './entry-points/http/auth.js';
+import { courierApi } from './entry-points/http/courier.api.js';
 import { deliveryRoutes } from './entry-points/http/delivery.routes.js';
+import { operatorApi } from './entry-points/http/operator.api.js';
 import { createCommandConsumer } from './entry-points/messaging/command.consumer.js';
 import { AssignmentTimer } from './entry-points/timers/assignment.timer.js';
 import type { DeliveryDeps } from './use-cases/deps.js';
 import { dispatchWaiting } from './use-cases/dispatch-waiting.use-case.js';
 
 export interface DeliveryServiceOptions {
-  /** Authentication from the host (the gateway's @ordo/auth); see entry-points/http/auth.ts. */
-  readonly auth: DeliveryAuth;
+  /** How routes check the caller: @ordo/auth's `routeAuth` in the host; tests pass a stand-in. */
+  readonly auth: RouteAuth;
   /** How long an assignment may wait for a free courier, from the command's arrival. Default 60 s. */
   readonly assignmentTimeoutMs?: number;
   /** How often waiting assignments are retried and expired. Default 1 s. */
@@ -94,6 +96,7 @@ export function createDeliveryService(context: ServiceContext, options: Delivery
     routes: async (app) => {
       await app.register(deliveryRoutes, { deps, db, auth: options.auth });
     },
+    api: [...courierApi, ...operatorApi],
     async start() {
       for (const topic of Object.values(DeliveryTopics)) await transport.ensureTopic(topic);
       await relay.start();

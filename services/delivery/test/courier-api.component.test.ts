@@ -1,4 +1,5 @@
 // The courier app's and operators' HTTP API, in-process: PGlite, the in-memory transport.
+import type { Role } from '@ordo/auth';
 import type { Db } from '@ordo/db';
 import { Errors } from '@ordo/errors';
 import { createTestPgliteDb, MemoryTransport } from '@ordo/testing';
@@ -22,8 +23,13 @@ describe('delivery: courier and operator HTTP API', () => {
     await db.close();
   });
 
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, userId: string, payload?: object, role = 'courier') =>
-    h.app.inject({ method, url, headers: as(userId, role), ...(payload === undefined ? {} : { payload }) });
+  const call = (
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    userId: string,
+    payload?: object,
+    role: Role = 'courier',
+  ) => h.app.inject({ method, url, headers: as(userId, role), ...(payload === undefined ? {} : { payload }) });
 
   async function assignedDelivery(sagaId = 'saga-1'): Promise<string> {
     await h.assign(sagaId);

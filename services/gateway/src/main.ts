@@ -13,7 +13,9 @@ import {
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
 import { gatewayMigrations } from './data-access/migrations.js';
 import { UserRepository } from './data-access/user.repository.js';
+import { gatewayApi } from './entry-points/http/gateway.api.js';
 import { gatewayRoutes } from './entry-points/http/gateway.routes.js';
+import { proxyRoutes, type Upstream } from './entry-points/http/proxy.routes.js';
 import { GATEWAY_SCHEMA } from './gateway-schema.js';
 import { PasswordHasher } from './use-cases/password-hasher.js';
 
@@ -26,6 +28,13 @@ export interface GatewayOptions {
   accessTokenTtlSeconds?: number;
   /** argon2id parameters for new hashes (default: DEFAULT_PASSWORD_HASH_PARAMS). */
   passwordHashParams?: PasswordHashParams;
+  /**
+   * Distributed shape: the services behind the gateway, each with the path prefixes it owns.
+   * Requests under those prefixes are forwarded to them. The embedded shape passes none.
+   */
+  upstreams?: readonly Upstream[];
+  /** One forwarded request's budget (default 10 s). */
+  upstreamTimeoutMs?: number;
 }
 
 export interface GatewayService extends OrdoService {
@@ -54,7 +63,13 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
     name: 'gateway',
     schema: GATEWAY_SCHEMA,
     migrations: gatewayMigrations,
-    routes: gatewayRoutes({ users, passwords, tokens, keys, verifier, now: context.now }),
+    routes: async (app) => {
+      await app.register(gatewayRoutes({ users, passwords, tokens, keys, verifier, now: context.now }));
+      if (options.upstreams?.length) {
+        await app.register(proxyRoutes({ upstreams: options.upstreams, timeoutMs: options.upstreamTimeoutMs }));
+      }
+    },
+    api: gatewayApi,
     publicKeys: keys,
     verifier,
     async start() {

@@ -1,6 +1,7 @@
 // Composition root of the order service: repositories, the saga engine with its three sagas,
 // use cases, consumers, relay and routes, wired from the ServiceContext the host provides.
 import { randomUUID } from 'node:crypto';
+import type { RouteAuth } from '@ordo/auth';
 import { consumerMigrations } from '@ordo/messaging';
 import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
 import { SagaEngine as Engine, type SagaEngine, type StepDeadline, sagaMigrations } from '@ordo/saga';
@@ -8,8 +9,9 @@ import type { OrdoService, ServiceContext } from '@ordo/service-kit';
 import { MenuRepository } from './data-access/menu.repository.js';
 import { orderMigrations } from './data-access/migrations.js';
 import { OrderRepository } from './data-access/order.repository.js';
+import { orderApi } from './entry-points/http/order.api.js';
 import { orderRoutes } from './entry-points/http/order.routes.js';
-import type { RouteAuth } from './entry-points/http/route-auth.js';
+import { sagaOpsApi } from './entry-points/http/saga-ops.api.js';
 import { sagaOpsRoutes } from './entry-points/http/saga-ops.routes.js';
 import { orderConsumers } from './entry-points/messaging/order.consumers.js';
 import { type CancelOrderDeadlines, cancelOrderSaga } from './sagas/cancel-order.saga.js';
@@ -91,6 +93,7 @@ export function createOrderService(context: ServiceContext, options: OrderServic
       await app.register(orderRoutes, { db, orders, auth: options.auth, placeOrder, cancelOrder });
       await app.register(sagaOpsRoutes, { engine, auth: options.auth });
     },
+    api: [...orderApi, ...sagaOpsApi],
     async start() {
       await engine.assertDefinitionsCover();
       await relay.start();

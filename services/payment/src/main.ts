@@ -13,6 +13,7 @@ import { OperationRepository } from './data-access/operation.repository.js';
 import { PaymentRepository } from './data-access/payment.repository.js';
 import { PspClient } from './data-access/psp.client.js';
 import { ReconciliationRepository } from './data-access/reconciliation.repository.js';
+import { paymentOpsApi } from './entry-points/http/payment-ops.api.js';
 import { paymentOpsRoutes } from './entry-points/http/payment-ops.routes.js';
 import { createPaymentCommandConsumer } from './entry-points/messaging/payment-commands.consumer.js';
 import { type PaymentServiceOptions, parseSettings } from './options.js';
@@ -92,6 +93,7 @@ export function createPaymentService(context: ServiceContext, options: PaymentSe
     schema,
     migrations: [...outboxMigrations, ...consumerMigrations, ...participantMigrations, ...paymentMigrations],
     routes: paymentOpsRoutes({ deps, access: options.access, reconcile: reconcileNow }),
+    api: paymentOpsApi,
     worker,
     consumer,
     reconcile: reconcileNow,

@@ -6,7 +6,6 @@ export { DEMO_CITY_CENTRE, demoRestaurants } from './demo-restaurants.js';
 export type { Actor, Role } from './domain/actor.js';
 export type { MenuItem, OpeningHours, Restaurant } from './domain/restaurant.js';
 export { type Ticket, TicketStatus } from './domain/ticket.js';
-export type { RestaurantAuth } from './entry-points/http/auth.js';
 export { COMMANDS_CONSUMER, type CommandConsumerTuning } from './entry-points/messaging/commands.consumer.js';
 export {
   createRestaurantService,

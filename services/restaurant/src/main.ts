@@ -1,5 +1,6 @@
 // Composition root of the restaurant service: its schema and migrations, HTTP routes, the saga
 // command consumer and the outbox relay, wired from the ServiceContext. Nothing here reads env vars.
+import type { RouteAuth } from '@ordo/auth';
 import { RestaurantTopics } from '@ordo/contracts-restaurant';
 import type { Migration } from '@ordo/db';
 import { consumerMigrations } from '@ordo/messaging';
@@ -8,15 +9,16 @@ import { CommandReplier, participantMigrations } from '@ordo/participant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
 import { restaurantTableMigrations } from './data-access/migrations.js';
 import { RESTAURANT_SCHEMA } from './data-access/tables.js';
-import type { RestaurantAuth } from './entry-points/http/auth.js';
+import { restaurantsApi } from './entry-points/http/restaurants.api.js';
 import { restaurantRoutes } from './entry-points/http/routes.js';
+import { ticketsApi } from './entry-points/http/tickets.api.js';
 import { type CommandConsumerTuning, createCommandConsumer } from './entry-points/messaging/commands.consumer.js';
 import type { RestaurantDeps } from './use-cases/deps.js';
 import { type RestaurantSeed, type SeedResult, seedRestaurants } from './use-cases/seed-restaurants.use-case.js';
 
 export interface RestaurantServiceOptions {
   /** How routes authenticate and authorize; the gateway passes @ordo/auth's hooks. */
-  readonly auth: RestaurantAuth;
+  readonly auth: RouteAuth;
   /** Tuning of the saga command consumer (group `restaurant.commands`). */
   readonly commands?: CommandConsumerTuning;
   readonly relay?: Pick<OutboxRelayOptions, 'pollIntervalMs' | 'batchSize' | 'claim' | 'leaseMs' | 'retentionMs'>;
@@ -67,6 +69,7 @@ export function createRestaurantService(context: ServiceContext, options: Restau
     routes: async (app) => {
       await app.register(restaurantRoutes, { deps, auth: options.auth });
     },
+    api: [...restaurantsApi, ...ticketsApi],
     async start() {
       for (const topic of Object.values(RestaurantTopics)) await context.transport.ensureTopic(topic);
       await relay.start();

@@ -1,15 +1,18 @@
 // Composes the embedded host: one PGlite database in the data dir, the pglog transport on it,
 // every Ordo service mounted on one Fastify app (with Ordo's error handling, health and
-// metrics), the demo data seeded. It does not listen; `start()` starts the services' work.
+// metrics, and the API docs at /docs), the demo data seeded. It does not listen; `start()`
+// starts the services' work.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { allowAnonymous } from '@ordo/auth';
 import type { HostConfig } from '@ordo/config';
 import { createPgliteDb, type Db } from '@ordo/db';
-import { createHttpApp } from '@ordo/http';
+import { createHttpApp, docsPlugin } from '@ordo/http';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
 import { createPglogTransport } from '@ordo/transport-pglog';
 import type { FastifyInstance } from 'fastify';
+import { apiDocument } from './api-document.js';
 import { type DemoCredentials, seedDemo } from './demo-seed.js';
 import { createEmbeddedServices, type EmbeddedOptions, type EmbeddedServices } from './embedded-services.js';
 
@@ -58,7 +61,7 @@ export async function buildHost(options: HostOptions): Promise<Host> {
     transport = log;
     services = await createEmbeddedServices({ db, transport: log, logger, tuning: options.tuning });
     await services.migrate();
-    const demo = await seedDemo(db, services.restaurant, dataDir);
+    const demo = await seedDemo({ gateway: db, restaurant: services.restaurant, delivery: db }, dataDir);
     app = await createHttpApp({
       logger,
       checks: [
@@ -67,6 +70,8 @@ export async function buildHost(options: HostOptions): Promise<Host> {
       ],
     });
     for (const service of services.services) await app.register(service.routes);
+    // Public, like the JWKS: anonymous wherever @ordo/auth's plugin guards the scope.
+    await app.register(docsPlugin, { document: apiDocument(services.services), config: allowAnonymous() });
     await app.ready();
     await services.start();
     return { app, db, transport: log, services, demo, close };

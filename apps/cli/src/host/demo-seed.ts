@@ -53,11 +53,22 @@ async function loadOrCreateCredentials(dataDir: string): Promise<DemoCredentials
   }
 }
 
+/** Where each part of the demo data goes: the same database (embedded) or one per service. */
+export interface DemoTargets {
+  /** The gateway's database (users). */
+  gateway: Db;
+  /** The restaurant service (restaurants, menus, staff; it publishes the menus). */
+  restaurant: Pick<RestaurantService, 'seed'>;
+  /** The delivery service's database (couriers). */
+  delivery: Db;
+}
+
 /** Seeds everything the demo needs (idempotent) and returns the demo accounts. */
-export async function seedDemo(db: Db, restaurant: RestaurantService, dataDir: string): Promise<DemoCredentials> {
+export async function seedDemo(targets: DemoTargets, dataDir: string): Promise<DemoCredentials> {
+  const { restaurant } = targets;
   const credentials = await loadOrCreateCredentials(dataDir);
   const { ids } = await seedUsers(
-    db,
+    targets.gateway,
     credentials.accounts.map((a) => ({ email: a.email, password: a.password, role: a.role })),
   );
   const idOf = (email: string) => ids[email.toLowerCase()] as string;
@@ -68,7 +79,7 @@ export async function seedDemo(db: Db, restaurant: RestaurantService, dataDir: s
       .map((a) => ({ userId: idOf(a.email), restaurantId: a.restaurantId as string })),
   });
   await seedCouriers(
-    db,
+    targets.delivery,
     demoCouriers(credentials.accounts.filter((a) => a.role === 'courier').map((a) => idOf(a.email))),
   );
   return credentials;

@@ -3,18 +3,16 @@
 // loopback port of its own (the payment service reaches it over HTTP, as it would a real PSP).
 import { routeAuth } from '@ordo/auth';
 import { type Db, migrate } from '@ordo/db';
-import { createDeliveryService } from '@ordo/delivery';
 import { noFaults } from '@ordo/faults';
-import { createGatewayService, type GatewayService } from '@ordo/gateway';
+import type { GatewayService } from '@ordo/gateway';
 import { createHttpApp } from '@ordo/http';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
-import { createOrderService } from '@ordo/order';
-import { createPaymentService, type PaymentServiceOptions } from '@ordo/payment';
 import { createPspSimService } from '@ordo/psp-sim';
-import { createRestaurantService, type RestaurantService } from '@ordo/restaurant';
+import type { RestaurantService } from '@ordo/restaurant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
 import type { FastifyInstance } from 'fastify';
+import { buildGateway, buildService, type Tuning } from './service-catalog.js';
 
 export interface EmbeddedServices {
   /** Mounted on the host's HTTP server, started in this order, stopped in reverse. */
@@ -34,12 +32,9 @@ export interface EmbeddedOptions {
   transport: Transport;
   logger: Logger;
   /** Tests shorten saga deadlines and intervals. */
-  tuning?: {
-    sagaTimerIntervalMs?: number;
-    courierWaitMs?: number;
+  tuning?: Tuning & {
+    /** Where the PSP simulator listens (default: any free port). */
     pspPort?: number;
-    /** Payment settings (deadlines, retry and breaker timings) passed through as they are. */
-    payment?: Omit<PaymentServiceOptions, 'pspBaseUrl' | 'access'>;
   };
 }
 
@@ -55,26 +50,20 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
 
   const psp = createPspSimService(context('psp-sim'));
   await migrate(db, psp.schema, psp.migrations);
-  const pspApp: FastifyInstance = await createHttpApp({ logger: logger.child({ service: 'psp-sim' }) });
+  // The stand-in provider logs only warnings: its request lines would drown the services' own.
+  const pspApp: FastifyInstance = await createHttpApp({
+    logger: logger.child({ service: 'psp-sim' }, { level: 'warn' }),
+  });
   await pspApp.register(psp.routes);
   const pspUrl = await pspApp.listen({ host: '127.0.0.1', port: options.tuning?.pspPort ?? 0 });
 
-  const gateway = createGatewayService(context('gateway'));
+  const gateway = buildGateway(context('gateway'));
   const auth = routeAuth(gateway.verifier);
-  const restaurant = createRestaurantService(context('restaurant'), { auth });
-  const delivery = createDeliveryService(context('delivery'), {
-    auth,
-    ...(options.tuning?.courierWaitMs ? { assignmentTimeoutMs: options.tuning.courierWaitMs } : {}),
-  });
-  const payment = createPaymentService(context('payment'), {
-    ...options.tuning?.payment,
-    pspBaseUrl: pspUrl,
-    access: auth,
-  });
-  const order = createOrderService(context('order'), {
-    auth,
-    sagaTimerIntervalMs: options.tuning?.sagaTimerIntervalMs,
-  });
+  const build = { auth, pspUrl, tuning: options.tuning };
+  const restaurant = buildService('restaurant', context('restaurant'), build);
+  const delivery = buildService('delivery', context('delivery'), build);
+  const payment = buildService('payment', context('payment'), build);
+  const order = buildService('order', context('order'), build);
   const services: OrdoService[] = [gateway, restaurant, delivery, payment, order];
 
   return {

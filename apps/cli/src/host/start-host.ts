@@ -1,6 +1,8 @@
-// Builds the host and binds it to HOST:PORT.
+// Builds the host and binds it to HOST:PORT; with the demo on, starts the demo simulator
+// against it once it listens.
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { type DemoSimulator, startDemoSimulator } from '../demo/demo-simulator.js';
 import { buildHost, type Host, type HostOptions } from './build-host.js';
 
 export interface RunningHost extends Host {
@@ -33,5 +35,24 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     { credentials: join(resolve(options.config.dataDir), 'demo-credentials.json'), customer: customer?.email },
     'demo accounts (customer, operator, restaurant staff, couriers) and their passwords are in the data dir',
   );
-  return { ...host, url };
+  const simulator: DemoSimulator | undefined = options.config.demo
+    ? startDemoSimulator({
+        baseUrl: clientUrl(address),
+        accounts: host.demo.accounts,
+        logger: options.logger.child({ component: 'demo' }),
+      })
+    : undefined;
+  // The simulator stops first: its requests in flight end before the server stops answering.
+  const close = async () => {
+    await simulator?.stop();
+    await host.close();
+  };
+  return { ...host, url, close };
+}
+
+/** How a client on this machine reaches the server: over loopback when it listens on every interface. */
+function clientUrl(address: AddressInfo): string {
+  const anyInterface = address.address === '0.0.0.0' || address.address === '::';
+  const hostname = anyInterface ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${hostname}:${address.port}`;
 }

@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgDb, createPgliteDb, type Db } from '@ordo/db';
 import type { Transport } from '@ordo/messaging';
-import { createNatsTransport, streamName } from '@ordo/transport-nats';
+import { createNatsTransport } from '@ordo/transport-nats';
 import { createPglogTransport } from '@ordo/transport-pglog';
-import { connect } from 'nats';
 import { createTestPgDatabase } from '../databases.js';
 
 /** Everything a child process needs to join the same infrastructure. */
@@ -61,13 +60,14 @@ function topicNamer(): (name: string) => string {
 }
 
 /**
- * A shape from how to provision its infrastructure; `release` runs after the Db and transport
- * are closed, with the topics the test used.
+ * A shape from how to provision its infrastructure. Cleanup deletes the topics the test used
+ * through its transport, so nothing is left behind on a broker that outlives the test (NATS);
+ * then `release` runs, after the Db and transport are closed.
  */
 function shape(
   name: string,
   multiProcess: boolean,
-  provision: () => Promise<{ config: ShapeConfig; release(topics: readonly string[]): Promise<void> }>,
+  provision: () => Promise<{ config: ShapeConfig; release(): Promise<void> }>,
 ): TransportShape {
   return {
     name,
@@ -87,9 +87,13 @@ function shape(
           return topic;
         },
         async cleanup() {
-          await transport.close().catch(() => {});
-          await db.close();
-          await release(topics);
+          try {
+            for (const topic of topics) await transport.deleteTopic(topic);
+          } finally {
+            await transport.close().catch(() => {});
+            await db.close();
+            await release();
+          }
         },
       };
     },
@@ -116,20 +120,6 @@ export const natsOnPostgres = shape('NATS JetStream', true, async () => {
   const database = await createTestPgDatabase('ordo_conf');
   return {
     config: { kind: 'nats-postgres', connectionString: database.connectionString, natsUrl: natsUrl() },
-    async release(topics) {
-      await deleteStreams(topics);
-      await database.drop();
-    },
+    release: () => database.drop(),
   };
 });
-
-/** Removes the test's streams from the shared NATS server, so runs do not pile up on its disk. */
-async function deleteStreams(topics: readonly string[]): Promise<void> {
-  const nc = await connect({ servers: natsUrl() });
-  try {
-    const jsm = await nc.jetstreamManager();
-    for (const topic of topics) await jsm.streams.delete(streamName(topic)).catch(() => {});
-  } finally {
-    await nc.close();
-  }
-}

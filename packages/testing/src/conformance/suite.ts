@@ -8,6 +8,7 @@ import { deadLetterCases } from './cases-dlq.js';
 import { memoryCases } from './cases-memory.js';
 import { orderCases } from './cases-order.js';
 import { outboxCases } from './cases-outbox.js';
+import { topicCases } from './cases-topics.js';
 import { KernelFixture, migrateFixture } from './kernel-fixture.js';
 import type { ShapeContext, TransportShape } from './shapes.js';
 
@@ -56,5 +57,6 @@ export function defineTransportConformance(shape: TransportShape): void {
     deadLetterCases(suite);
     orderCases(suite);
     memoryCases(suite);
+    topicCases(suite);
   });
 }

@@ -1,15 +1,15 @@
 // A stand-in for @ordo/auth in component tests: the user is read from `x-test-user: <id>:<role>`.
+import { type AuthenticatedUser, isRole, type Role, type RouteAuth } from '@ordo/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthenticatedUser, DeliveryAuth } from '../../src/index.js';
 
 function userOf(request: FastifyRequest): AuthenticatedUser | undefined {
   const header = request.headers['x-test-user'];
   if (typeof header !== 'string') return undefined;
   const [id, role] = header.split(':');
-  return id && role ? { id, role } : undefined;
+  return id && isRole(role) ? { id, role } : undefined;
 }
 
-export const testAuth: DeliveryAuth = {
+export const testAuth: RouteAuth = {
   authorize: (roles) => async (request: FastifyRequest, reply: FastifyReply) => {
     const user = userOf(request);
     if (!user) return reply.code(401).send({ error: { code: 'TEST_UNAUTHENTICATED', message: 'no x-test-user' } });
@@ -24,4 +24,4 @@ export const testAuth: DeliveryAuth = {
   },
 };
 
-export const as = (userId: string, role = 'courier') => ({ 'x-test-user': `${userId}:${role}` });
+export const as = (userId: string, role: Role = 'courier') => ({ 'x-test-user': `${userId}:${role}` });

@@ -102,6 +102,14 @@ export interface NewOperation {
   readonly now: Date;
 }
 
+export interface ReopenOperation {
+  readonly amountCents: number;
+  readonly correlationId: string;
+  readonly traceparent: string | null;
+  readonly deadlineAt: Date;
+  readonly now: Date;
+}
+
 export interface Claim {
   readonly now: Date;
   readonly leaseMs: number;
@@ -141,6 +149,25 @@ export class OperationRepository {
       ],
     );
     return toOperation(rows[0]!);
+  }
+
+  /**
+   * Opens a FAILED operation again for a new command (the caller holds the payment's lock): due
+   * now, claims counted from zero, a new deadline, its outcome cleared, and it runs after the
+   * payment's other operations. Same row, same idempotency key. Undefined if it was not FAILED.
+   */
+  async reopen(tx: SqlExecutor, id: string, change: ReopenOperation): Promise<Operation | undefined> {
+    const { rows } = await tx.query<OperationRow>(
+      `UPDATE ${this.table} o
+       SET status = 'PENDING', seq = (SELECT max(seq) + 1 FROM ${this.table} WHERE payment_id = o.payment_id),
+           amount_cents = $2, correlation_id = $3, traceparent = $4, deadline_at = $5, next_attempt_at = $6,
+           claims = 0, queued_since = NULL, lease_until = NULL, claim_token = NULL, cancel_requested = false,
+           result_type = NULL, result_payload = NULL, completed_at = NULL
+       WHERE id = $1 AND status = 'FAILED'
+       RETURNING *`,
+      [id, change.amountCents, change.correlationId, change.traceparent, change.deadlineAt, change.now],
+    );
+    return rows[0] ? toOperation(rows[0]) : undefined;
   }
 
   async findByKind(db: SqlExecutor, paymentId: string, kind: OperationKind): Promise<Operation | undefined> {

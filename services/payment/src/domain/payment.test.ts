@@ -6,6 +6,7 @@ import {
   planVoid,
   pspIdempotencyKey,
   refundRefusal,
+  runsAgainOnNewCommand,
 } from './payment.js';
 
 const payment = (status: PaymentStatus, overrides: Partial<Payment> = {}): Payment => ({
@@ -29,6 +30,16 @@ describe('payment rules', () => {
   it('when the key of an operation is derived, then it depends only on the order and the operation', () => {
     expect(pspIdempotencyKey('order-1', 'authorize')).toBe('pay:order-1:authorize');
     expect(pspIdempotencyKey('order-1', 'capture')).not.toBe(pspIdempotencyKey('order-1', 'authorize'));
+  });
+
+  it('when a new command id comes for an ended operation, then only a FAILED capture or void runs again', () => {
+    expect(runsAgainOnNewCommand('void', 'FAILED')).toBe(true);
+    expect(runsAgainOnNewCommand('capture', 'FAILED')).toBe(true);
+    for (const status of ['SUCCEEDED', 'PENDING', 'QUEUED', 'CANCELLED'] as const) {
+      expect(runsAgainOnNewCommand('void', status), status).toBe(false);
+    }
+    expect(runsAgainOnNewCommand('authorize', 'FAILED')).toBe(false);
+    expect(runsAgainOnNewCommand('refund', 'FAILED')).toBe(false);
   });
 
   it('when a capture is asked, then only an authorized payment up to its authorized amount may be captured', () => {

@@ -47,6 +47,16 @@ export function isOpen(status: OperationStatus): boolean {
   return OPEN_OPERATION_STATUSES.includes(status);
 }
 
+/**
+ * Whether a command with a new command id runs an ended operation again instead of getting its
+ * outcome. A capture or void that FAILED (the PSP stayed down past the deadline) is what an
+ * operator retries after the saga parked; it goes to the PSP under the same idempotency key, so
+ * the PSP never acts twice. Not an authorization: its card token is dropped once it ends.
+ */
+export function runsAgainOnNewCommand(kind: OperationKind, status: OperationStatus): boolean {
+  return status === OperationStatus.Failed && (kind === OperationKind.Capture || kind === OperationKind.Void);
+}
+
 export interface Payment {
   readonly id: string;
   readonly orderId: string;

@@ -1,6 +1,7 @@
 // What every payment command does in its inbox transaction: never call the PSP, only record the
 // intent (an operation for the PSP worker) and register the command as waiting for its outcome.
-// An operation that already ended answers at once with its stored outcome.
+// An operation that already ended answers at once with its stored outcome, except a failed
+// capture or void asked again under a new command id: that one is opened again.
 import type { SqlExecutor } from '@ordo/db';
 import type { Envelope } from '@ordo/messaging';
 import { DEFER } from '@ordo/participant';
@@ -65,14 +66,46 @@ export function openOperation(deps: PaymentDeps, tx: SqlExecutor, open: OpenOper
   });
 }
 
-/** Opens the operation and makes the command wait for it. */
+/**
+ * Opens the operation again after it FAILED (the caller holds the payment's lock): pending, due
+ * now, claims from zero, a new deadline from now. Its idempotency key is unchanged, so whatever
+ * the PSP did under it before is answered, never done twice.
+ */
+export async function reopenOperation(
+  deps: PaymentDeps,
+  tx: SqlExecutor,
+  failed: Operation,
+  open: OpenOperation,
+): Promise<Operation> {
+  const now = deps.now();
+  const reopened = await deps.operations.reopen(tx, failed.id, {
+    amountCents: open.amountCents,
+    correlationId: open.cause?.correlationId ?? open.payment.id,
+    traceparent: open.cause?.traceparent ?? null,
+    deadlineAt: new Date(now.getTime() + deadlineMs(deps, open.kind)),
+    now,
+  });
+  // The payment's lock keeps the worker from ending or changing it meanwhile.
+  if (!reopened) throw new Error(`operation ${failed.id} is ${failed.status}, not FAILED: it cannot be reopened`);
+  deps.logger.info(
+    { orderId: failed.orderId, operationId: failed.id, kind: failed.kind, lastError: failed.lastError },
+    'a failed payment operation is tried again for a new command',
+  );
+  return reopened;
+}
+
+/**
+ * Opens the operation (or reopens `failed`, the same kind's operation that FAILED) and makes the
+ * command wait for it.
+ */
 export async function deferTo(
   deps: PaymentDeps,
   tx: SqlExecutor,
   open: OpenOperation,
   commandId: string,
+  failed?: Operation,
 ): Promise<Decision> {
-  const operation = await openOperation(deps, tx, open);
+  const operation = failed ? await reopenOperation(deps, tx, failed, open) : await openOperation(deps, tx, open);
   await deps.operations.addWaiter(tx, operation.id, commandId, deps.now());
   return DEFER;
 }

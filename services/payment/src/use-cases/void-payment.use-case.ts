@@ -1,12 +1,13 @@
 // payment.void.v1 (compensation of the authorization, or a cancelled order): releases the hold.
 // An authorization still queued is withdrawn, and if the PSP had placed it after all (its answer
-// was lost) the worker finds the charge and voids it. A void after capture is refused.
+// was lost) the worker finds the charge and voids it. A void after capture is refused. A void
+// that FAILED is tried again when a new command id asks for it (an operator's retry).
 import type { PaymentCommands } from '@ordo/contracts-payment';
 import type { SqlExecutor } from '@ordo/db';
 import type { Envelope } from '@ordo/messaging';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
-import { isOpen, PaymentStatus, planVoid } from '../domain/payment.js';
+import { isOpen, PaymentStatus, planVoid, runsAgainOnNewCommand } from '../domain/payment.js';
 import { Replies } from '../domain/payment-replies.js';
 import { awaitOutcome, type Decision, deferTo } from './accept-operation.js';
 import type { PaymentDeps } from './payment.deps.js';
@@ -35,7 +36,10 @@ export async function voidPayment(
     return Replies.voided(null);
   }
   const existing = await deps.operations.findByKind(tx, payment.id, 'void');
-  if (existing) return awaitOutcome(deps, tx, existing, command.commandId);
+  if (existing && !runsAgainOnNewCommand(existing.kind, existing.status)) {
+    return awaitOutcome(deps, tx, existing, command.commandId);
+  }
+  // No void yet, or one that FAILED (an operator retries the parked saga): decided afresh.
   const operations = await deps.operations.listForPayments(tx, [payment.id]);
   const open = operations.filter((o) => isOpen(o.status));
   for (const operation of open) {
@@ -51,5 +55,6 @@ export async function voidPayment(
     tx,
     { payment, kind: 'void', amountCents: payment.authorizedCents, cause: envelope },
     command.commandId,
+    existing,
   );
 }

@@ -1,10 +1,14 @@
-// The real PSP simulator (services/psp-sim), started in the test process on a port of its own
-// with its own database. Tests steer it only through its HTTP API, as the payment service does.
-import { migrate } from '@ordo/db';
-import { createHttpApp } from '@ordo/http';
-import { silentLogger } from '@ordo/logger';
-import { createPspSimService } from '@ordo/psp-sim';
-import { createTestPgliteDb } from '@ordo/testing';
+// The real PSP simulator (services/psp-sim) as a process of its own, started from its standalone
+// entry (`serve.ts`, run with tsx) on port 0 with an in-memory database. A service never imports
+// another service, not even in tests: the payment tests steer it only through its HTTP API, as
+// the payment service does. Its URL comes from its `psp-sim listening` log line.
+import { type ChildProcess, fork } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const serveScript = fileURLToPath(new URL('../../../psp-sim/src/serve.ts', import.meta.url));
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
 
 export interface PspSim {
   readonly url: string;
@@ -30,13 +34,17 @@ export interface SimCharge {
 }
 
 export async function startPspSim(): Promise<PspSim> {
-  const db = await createTestPgliteDb();
-  const service = createPspSimService({ db, logger: silentLogger, now: () => new Date() }, { hangMs: 5_000 });
-  await migrate(db, service.schema, service.migrations);
-  const app = await createHttpApp();
-  await app.register(service.routes);
-  await service.start();
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  // No PSP_SIM_DATABASE_URL: an in-memory PGlite, gone with the process.
+  const { PSP_SIM_DATABASE_URL: _unused, ...env } = process.env;
+  const child = fork(serveScript, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...env, PORT: '0', HOST: '127.0.0.1', ORDO_LOG_LEVEL: 'info' },
+    // stdout is read (and kept drained) for the ready line; the IPC channel stops the
+    // simulator if this process dies without closing it.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await listeningUrl(child, exited);
   const admin = async (method: string, body?: unknown) => {
     const res = await fetch(`${url}/psp/v1/admin/faults`, {
       method,
@@ -63,10 +71,50 @@ export async function startPspSim(): Promise<PspSim> {
       if (res.status !== 201) throw new Error(`psp-sim authorize: ${res.status}`);
       return ((await res.json()) as { chargeId: string }).chargeId;
     },
-    async close() {
-      await app.close();
-      await service.stop();
-      await db.close();
-    },
+    close: () => stop(child, exited),
   };
+}
+
+/** Reads the child's JSON log lines until `psp-sim listening`; fails if it exits or stays silent. */
+function listeningUrl(child: ChildProcess, exited: Promise<void>): Promise<string> {
+  const stdout = createInterface({ input: child.stdout! });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4_000);
+  });
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`psp-sim did not start within ${START_TIMEOUT_MS} ms: ${stderr}`));
+    }, START_TIMEOUT_MS);
+    // Every line is read, before and after the ready line, so the pipe never fills up.
+    stdout.on('line', (line) => {
+      const entry = parseLogLine(line);
+      if (entry?.msg === 'psp-sim listening' && typeof entry.url === 'string') {
+        clearTimeout(timer);
+        resolve(entry.url);
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`psp-sim exited before it listened (code ${child.exitCode}): ${stderr}`));
+    });
+  });
+}
+
+function parseLogLine(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** SIGTERM (a graceful stop), then SIGKILL if it takes too long. */
+async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
 }

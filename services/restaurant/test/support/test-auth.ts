@@ -1,7 +1,8 @@
 // A stand-in for @ordo/auth in component tests: the caller is named by an `x-test-user: <role>:<id>`
 // header. It answers 401/403 the way the real hooks do, with codes of its own.
+import type { RouteAuth } from '@ordo/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor, RestaurantAuth, Role } from '../../src/index.js';
+import type { Actor, Role } from '../../src/index.js';
 
 const ROLES: readonly Role[] = ['customer', 'courier', 'restaurant', 'operator'];
 
@@ -13,7 +14,7 @@ function readUser(request: FastifyRequest): Actor | undefined {
   return { id, role: role as Role };
 }
 
-export const testAuth: RestaurantAuth = {
+export const testAuth: RouteAuth = {
   authorize: (roles) => async (request: FastifyRequest, reply: FastifyReply) => {
     const user = readUser(request);
     if (!user) return reply.code(401).send({ error: { code: 'TEST_UNAUTHENTICATED', message: 'no test user' } });

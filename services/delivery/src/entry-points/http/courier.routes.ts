@@ -1,26 +1,21 @@
 // The courier app's API: their jobs, moving a delivery along, availability and position.
 // Couriers see and change only their own deliveries; another's is a 404.
-import { geoPoint, id } from '@ordo/contracts-common';
+import type { RouteAuth } from '@ordo/auth';
 import type { Db } from '@ordo/db';
+import { parseInput } from '@ordo/http';
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
 import { advanceDelivery, type DeliveryStep } from '../../use-cases/advance-delivery.use-case.js';
 import { setAvailability, updatePosition } from '../../use-cases/courier-status.use-case.js';
 import type { DeliveryDeps } from '../../use-cases/deps.js';
 import { listJobs } from '../../use-cases/queries.js';
-import type { DeliveryAuth } from './auth.js';
-import { parseInput } from './parse-input.js';
+import { availabilityBody, deliveryParams, type JobsView, type PositionView, positionBody } from './courier.api.js';
 import { courierJson, deliveryJson } from './presenters.js';
 
 export interface CourierRoutesOptions {
   readonly deps: DeliveryDeps;
   readonly db: Db;
-  readonly auth: DeliveryAuth;
+  readonly auth: RouteAuth;
 }
-
-const deliveryParams = z.object({ id });
-const availabilityBody = z.strictObject({ available: z.boolean() });
-const positionBody = z.strictObject(geoPoint.shape);
 
 const steps: ReadonlyArray<[path: string, step: DeliveryStep]> = [
   ['accept', 'accept'],
@@ -31,7 +26,7 @@ const steps: ReadonlyArray<[path: string, step: DeliveryStep]> = [
 export const courierRoutes: FastifyPluginAsync<CourierRoutesOptions> = async (app, { deps, db, auth }) => {
   const courierOnly = { preHandler: auth.authorize(['courier']) };
 
-  app.get('/v1/courier/jobs', courierOnly, async (request) => {
+  app.get('/v1/courier/jobs', courierOnly, async (request): Promise<JobsView> => {
     const { current, recent } = await listJobs(deps, db, auth.currentUser(request).id);
     return { current: current ? deliveryJson(current) : null, recent: recent.map(deliveryJson) };
   });
@@ -52,7 +47,7 @@ export const courierRoutes: FastifyPluginAsync<CourierRoutesOptions> = async (ap
     return courierJson(courier);
   });
 
-  app.post('/v1/courier/position', courierOnly, async (request) => {
+  app.post('/v1/courier/position', courierOnly, async (request): Promise<PositionView> => {
     const position = parseInput(positionBody, request.body, 'body');
     const userId = auth.currentUser(request).id;
     const courier = await db.transaction((tx) => updatePosition(deps, tx, { userId, position }));

@@ -1,15 +1,15 @@
 // All HTTP routes of the delivery service, as one plugin (paths are absolute).
+import type { RouteAuth } from '@ordo/auth';
 import type { Db } from '@ordo/db';
 import type { FastifyPluginAsync } from 'fastify';
 import type { DeliveryDeps } from '../../use-cases/deps.js';
-import type { DeliveryAuth } from './auth.js';
 import { courierRoutes } from './courier.routes.js';
 import { operatorRoutes } from './operator.routes.js';
 
 export interface DeliveryRoutesOptions {
   readonly deps: DeliveryDeps;
   readonly db: Db;
-  readonly auth: DeliveryAuth;
+  readonly auth: RouteAuth;
 }
 
 export const deliveryRoutes: FastifyPluginAsync<DeliveryRoutesOptions> = async (app, options) => {

@@ -1,10 +1,50 @@
-// JSON shapes of the HTTP API.
+// JSON shapes of the HTTP API, as zod schemas (documented at /docs) and the functions that
+// build them; typing each function with its schema keeps the two in step.
+import { address, geoPoint, id } from '@ordo/contracts-common';
+import { z } from 'zod';
 import type { Courier, CourierStatus } from '../../domain/courier.js';
-import type { Delivery } from '../../domain/delivery.js';
+import { type Delivery, DeliveryStatus } from '../../domain/delivery.js';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
+const time = z.iso.datetime();
 
-export function deliveryJson(d: Delivery) {
+export const deliverySchema = z
+  .object({
+    id,
+    orderId: id,
+    restaurantId: id,
+    courierId: id,
+    status: z.enum(DeliveryStatus),
+    pickup: geoPoint.meta({ description: 'The restaurant.' }),
+    dropoff: address,
+    assignedAt: time.nullable(),
+    acceptedAt: time.nullable(),
+    pickedUpAt: time.nullable(),
+    deliveredAt: time.nullable(),
+    cancelledAt: time.nullable(),
+    updatedAt: time.nullable(),
+  })
+  .meta({ id: 'Delivery' });
+export type DeliveryView = z.output<typeof deliverySchema>;
+
+export const courierSchema = z
+  .object({
+    id,
+    userId: id.meta({ description: 'The account the courier signs in with.' }),
+    name: z.string(),
+    position: geoPoint,
+    available: z.boolean().meta({ description: 'On shift and taking new jobs.' }),
+    updatedAt: time.nullable(),
+  })
+  .meta({ id: 'Courier' });
+export type CourierView = z.output<typeof courierSchema>;
+
+export const courierStatusSchema = courierSchema
+  .extend({ activeDeliveryId: id.nullable() })
+  .meta({ id: 'CourierStatus' });
+export type CourierStatusView = z.output<typeof courierStatusSchema>;
+
+export function deliveryJson(d: Delivery): DeliveryView {
   return {
     id: d.id,
     orderId: d.orderId,
@@ -22,7 +62,7 @@ export function deliveryJson(d: Delivery) {
   };
 }
 
-export function courierJson(c: Courier) {
+export function courierJson(c: Courier): CourierView {
   return {
     id: c.id,
     userId: c.userId,
@@ -33,6 +73,6 @@ export function courierJson(c: Courier) {
   };
 }
 
-export function courierStatusJson(c: CourierStatus) {
+export function courierStatusJson(c: CourierStatus): CourierStatusView {
   return { ...courierJson(c), activeDeliveryId: c.activeDeliveryId };
 }

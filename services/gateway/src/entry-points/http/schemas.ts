@@ -1,66 +1,39 @@
-// JSON schemas of the gateway's bodies and responses. Bodies check shape only; the rules
-// (email format, password length) live in the domain, so every entry point applies the same ones.
-import { ALL_ROLES } from '@ordo/auth';
+// The gateway's request and response shapes as zod schemas: the routes validate with them and
+// the docs at /docs show them. Bodies check shape only; the rules (email format, password length)
+// live in the domain, so every entry point applies the same ones.
+import { ALL_ROLES, type Role } from '@ordo/auth';
+import { z } from 'zod';
 
-export const credentialsBody = {
-  type: 'object',
-  required: ['email', 'password'],
-  properties: {
-    email: { type: 'string' },
-    password: { type: 'string' },
-  },
-} as const;
+const role = z.enum(ALL_ROLES as [Role, ...Role[]]);
 
-export const registerBody = {
-  type: 'object',
-  required: ['email', 'password'],
-  properties: {
-    email: { type: 'string' },
-    password: { type: 'string' },
-    name: { type: 'string', minLength: 1, maxLength: 100 },
-  },
-} as const;
+export const credentialsBody = z.object({
+  email: z.string(),
+  password: z.string().meta({ description: '8 to 128 characters (after Unicode NFKC normalization).' }),
+});
 
-export const createUserBody = {
-  type: 'object',
-  required: ['email', 'password', 'role'],
-  properties: {
-    email: { type: 'string' },
-    password: { type: 'string' },
-    role: { type: 'string', enum: [...ALL_ROLES] },
-    name: { type: 'string', minLength: 1, maxLength: 100 },
-  },
-} as const;
+export const registerBody = credentialsBody.extend({ name: z.string().min(1).max(100).optional() });
 
-// Response schemas double as an allow-list: fields not named here (a password hash) are never serialized.
-export const userView = {
-  type: 'object',
-  required: ['id', 'email', 'role'],
-  properties: {
-    id: { type: 'string' },
-    email: { type: 'string' },
-    role: { type: 'string' },
-  },
-} as const;
+export const createUserBody = registerBody.extend({ role });
 
-export const meView = {
-  type: 'object',
-  required: ['id', 'email', 'role', 'name', 'createdAt'],
-  properties: {
-    id: { type: 'string' },
-    email: { type: 'string' },
-    role: { type: 'string' },
-    name: { type: ['string', 'null'] },
-    createdAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
+// Responses name every field they send: a handler typed with one cannot leak another (a password hash).
+export const userSchema = z.object({ id: z.string(), email: z.string(), role }).meta({ id: 'User' });
+export type UserResponse = z.output<typeof userSchema>;
 
-export const tokenResponse = {
-  type: 'object',
-  required: ['accessToken', 'expiresIn', 'tokenType'],
-  properties: {
-    accessToken: { type: 'string' },
-    expiresIn: { type: 'integer' },
-    tokenType: { type: 'string' },
-  },
-} as const;
+export const meSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role,
+  name: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type MeResponse = z.output<typeof meSchema>;
+
+export const tokenSchema = z.object({
+  accessToken: z.string().meta({ description: 'A JWT (RFC 9068 profile); send it as `Authorization: Bearer …`.' }),
+  expiresIn: z.number().int().meta({ description: 'Seconds until it expires.' }),
+  tokenType: z.literal('Bearer'),
+});
+
+export const jwksSchema = z.object({
+  keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional() })),
+});

@@ -1,8 +1,9 @@
 // What the route plugins are given by the composition root.
+import type { RouteAuth } from '@ordo/auth';
 import type { RestaurantDeps } from '../../use-cases/deps.js';
-import type { RestaurantAuth } from './auth.js';
 
 export interface RoutesOptions {
   readonly deps: RestaurantDeps;
-  readonly auth: RestaurantAuth;
+  /** @ordo/auth's `routeAuth` in the host; component tests pass a stand-in. */
+  readonly auth: RouteAuth;
 }

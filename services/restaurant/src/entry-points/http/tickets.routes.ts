@@ -1,20 +1,11 @@
 // The kitchen's side: staff (role restaurant) list their restaurants' tickets and move them along.
-import { id } from '@ordo/contracts-common';
+import { parseInput } from '@ordo/http';
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
-import { ticketStatuses } from '../../domain/ticket.js';
 import { advanceTicket, type StaffTicketAction } from '../../use-cases/advance-ticket.use-case.js';
 import { listTickets } from '../../use-cases/list-tickets.use-case.js';
-import { parseInput } from './parse-input.js';
 import type { RoutesOptions } from './route-options.js';
+import { ticketParams, ticketsQuery } from './tickets.api.js';
 import { ticketView } from './views.js';
-
-const ticketsQuery = z.strictObject({
-  status: z.enum(ticketStatuses).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
-const ticketParams = z.object({ id });
 
 export const ticketsRoutes: FastifyPluginAsync<RoutesOptions> = async (app, { deps, auth }) => {
   const staffOnly = { preHandler: auth.authorize(['restaurant']) };

@@ -1,13 +1,13 @@
-// The ordering flow when things go wrong, on the embedded shape: a lost PSP response, a PSP
+// The ordering flow when things go wrong, on both runtime shapes: a lost PSP response, a PSP
 // outage, no courier, and reconciliation with the PSP afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, type E2eHost, startE2eHost } from './embedded-host.js';
+import { type Client, type E2eEnv, SHAPES, startShape } from './support/shapes.js';
 
 const slow = { timeout: 90_000, interval: 200 };
 const address = { line1: 'Unter den Linden 1', lat: 52.517, lng: 13.389 };
 
-describe('ordering under faults, embedded shape', () => {
-  let e2e: E2eHost;
+describe.each(SHAPES)('ordering under faults, %s shape', (shape) => {
+  let e2e: E2eEnv;
   let customer: Client;
   let operator: Client;
   let couriers: Client[];
@@ -15,7 +15,7 @@ describe('ordering under faults, embedded shape', () => {
   let menuItemId: string;
 
   beforeAll(async () => {
-    e2e = await startE2eHost({
+    e2e = await startShape(shape, {
       courierWaitMs: 1_500,
       payment: {
         voidDeadlineMs: 3_000,
@@ -41,7 +41,7 @@ describe('ordering under faults, embedded shape', () => {
   afterAll(() => e2e?.close());
 
   const psp = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${e2e.host.services.pspUrl}${path}`, {
+    const res = await fetch(`${e2e.pspUrl}${path}`, {
       ...init,
       headers: {
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),

@@ -1,6 +1,6 @@
-// The ordering flow end to end on the embedded shape, driven over HTTP like a real client.
+// The ordering flow end to end on both runtime shapes, driven over HTTP like a real client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eHost, startE2eHost } from './embedded-host.js';
+import { type E2eEnv, SHAPES, startShape } from './support/shapes.js';
 
 const slow = { timeout: 60_000, interval: 200 };
 
@@ -12,11 +12,11 @@ interface OrderView {
   rejectionReason: string | null;
 }
 
-describe('ordering, embedded shape', () => {
-  let e2e: E2eHost;
+describe.each(SHAPES)('ordering, %s shape', (shape) => {
+  let e2e: E2eEnv;
 
   beforeAll(async () => {
-    e2e = await startE2eHost();
+    e2e = await startShape(shape);
   }, 120_000);
   afterAll(() => e2e?.close());
 
@@ -102,19 +102,16 @@ describe('ordering, embedded shape', () => {
 
   it("when a customer asks for someone else's order, then it is a 404 exactly like a missing one", async () => {
     const { order } = await placeOrder();
-    const other = await e2e.host.app.inject({
+    const email = `other-${Date.now()}@example.com`;
+    const other = await fetch(`${e2e.url}/v1/auth/register`, {
       method: 'POST',
-      url: '/v1/auth/register',
-      payload: { email: `other-${Date.now()}@example.com`, password: 'correct horse battery' },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct horse battery' }),
     });
-    expect(other.statusCode).toBe(201);
-    const login = await e2e.host.app.inject({
-      method: 'POST',
-      url: '/v1/auth/login',
-      payload: { email: other.json().email, password: 'correct horse battery' },
-    });
+    expect(other.status).toBe(201);
+    const stranger = await e2e.login(email, 'correct horse battery');
     const res = await fetch(`${e2e.url}/v1/orders/${order.id}`, {
-      headers: { authorization: `Bearer ${login.json().accessToken}` },
+      headers: { authorization: `Bearer ${stranger.token}` },
     });
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ORDO_ERR_ORDER_NOT_FOUND');

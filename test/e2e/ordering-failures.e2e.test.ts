@@ -1,7 +1,7 @@
-// Failure paths of the ordering flow on the embedded shape: a closed restaurant, customer
+// Failure paths of the ordering flow on both runtime shapes: a closed restaurant, customer
 // cancellations before and after pickup, and bad input that must write nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, type E2eHost, startE2eHost } from './embedded-host.js';
+import { type Client, type E2eEnv, postOversized, SHAPES, startShape } from './support/shapes.js';
 
 const slow = { timeout: 60_000, interval: 200 };
 const address = { line1: 'Unter den Linden 1', lat: 52.517, lng: 13.389 };
@@ -13,14 +13,14 @@ interface OrderView {
   rejectionReason: string | null;
 }
 
-describe('ordering failures, embedded shape', () => {
-  let e2e: E2eHost;
+describe.each(SHAPES)('ordering failures, %s shape', (shape) => {
+  let e2e: E2eEnv;
   let customer: Client;
   let operator: Client;
   let restaurants: Array<{ id: string; items: Array<{ id: string; available: boolean }> }>;
 
   beforeAll(async () => {
-    e2e = await startE2eHost();
+    e2e = await startShape(shape);
     customer = await e2e.loginAs('customer');
     operator = await e2e.loginAs('operator');
     const { body } = await customer.get<{ restaurants: Array<{ id: string }> }>('/v1/restaurants');
@@ -154,17 +154,13 @@ describe('ordering failures, embedded shape', () => {
         'ORDO_ERR_HTTP_VALIDATION',
       ],
       [
-        // In-process: over a socket the server answers 413 and closes while the client still uploads.
         '1 MB body',
-        async () => {
-          const res = await e2e.host.app.inject({
-            method: 'POST',
-            url: '/v1/orders',
-            headers: { authorization: `Bearer ${customer.token}`, 'content-type': 'application/json' },
-            payload: JSON.stringify({ ...valid, paymentToken: 'x'.repeat(1_100_000) }),
-          });
-          return { status: res.statusCode, body: res.json() };
-        },
+        () =>
+          postOversized(
+            `${e2e.url}/v1/orders`,
+            customer.token,
+            JSON.stringify({ ...valid, paymentToken: 'x'.repeat(1_100_000) }),
+          ) as Promise<Outcome>,
         413,
         'ORDO_ERR_HTTP_BODY_TOO_LARGE',
       ],

@@ -1,0 +1,9 @@
+export {
+  type Cluster,
+  type ClusterOptions,
+  type ClusterProcess,
+  deleteStreams,
+  dropDatabases,
+  startCluster,
+} from './cluster.js';
+export { checkServers, DEFAULT_SERVERS, type ServerUrls } from './server-checks.js';

@@ -1,0 +1,41 @@
+// Small process helpers of the cluster: a free port, and waiting until a child answers /readyz.
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Polls `readyUrl` until it answers 200. Fails at once when the child exits (with the tail of
+ * its log), or after `timeoutMs`.
+ */
+export async function waitReady(
+  readyUrl: string,
+  child: ChildProcess,
+  logTail: () => Promise<string>,
+  timeoutMs = 90_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${readyUrl}: the process exited (${child.exitCode ?? child.signalCode}):\n${await logTail()}`);
+    }
+    try {
+      const res = await fetch(readyUrl, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await delay(100);
+  }
+  throw new Error(`${readyUrl}: not ready within ${timeoutMs} ms:\n${await logTail()}`);
+}

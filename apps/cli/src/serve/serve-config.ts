@@ -1,0 +1,101 @@
+// Config of one service process (`ordo serve <service>`), read from the environment once and
+// validated before anything connects: every missing or bad variable is reported together.
+import { envInt, envLogLevel, envPort } from '@ordo/config';
+import { z } from 'zod';
+import { BUSINESS_SERVICES, type BusinessService, parseTuning, type ServiceName } from '../host/service-catalog.js';
+
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** `order=http://127.0.0.1:3101,restaurant=http://...`: where the gateway forwards each service's paths. */
+function upstreamList() {
+  return z.string().transform((value, ctx) => {
+    const urls: Partial<Record<BusinessService, string>> = {};
+    for (const part of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [name, url] = part.split(/=(.*)/s) as [string, string | undefined];
+      if (!(BUSINESS_SERVICES as readonly string[]).includes(name) || !url || !httpUrl.safeParse(url).success) {
+        ctx.addIssue({ code: 'custom', message: `'${part}' is not <service>=<http url> for a known service` });
+        return z.NEVER;
+      }
+      urls[name as BusinessService] = url;
+    }
+    const missing = BUSINESS_SERVICES.filter((s) => !urls[s]);
+    if (missing.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `no URL for ${missing.join(', ')}` });
+      return z.NEVER;
+    }
+    return urls as Record<BusinessService, string>;
+  });
+}
+
+function tuningJson() {
+  return z.string().transform((value, ctx) => {
+    try {
+      return parseTuning(value);
+    } catch (error) {
+      const message =
+        error instanceof z.ZodError
+          ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+          : String(error);
+      ctx.addIssue({ code: 'custom', message: `must be JSON tuning: ${message}` });
+      return z.NEVER;
+    }
+  });
+}
+
+export function serveConfigSchema(service: ServiceName) {
+  return z
+    .object({
+      PORT: envPort().default(3000),
+      HOST: z.string().default('0.0.0.0'),
+      /** The service's own database. */
+      DATABASE_URL: postgresUrl.optional(),
+      DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
+      NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+      /** Prefix of this deployment's streams and subjects, so several can share one NATS server. */
+      ORDO_NATS_NAMESPACE: z
+        .string()
+        .regex(/^[a-z0-9_-]+$/, 'must be one lowercase token of [a-z0-9_-]')
+        .optional(),
+      /** The gateway, whose JWKS every other service checks tokens against. */
+      ORDO_GATEWAY_URL: httpUrl.optional(),
+      /** The payment provider (payment service). */
+      ORDO_PSP_URL: httpUrl.optional(),
+      /** Gateway: where each service listens. */
+      ORDO_UPSTREAMS: upstreamList().optional(),
+      ORDO_TUNING: tuningJson().optional(),
+      /** Fault points armed at start, for crash tests (e.g. `consumer.afterCommit=exit@1`). */
+      ORDO_FAULTS: z.string().optional(),
+      ORDO_LOG_LEVEL: envLogLevel().default('info'),
+    })
+    .superRefine((env, ctx) => {
+      const need = (variable: keyof typeof env, why: string) => {
+        if (env[variable] === undefined) ctx.addIssue({ code: 'custom', path: [variable], message: `required ${why}` });
+      };
+      // Checked here rather than in the shape, so every missing variable is reported in one go.
+      need('DATABASE_URL', "(the service's own database)");
+      if ((BUSINESS_SERVICES as readonly string[]).includes(service)) need('ORDO_GATEWAY_URL', 'to check tokens');
+      if (service === 'payment') need('ORDO_PSP_URL', 'by the payment service');
+      if (service === 'gateway') need('ORDO_UPSTREAMS', 'by the gateway');
+    })
+    .transform((env) => ({
+      service,
+      port: env.PORT,
+      host: env.HOST,
+      databaseUrl: env.DATABASE_URL as string,
+      databasePoolSize: env.DATABASE_POOL_SIZE,
+      natsUrl: env.NATS_URL,
+      natsNamespace: env.ORDO_NATS_NAMESPACE,
+      gatewayUrl: env.ORDO_GATEWAY_URL,
+      pspUrl: env.ORDO_PSP_URL,
+      upstreams: env.ORDO_UPSTREAMS,
+      tuning: env.ORDO_TUNING ?? {},
+      faults: env.ORDO_FAULTS,
+      logLevel: env.ORDO_LOG_LEVEL,
+    }));
+}
+
+export type ServeConfig = z.output<ReturnType<typeof serveConfigSchema>>;

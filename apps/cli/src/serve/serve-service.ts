@@ -1,0 +1,118 @@
+// One service as its own process (the distributed shape): its own Postgres database, NATS
+// JetStream for messages, tokens checked against the gateway's JWKS, health and metrics, and
+// the same service code the embedded host mounts.
+import {
+  allowAnonymous,
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  JWKS_PATH,
+  RemoteJwksVerifier,
+  routeAuth,
+} from '@ordo/auth';
+import { createPgDb, type Db, migrate } from '@ordo/db';
+import { Faults } from '@ordo/faults';
+import { createHttpApp, docsPlugin, type ReadinessCheck } from '@ordo/http';
+import type { Logger } from '@ordo/logger';
+import type { Transport } from '@ordo/messaging';
+import { runPspSim } from '@ordo/psp-sim';
+import type { OrdoService } from '@ordo/service-kit';
+import { createNatsTransport } from '@ordo/transport-nats';
+import type { FastifyInstance } from 'fastify';
+import { apiDocument } from '../host/api-document.js';
+import { BUSINESS_SERVICES, buildGateway, buildService } from '../host/service-catalog.js';
+import type { ServeConfig } from './serve-config.js';
+
+export interface ServedService {
+  /** Where it listens, e.g. `http://127.0.0.1:3101`. */
+  readonly url: string;
+  /** Stops taking requests, drains the service's work, then closes the transport and database. */
+  close(): Promise<void>;
+}
+
+export async function serveService(config: ServeConfig, logger: Logger): Promise<ServedService> {
+  if (config.service === 'psp-sim') {
+    // The payment provider stand-in keeps its own runner: it is not an Ordo service.
+    const sim = await runPspSim({
+      PORT: String(config.port),
+      HOST: config.host,
+      PSP_SIM_DATABASE_URL: config.databaseUrl,
+      ORDO_LOG_LEVEL: config.logLevel,
+    });
+    return { url: sim.url, close: () => sim.close() };
+  }
+
+  const name = config.service;
+  const db: Db = createPgDb({
+    connectionString: config.databaseUrl,
+    max: config.databasePoolSize,
+    applicationName: `ordo-${name}`,
+  });
+  let transport: Transport | undefined;
+  let service: OrdoService | undefined;
+  let app: FastifyInstance | undefined;
+  let started = false;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      try {
+        await app?.close();
+        if (started) await service?.stop();
+        await transport?.close();
+      } finally {
+        await db.close();
+      }
+    })();
+    return closing;
+  };
+
+  try {
+    const nats = await createNatsTransport({
+      servers: config.natsUrl,
+      name: `ordo-${name}`,
+      namespace: config.natsNamespace,
+    });
+    transport = nats;
+    const faults = new Faults();
+    faults.armFromSpec(config.faults);
+    const context = { db, transport: nats, logger, faults, now: () => new Date() };
+    if (name === 'gateway') {
+      service = buildGateway(context, config.upstreams);
+    } else {
+      const verifier = new RemoteJwksVerifier({
+        jwksUrl: new URL(JWKS_PATH, config.gatewayUrl),
+        issuer: DEFAULT_TOKEN_ISSUER,
+        audience: DEFAULT_TOKEN_AUDIENCE,
+      });
+      service = buildService(name, context, {
+        auth: routeAuth(verifier),
+        pspUrl: config.pspUrl,
+        tuning: config.tuning,
+      });
+    }
+    await migrate(db, service.schema, service.migrations);
+    const checks: ReadinessCheck[] = [
+      { name: 'db', check: async () => void (await db.query('SELECT 1')) },
+      { name: 'transport', check: async () => void (await nats.headPosition('ordo.health')) },
+    ];
+    app = await createHttpApp({ logger, checks });
+    await app.register(service.routes);
+    if (name === 'gateway') {
+      // The gateway serves the whole API's docs. The other services are built here only to read
+      // the operations they declare; they are never started and open no connection.
+      const gateway = service as ReturnType<typeof buildGateway>;
+      const described = BUSINESS_SERVICES.map((s) =>
+        buildService(s, context, { auth: routeAuth(gateway.verifier), pspUrl: 'http://127.0.0.1:1' }),
+      );
+      await app.register(docsPlugin, { document: apiDocument([gateway, ...described]), config: allowAnonymous() });
+    }
+    await app.ready();
+    await service.start();
+    started = true;
+    const url = await app.listen({ port: config.port, host: config.host });
+    logger.info({ service: name, url }, `ordo ${name} listening on ${url}`);
+    return { url, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+// The JSON shape of an order in the API, as a zod schema (documented at /docs) and the function
+// that builds it; typing the presenter with the schema keeps the two from drifting apart.
+import { address, id } from '@ordo/contracts-common';
+import { orderLine, orderStatus } from '@ordo/contracts-order';
+import { z } from 'zod';
+import type { Order } from '../../domain/order.js';
+
+export const orderSchema = z
+  .object({
+    id,
+    status: orderStatus,
+    restaurantId: id,
+    customerId: id,
+    lines: z.array(orderLine),
+    totalCents: z.number().int(),
+    currency: z.enum(['EUR']),
+    deliveryAddress: address,
+    courierId: id.nullable().meta({ description: 'Set once a courier is assigned.' }),
+    rejectionReason: z.string().nullable().meta({ description: 'Why the order was rejected or cancelled.' }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Order' });
+export type OrderView = z.output<typeof orderSchema>;
+
+export function orderView(order: Order): OrderView {
+  return {
+    id: order.id,
+    status: order.status,
+    restaurantId: order.restaurantId,
+    customerId: order.customerId,
+    lines: order.lines,
+    totalCents: order.totalCents,
+    currency: order.currency,
+    deliveryAddress: order.deliveryAddress,
+    courierId: order.courierId,
+    rejectionReason: order.rejectionReason,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+export const orderPageSchema = z.object({
+  orders: z.array(orderSchema),
+  next: z.string().nullable().meta({ description: 'Pass as `after` for the next page; null on the last one.' }),
+});
+
+export const orderAcceptedSchema = z.object({ id, status: orderStatus });
+
+export const cancellationAcceptedSchema = z.object({
+  id,
+  status: orderStatus,
+  cancellation: z.literal('requested'),
+});
