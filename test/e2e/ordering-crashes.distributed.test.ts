@@ -2,10 +2,10 @@
 // flush) in the middle of an order, then started again. Only this shape has processes to kill.
 import { createPgDb } from '@ordo/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeOrder, pspAdmin, someMenuItem } from './support/ordering.js';
 import { type Client, type E2eEnv, startShape } from './support/shapes.js';
 
 const slow = { timeout: 90_000, interval: 100 };
-const address = { line1: 'Unter den Linden 1', lat: 52.517, lng: 13.389 };
 
 describe('ordering through crashes, distributed shape', () => {
   let e2e: E2eEnv;
@@ -18,39 +18,16 @@ describe('ordering through crashes, distributed shape', () => {
     e2e = await startShape('distributed');
     customer = await e2e.loginAs('customer');
     operator = await e2e.loginAs('operator');
-    const { body } = await customer.get<{ restaurants: Array<{ id: string; openNow: boolean }> }>('/v1/restaurants');
-    restaurantId = body.restaurants.find((r) => r.openNow)!.id;
-    const menu = await customer.get<{ items: Array<{ id: string; available: boolean }> }>(
-      `/v1/restaurants/${restaurantId}/menu`,
-    );
-    menuItemId = menu.body.items.find((i) => i.available)!.id;
+    ({ restaurantId, menuItemId } = await someMenuItem(customer));
   }, 180_000);
   afterAll(() => e2e?.close());
 
   const cluster = () => e2e.cluster!;
-  const chargesAtPsp = async (orderId: string) => {
-    const res = await fetch(`${e2e.pspUrl}/psp/v1/charges?orderId=${orderId}`);
-    return ((await res.json()) as { charges: Array<{ status: string }> }).charges;
-  };
+  const chargesAtPsp = (orderId: string) => pspAdmin(e2e.pspUrl).charges(orderId);
   const statusOf = async (orderId: string) =>
     (await customer.get<{ status: string }>(`/v1/orders/${orderId}`)).body.status;
 
-  async function order(): Promise<string> {
-    let id = '';
-    await expect
-      .poll(async () => {
-        const res = await customer.post<{ id: string }>('/v1/orders', {
-          restaurantId,
-          items: [{ menuItemId, quantity: 1 }],
-          deliveryAddress: address,
-          paymentToken: 'tok_visa',
-        });
-        id = res.body.id;
-        return res.status;
-      }, slow)
-      .toBe(202);
-    return id;
-  }
+  const order = () => placeOrder(customer, { restaurantId, menuItemId });
 
   it('when the order service is killed right after the payment is authorized, then after a restart the saga finishes', async () => {
     const orderId = await order();

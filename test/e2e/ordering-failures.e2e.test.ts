@@ -1,10 +1,8 @@
 // Failure paths of the ordering flow on both runtime shapes: a closed restaurant, customer
 // cancellations before and after pickup, and bad input that must write nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADDRESS as address, placeOrder, SLOW as slow } from './support/ordering.js';
 import { type Client, type E2eEnv, postOversized, SHAPES, startShape } from './support/shapes.js';
-
-const slow = { timeout: 60_000, interval: 200 };
-const address = { line1: 'Unter den Linden 1', lat: 52.517, lng: 13.389 };
 
 interface OrderView {
   id: string;
@@ -38,22 +36,7 @@ describe.each(SHAPES)('ordering failures, %s shape', (shape) => {
     restaurants.find((r) => r.id === restaurantId)!.items.find((i) => i.available)!.id;
   const statusOf = async (orderId: string) => (await customer.get<OrderView>(`/v1/orders/${orderId}`)).body.status;
 
-  async function order(restaurantId: string): Promise<string> {
-    let id = '';
-    await expect
-      .poll(async () => {
-        const res = await customer.post<{ id: string }>('/v1/orders', {
-          restaurantId,
-          items: [{ menuItemId: itemOf(restaurantId), quantity: 1 }],
-          deliveryAddress: address,
-          paymentToken: 'tok_visa',
-        });
-        id = res.body.id;
-        return res.status;
-      }, slow)
-      .toBe(202);
-    return id;
-  }
+  const order = (restaurantId: string) => placeOrder(customer, { restaurantId, menuItemId: itemOf(restaurantId) });
 
   async function paymentsOf(orderId: string) {
     const { body } = await operator.get<{ payments: Array<{ status: string }> }>(`/v1/ops/payments?orderId=${orderId}`);

@@ -1,10 +1,8 @@
 // The ordering flow when things go wrong, on both runtime shapes: a lost PSP response, a PSP
 // outage, no courier, and reconciliation with the PSP afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeOrder, pspAdmin, SLOW as slow, someMenuItem } from './support/ordering.js';
 import { type Client, type E2eEnv, SHAPES, startShape } from './support/shapes.js';
-
-const slow = { timeout: 90_000, interval: 200 };
-const address = { line1: 'Unter den Linden 1', lat: 52.517, lng: 13.389 };
 
 describe.each(SHAPES)('ordering under faults, %s shape', (shape) => {
   let e2e: E2eEnv;
@@ -31,33 +29,14 @@ describe.each(SHAPES)('ordering under faults, %s shape', (shape) => {
     customer = await e2e.loginAs('customer');
     operator = await e2e.loginAs('operator');
     couriers = await Promise.all(Array.from({ length: 8 }, (_, i) => e2e.loginAs('courier', i)));
-    const { body } = await customer.get<{ restaurants: Array<{ id: string }> }>('/v1/restaurants');
-    restaurantId = body.restaurants[0]!.id;
-    const menu = await customer.get<{ items: Array<{ id: string; available: boolean }> }>(
-      `/v1/restaurants/${restaurantId}/menu`,
-    );
-    menuItemId = menu.body.items.find((i) => i.available)!.id;
+    ({ restaurantId, menuItemId } = await someMenuItem(customer));
   }, 120_000);
   afterAll(() => e2e?.close());
 
-  const psp = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${e2e.pspUrl}${path}`, {
-      ...init,
-      headers: {
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(init.headers as Record<string, string>),
-      },
-    });
-    if (res.status >= 400 && !path.startsWith('/psp/v1/authorizations')) {
-      throw new Error(`PSP ${init.method ?? 'GET'} ${path} answered ${res.status}: ${await res.text()}`);
-    }
-    return res;
-  };
-  const setFaults = (faults: object) => psp('/psp/v1/admin/faults', { method: 'PUT', body: JSON.stringify(faults) });
-  const resetFaults = () => psp('/psp/v1/admin/faults', { method: 'DELETE' });
-  const chargesAtPsp = async (orderId: string) =>
-    ((await (await psp(`/psp/v1/charges?orderId=${orderId}`)).json()) as { charges: Array<{ status: string }> })
-      .charges;
+  const psp = () => pspAdmin(e2e.pspUrl);
+  const setFaults = (faults: object) => psp().setFaults(faults);
+  const resetFaults = () => psp().resetFaults();
+  const chargesAtPsp = (orderId: string) => psp().charges(orderId);
   const statusOf = async (orderId: string) =>
     (await customer.get<{ status: string }>(`/v1/orders/${orderId}`)).body.status;
   const paymentsOf = async (orderId: string) =>
@@ -69,22 +48,7 @@ describe.each(SHAPES)('ordering under faults, %s shape', (shape) => {
     for (const c of couriers) expect((await c.put('/v1/courier/availability', { available })).status).toBe(200);
   };
 
-  async function order(): Promise<string> {
-    let id = '';
-    await expect
-      .poll(async () => {
-        const res = await customer.post<{ id: string }>('/v1/orders', {
-          restaurantId,
-          items: [{ menuItemId, quantity: 1 }],
-          deliveryAddress: address,
-          paymentToken: 'tok_visa',
-        });
-        id = res.body.id;
-        return res.status;
-      }, slow)
-      .toBe(202);
-    return id;
-  }
+  const order = () => placeOrder(customer, { restaurantId, menuItemId });
 
   it('when the PSP charges but the response is lost, then the retry finds the same charge: one charge, order confirmed', async () => {
     await setFaults({ failNext: { count: 1, kind: 'lost' } });
@@ -123,7 +87,7 @@ describe.each(SHAPES)('ordering under faults, %s shape', (shape) => {
     expect(clean.body.chargesChecked).toBeGreaterThan(0);
     expect(clean.body.mismatchCount).toBe(0);
     // A charge Ordo knows nothing about, made directly at the PSP.
-    await psp('/psp/v1/authorizations', {
+    await psp().request('/psp/v1/authorizations', {
       method: 'POST',
       headers: { 'idempotency-key': 'rogue-charge-1' },
       body: JSON.stringify({

@@ -1,14 +1,15 @@
-// A compensation that kept failing, retried by an operator, on both runtime shapes: no courier
-// comes, so the saga voids the hold; the PSP is down until past the void's deadline, so the saga
-// parks in COMPENSATION_FAILED; the PSP comes back and the operator's retry (a new command id)
-// voids the hold after all: the order ends CANCELLED with exactly one charge, voided.
+// PSP outages that outlast a deadline, on both runtime shapes.
+// - A void that keeps failing: no courier comes, so the saga voids the hold; the PSP is down until
+//   past the void's deadline, so the saga parks in COMPENSATION_FAILED; the PSP comes back and the
+//   operator's retry (a new command id) voids the hold after all: the order ends CANCELLED with
+//   exactly one charge, voided.
+// - An authorization the PSP never makes in time: QUEUED, then the order is REJECTED, no charge.
+// Reconciliation afterwards finds Ordo and the PSP in agreement.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeOrder, pspAdmin, SLOW as slow, someMenuItem } from './support/ordering.js';
 import { type Client, type E2eEnv, SHAPES, startShape } from './support/shapes.js';
 
-const slow = { timeout: 90_000, interval: 200 };
-const address = { line1: 'Unter den Linden 1', lat: 52.517, lng: 13.389 };
-
-describe.each(SHAPES)('a failed void retried by an operator, %s shape', (shape) => {
+describe.each(SHAPES)('PSP outages past their deadlines, %s shape', (shape) => {
   let e2e: E2eEnv;
   let customer: Client;
   let operator: Client;
@@ -22,6 +23,8 @@ describe.each(SHAPES)('a failed void retried by an operator, %s shape', (shape) 
       courierWaitMs: 4_000,
       payment: {
         voidDeadlineMs: 2_000,
+        // An authorization the PSP cannot make within 6 s is answered psp_unavailable.
+        authorizeDeadlineMs: 6_000,
         breakerHalfOpenAfterMs: 300,
         queuedRetryBaseMs: 100,
         queuedRetryMaxMs: 500,
@@ -34,33 +37,12 @@ describe.each(SHAPES)('a failed void retried by an operator, %s shape', (shape) 
     customer = await e2e.loginAs('customer');
     operator = await e2e.loginAs('operator');
     couriers = await Promise.all(Array.from({ length: 8 }, (_, i) => e2e.loginAs('courier', i)));
-    const { body } = await customer.get<{ restaurants: Array<{ id: string }> }>('/v1/restaurants');
-    restaurantId = body.restaurants[0]!.id;
-    const menu = await customer.get<{ items: Array<{ id: string; available: boolean }> }>(
-      `/v1/restaurants/${restaurantId}/menu`,
-    );
-    menuItemId = menu.body.items.find((i) => i.available)!.id;
+    ({ restaurantId, menuItemId } = await someMenuItem(customer));
   }, 120_000);
   afterAll(() => e2e?.close());
 
-  const psp = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${e2e.pspUrl}${path}`, {
-      ...init,
-      headers: {
-        // A bodiless request (the DELETE) must not claim a JSON body.
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(init.headers as Record<string, string>),
-      },
-    });
-    if (res.status >= 400)
-      throw new Error(`PSP ${init.method ?? 'GET'} ${path} answered ${res.status}: ${await res.text()}`);
-    return res;
-  };
-  const setFaults = (faults: object) => psp('/psp/v1/admin/faults', { method: 'PUT', body: JSON.stringify(faults) });
-  const resetFaults = () => psp('/psp/v1/admin/faults', { method: 'DELETE' });
-  const chargesAtPsp = async (orderId: string) =>
-    ((await (await psp(`/psp/v1/charges?orderId=${orderId}`)).json()) as { charges: Array<{ status: string }> })
-      .charges;
+  const psp = () => pspAdmin(e2e.pspUrl);
+  const chargesAtPsp = (orderId: string) => psp().charges(orderId);
   const statusOf = async (orderId: string) =>
     (await customer.get<{ status: string }>(`/v1/orders/${orderId}`)).body.status;
   const paymentsOf = async (orderId: string) =>
@@ -76,22 +58,7 @@ describe.each(SHAPES)('a failed void retried by an operator, %s shape', (shape) 
     for (const c of couriers) expect((await c.put('/v1/courier/availability', { available })).status).toBe(200);
   };
 
-  async function order(): Promise<string> {
-    let id = '';
-    await expect
-      .poll(async () => {
-        const res = await customer.post<{ id: string }>('/v1/orders', {
-          restaurantId,
-          items: [{ menuItemId, quantity: 1 }],
-          deliveryAddress: address,
-          paymentToken: 'tok_visa',
-        });
-        id = res.body.id;
-        return res.status;
-      }, slow)
-      .toBe(202);
-    return id;
-  }
+  const order = () => placeOrder(customer, { restaurantId, menuItemId });
 
   it('when the void keeps failing and the saga parks, then an operator retry after the PSP is back voids the hold and cancels the order', async () => {
     await setCouriersAvailable(false);
@@ -101,13 +68,13 @@ describe.each(SHAPES)('a failed void retried by an operator, %s shape', (shape) 
       await expect
         .poll(async () => (await chargesAtPsp(orderId)).map((c) => c.status), { timeout: 30_000, interval: 50 })
         .toEqual(['authorized']);
-      await setFaults({ outage: { active: true } });
+      await psp().setFaults({ outage: { active: true } });
 
       await expect.poll(parkedSagas, slow).toContain(orderId);
       expect(await statusOf(orderId)).toBe('APPROVAL_PENDING');
       expect(await paymentsOf(orderId)).toEqual(['AUTHORIZED']);
 
-      await resetFaults();
+      await psp().resetFaults();
       expect((await chargesAtPsp(orderId)).map((c) => c.status)).toEqual(['authorized']);
       const retried = await operator.post<{ status: string }>(`/v1/ops/sagas/${orderId}/retry`);
       expect(retried.status).toBe(200);
@@ -119,8 +86,39 @@ describe.each(SHAPES)('a failed void retried by an operator, %s shape', (shape) 
       // Written in the saga's last transition: final once the saga is COMPENSATED.
       expect(await statusOf(orderId)).toBe('CANCELLED');
     } finally {
-      await resetFaults();
+      await psp().resetFaults();
       await setCouriersAvailable(true);
     }
+  }, 120_000);
+
+  it('when the PSP stays down past the authorization deadline, then the payment is QUEUED, then the order is REJECTED and nothing is charged', async () => {
+    await psp().setFaults({ outage: { active: true } });
+    let orderId = '';
+    try {
+      orderId = await order();
+      await expect.poll(() => paymentsOf(orderId), slow).toEqual(['QUEUED']);
+      await expect.poll(() => statusOf(orderId), slow).toBe('REJECTED');
+      expect((await customer.get<{ rejectionReason: string }>(`/v1/orders/${orderId}`)).body.rejectionReason).toContain(
+        'psp_unavailable',
+      );
+      expect(await sagaOf(orderId)).toBe('COMPENSATED');
+    } finally {
+      await psp().resetFaults();
+    }
+    // The PSP's own record, readable again now that it is back: it never charged.
+    expect(await chargesAtPsp(orderId)).toEqual([]);
+  }, 120_000);
+
+  it('when reconciliation runs after the cases above, then Ordo and the PSP agree', async () => {
+    // The payment service's circuit breaker may still be open from the outage: it half-opens shortly.
+    let report = await operator.post<{ mismatchCount: number; chargesChecked: number }>('/v1/ops/payments/reconcile');
+    await expect
+      .poll(async () => {
+        report = await operator.post<{ mismatchCount: number; chargesChecked: number }>('/v1/ops/payments/reconcile');
+        return report.status;
+      }, slow)
+      .toBe(200);
+    expect(report.body.chargesChecked).toBeGreaterThan(0);
+    expect(report.body.mismatchCount).toBe(0);
   }, 120_000);
 });

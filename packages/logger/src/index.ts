@@ -1,5 +1,8 @@
 // Structured JSON logging (pino). One root logger per process; components take a child.
 import { pino } from 'pino';
+import { readableDestination } from './readable-lines.js';
+
+export { readableLine } from './readable-lines.js';
 
 export type Logger = pino.Logger;
 
@@ -8,10 +11,20 @@ export interface LoggerOptions {
   name?: string;
   /** Where the JSON lines go (default stdout); tests pass a stream that captures them. */
   destination?: pino.DestinationStream;
+  /**
+   * `json` (one JSON record per line, for log collectors), `readable` (a short line per record,
+   * for a person), or `auto` (default): readable when stdout is a terminal, JSON otherwise.
+   */
+  format?: 'json' | 'readable' | 'auto';
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino({ level: options.level ?? 'info', name: options.name ?? 'ordo' }, options.destination);
+  const format = options.format ?? 'auto';
+  const readable =
+    options.destination === undefined &&
+    (format === 'readable' || (format === 'auto' && process.stdout.isTTY === true));
+  const destination = readable ? readableDestination() : options.destination;
+  return pino({ level: options.level ?? 'info', name: options.name ?? 'ordo' }, destination);
 }
 
 /** A logger that writes nothing: for tests and benchmarks that do not want output. */

@@ -50,9 +50,11 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
 
   const psp = createPspSimService(context('psp-sim'));
   await migrate(db, psp.schema, psp.migrations);
-  // The stand-in provider logs only warnings: its request lines would drown the services' own.
+  // The stand-in provider logs warnings and worse only (its request lines would drown the
+  // services' own), and never more than the host's logger does (a silent host stays silent).
+  const pspLevel = logger.levelVal > 40 ? logger.level : 'warn';
   const pspApp: FastifyInstance = await createHttpApp({
-    logger: logger.child({ service: 'psp-sim' }, { level: 'warn' }),
+    logger: logger.child({ service: 'psp-sim' }, { level: pspLevel }),
   });
   await pspApp.register(psp.routes);
   const pspUrl = await pspApp.listen({ host: '127.0.0.1', port: options.tuning?.pspPort ?? 0 });

@@ -31,9 +31,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const url = `http://${hostname}:${address.port}`;
   options.logger.info({ url, dataDir: options.config.dataDir }, `ordo listening on ${url}`);
   const customer = host.demo.accounts.find((a) => a.role === 'customer');
+  const credentials = join(resolve(options.config.dataDir), 'demo-credentials.json');
   options.logger.info(
-    { credentials: join(resolve(options.config.dataDir), 'demo-credentials.json'), customer: customer?.email },
-    'demo accounts (customer, operator, restaurant staff, couriers) and their passwords are in the data dir',
+    { credentials, customer: customer?.email },
+    `demo accounts (${customer?.email}, an operator, restaurant staff, couriers) and their passwords: ${credentials}`,
   );
   const simulator: DemoSimulator | undefined = options.config.demo
     ? startDemoSimulator({
