@@ -1,7 +1,7 @@
 // The ordering flow when things go wrong, on both runtime shapes: a lost PSP response, a PSP
 // outage, no courier, and reconciliation with the PSP afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placeOrder, pspAdmin, SLOW as slow, someMenuItem } from './support/ordering.js';
+import { kitchenTicketStatus, placeOrder, pspAdmin, SLOW as slow, someMenuItem } from './support/ordering.js';
 import { type Client, type E2eEnv, SHAPES, startShape } from './support/shapes.js';
 
 describe.each(SHAPES)('ordering under faults, %s shape', (shape) => {
@@ -76,6 +76,7 @@ describe.each(SHAPES)('ordering under faults, %s shape', (shape) => {
       await expect.poll(() => paymentsOf(orderId), slow).toEqual(['VOIDED']);
       expect(await sagaOf(orderId)).toBe('COMPENSATED');
       expect((await chargesAtPsp(orderId)).map((c) => c.status)).toEqual(['voided']);
+      expect(await kitchenTicketStatus(e2e, restaurantId, orderId)).toBe('CANCELLED');
     } finally {
       await setCouriersAvailable(true);
     }

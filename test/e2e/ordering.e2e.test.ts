@@ -1,5 +1,6 @@
 // The ordering flow end to end on both runtime shapes, driven over HTTP like a real client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kitchenTicketStatus } from './support/ordering.js';
 import { type E2eEnv, SHAPES, startShape } from './support/shapes.js';
 
 const slow = { timeout: 60_000, interval: 200 };
@@ -47,7 +48,13 @@ describe.each(SHAPES)('ordering, %s shape', (shape) => {
       }, slow)
       .toBe(202);
     const expectedTotal = first!.priceCents * 2 + second!.priceCents;
-    return { customer, order: placed!.body, location: placed!.headers.get('location'), expectedTotal };
+    return {
+      customer,
+      order: placed!.body,
+      location: placed!.headers.get('location'),
+      expectedTotal,
+      restaurantId: restaurant.id,
+    };
   }
 
   it('when a customer orders, then kitchen, payment and courier confirm it; pickup captures the total once; delivery ends it', async () => {
@@ -89,7 +96,7 @@ describe.each(SHAPES)('ordering, %s shape', (shape) => {
   }, 120_000);
 
   it('when the card is declined, then the order is REJECTED and the kitchen ticket cancelled', async () => {
-    const { customer, order } = await placeOrder('tok_declined');
+    const { customer, order, restaurantId } = await placeOrder('tok_declined');
     await expect
       .poll(async () => (await customer.get<OrderView>(`/v1/orders/${order.id}`)).body.status, slow)
       .toBe('REJECTED');
@@ -98,6 +105,7 @@ describe.each(SHAPES)('ordering, %s shape', (shape) => {
     const operator = await e2e.loginAs('operator');
     const saga = await operator.get<{ status: string }>(`/v1/ops/sagas/${order.id}`);
     expect(saga.body.status).toBe('COMPENSATED');
+    expect(await kitchenTicketStatus(e2e, restaurantId, order.id)).toBe('CANCELLED');
   }, 120_000);
 
   it("when a customer asks for someone else's order, then it is a 404 exactly like a missing one", async () => {

@@ -1,7 +1,7 @@
 // What the end-to-end tests do over and over: pick a restaurant and an item, place an order once
 // the order service knows the menu, and drive the PSP simulator's admin API.
 import { expect } from 'vitest';
-import type { Client } from './shapes.js';
+import type { Client, E2eEnv } from './shapes.js';
 
 export const ADDRESS = { line1: 'Unter den Linden 1', lat: 52.517, lng: 13.389 };
 export const SLOW = { timeout: 90_000, interval: 200 };
@@ -66,4 +66,19 @@ export function pspAdmin(pspUrl: string) {
       return ((await res.json()) as { charges: Array<{ status: string }> }).charges;
     },
   };
+}
+
+/** What the restaurant's staff see of the order's kitchen ticket (its status), through their API. */
+export async function kitchenTicketStatus(
+  e2e: Pick<E2eEnv, 'login' | 'accounts'>,
+  restaurantId: string,
+  orderId: string,
+): Promise<string | undefined> {
+  const account = e2e.accounts.find((a) => a.role === 'restaurant' && a.restaurantId === restaurantId);
+  if (!account) throw new Error(`no demo staff for ${restaurantId}`);
+  const staff = await e2e.login(account.email, account.password);
+  const { body } = await staff.get<{ tickets: Array<{ orderId: string; status: string }> }>(
+    '/v1/restaurant/tickets?limit=500',
+  );
+  return body.tickets.find((t) => t.orderId === orderId)?.status;
 }
