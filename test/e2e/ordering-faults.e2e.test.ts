@@ -1,14 +1,23 @@
 // The ordering flow when things go wrong, on both runtime shapes: a lost PSP response, a PSP
 // outage, no courier, and reconciliation with the PSP afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kitchenTicketStatus, placeOrder, pspAdmin, SLOW as slow, someMenuItem } from './support/ordering.js';
+import {
+  demoCouriers,
+  FAST_PAYMENT,
+  kitchenTicketStatus,
+  orderProbes,
+  placeOrder,
+  pspAdmin,
+  SLOW as slow,
+  someMenuItem,
+} from './support/ordering.js';
 import { type Client, type E2eEnv, SHAPES, startShape } from './support/shapes.js';
 
 describe.each(SHAPES)('ordering under faults, %s shape', (shape) => {
   let e2e: E2eEnv;
   let customer: Client;
   let operator: Client;
-  let couriers: Client[];
+  let couriers: Awaited<ReturnType<typeof demoCouriers>>;
   let restaurantId: string;
   let menuItemId: string;
 
@@ -17,18 +26,12 @@ describe.each(SHAPES)('ordering under faults, %s shape', (shape) => {
       courierWaitMs: 1_500,
       payment: {
         voidDeadlineMs: 3_000,
-        breakerHalfOpenAfterMs: 300,
-        queuedRetryBaseMs: 100,
-        queuedRetryMaxMs: 500,
-        pspCallTimeoutMs: 1_000,
-        pspMaxTries: 2,
-        pspRetryMaxDelayMs: 100,
-        reconciliationIntervalMs: 0,
+        ...FAST_PAYMENT,
       },
     });
     customer = await e2e.loginAs('customer');
     operator = await e2e.loginAs('operator');
-    couriers = await Promise.all(Array.from({ length: 8 }, (_, i) => e2e.loginAs('courier', i)));
+    couriers = await demoCouriers(e2e);
     ({ restaurantId, menuItemId } = await someMenuItem(customer));
   }, 120_000);
   afterAll(() => e2e?.close());
@@ -37,16 +40,8 @@ describe.each(SHAPES)('ordering under faults, %s shape', (shape) => {
   const setFaults = (faults: object) => psp().setFaults(faults);
   const resetFaults = () => psp().resetFaults();
   const chargesAtPsp = (orderId: string) => psp().charges(orderId);
-  const statusOf = async (orderId: string) =>
-    (await customer.get<{ status: string }>(`/v1/orders/${orderId}`)).body.status;
-  const paymentsOf = async (orderId: string) =>
-    (
-      await operator.get<{ payments: Array<{ status: string }> }>(`/v1/ops/payments?orderId=${orderId}`)
-    ).body.payments.map((p) => p.status);
-  const sagaOf = async (id: string) => (await operator.get<{ status: string }>(`/v1/ops/sagas/${id}`)).body.status;
-  const setCouriersAvailable = async (available: boolean) => {
-    for (const c of couriers) expect((await c.put('/v1/courier/availability', { available })).status).toBe(200);
-  };
+  const { statusOf, paymentsOf, sagaOf } = orderProbes(() => ({ customer, operator }));
+  const setCouriersAvailable = (available: boolean) => couriers.setAvailable(available);
 
   const order = () => placeOrder(customer, { restaurantId, menuItemId });
 

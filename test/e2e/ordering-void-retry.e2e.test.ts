@@ -6,14 +6,22 @@
 // - An authorization the PSP never makes in time: QUEUED, then the order is REJECTED, no charge.
 // Reconciliation afterwards finds Ordo and the PSP in agreement.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placeOrder, pspAdmin, SLOW as slow, someMenuItem } from './support/ordering.js';
+import {
+  demoCouriers,
+  FAST_PAYMENT,
+  orderProbes,
+  placeOrder,
+  pspAdmin,
+  SLOW as slow,
+  someMenuItem,
+} from './support/ordering.js';
 import { type Client, type E2eEnv, SHAPES, startShape } from './support/shapes.js';
 
 describe.each(SHAPES)('PSP outages past their deadlines, %s shape', (shape) => {
   let e2e: E2eEnv;
   let customer: Client;
   let operator: Client;
-  let couriers: Client[];
+  let couriers: Awaited<ReturnType<typeof demoCouriers>>;
   let restaurantId: string;
   let menuItemId: string;
 
@@ -25,38 +33,24 @@ describe.each(SHAPES)('PSP outages past their deadlines, %s shape', (shape) => {
         voidDeadlineMs: 2_000,
         // An authorization the PSP cannot make within 6 s is answered psp_unavailable.
         authorizeDeadlineMs: 6_000,
-        breakerHalfOpenAfterMs: 300,
-        queuedRetryBaseMs: 100,
-        queuedRetryMaxMs: 500,
-        pspCallTimeoutMs: 1_000,
-        pspMaxTries: 2,
-        pspRetryMaxDelayMs: 100,
-        reconciliationIntervalMs: 0,
+        ...FAST_PAYMENT,
       },
     });
     customer = await e2e.loginAs('customer');
     operator = await e2e.loginAs('operator');
-    couriers = await Promise.all(Array.from({ length: 8 }, (_, i) => e2e.loginAs('courier', i)));
+    couriers = await demoCouriers(e2e);
     ({ restaurantId, menuItemId } = await someMenuItem(customer));
   }, 120_000);
   afterAll(() => e2e?.close());
 
   const psp = () => pspAdmin(e2e.pspUrl);
   const chargesAtPsp = (orderId: string) => psp().charges(orderId);
-  const statusOf = async (orderId: string) =>
-    (await customer.get<{ status: string }>(`/v1/orders/${orderId}`)).body.status;
-  const paymentsOf = async (orderId: string) =>
-    (
-      await operator.get<{ payments: Array<{ status: string }> }>(`/v1/ops/payments?orderId=${orderId}`)
-    ).body.payments.map((p) => p.status);
-  const sagaOf = async (id: string) => (await operator.get<{ status: string }>(`/v1/ops/sagas/${id}`)).body.status;
+  const { statusOf, paymentsOf, sagaOf } = orderProbes(() => ({ customer, operator }));
   const parkedSagas = async () =>
     (
       await operator.get<{ sagas: Array<{ id: string }> }>('/v1/ops/sagas?status=COMPENSATION_FAILED&limit=200')
     ).body.sagas.map((s) => s.id);
-  const setCouriersAvailable = async (available: boolean) => {
-    for (const c of couriers) expect((await c.put('/v1/courier/availability', { available })).status).toBe(200);
-  };
+  const setCouriersAvailable = (available: boolean) => couriers.setAvailable(available);
 
   const order = () => placeOrder(customer, { restaurantId, menuItemId });
 

@@ -82,3 +82,41 @@ export async function kitchenTicketStatus(
   );
   return body.tickets.find((t) => t.orderId === orderId)?.status;
 }
+
+/** Payment timings short enough for outage tests to run in seconds. */
+export const FAST_PAYMENT = {
+  breakerHalfOpenAfterMs: 300,
+  queuedRetryBaseMs: 100,
+  queuedRetryMaxMs: 500,
+  pspCallTimeoutMs: 1_000,
+  pspMaxTries: 2,
+  pspRetryMaxDelayMs: 100,
+  reconciliationIntervalMs: 0,
+} as const;
+
+/**
+ * How a test reads an order's progress, as its customer and as an operator. The clients are
+ * read at each call, so the probes can be made before `beforeAll` logs in.
+ */
+export function orderProbes(clients: () => { customer: Client; operator: Client }) {
+  return {
+    statusOf: async (orderId: string) =>
+      (await clients().customer.get<{ status: string }>(`/v1/orders/${orderId}`)).body.status,
+    paymentsOf: async (orderId: string) =>
+      (
+        await clients().operator.get<{ payments: Array<{ status: string }> }>(`/v1/ops/payments?orderId=${orderId}`)
+      ).body.payments.map((p) => p.status),
+    sagaOf: async (id: string) => (await clients().operator.get<{ status: string }>(`/v1/ops/sagas/${id}`)).body.status,
+  };
+}
+
+/** Every demo courier, logged in, to switch their availability. */
+export async function demoCouriers(e2e: Pick<E2eEnv, 'loginAs' | 'accounts'>) {
+  const count = e2e.accounts.filter((a) => a.role === 'courier').length;
+  const couriers = await Promise.all(Array.from({ length: count }, (_, i) => e2e.loginAs('courier', i)));
+  return {
+    async setAvailable(available: boolean) {
+      for (const c of couriers) expect((await c.put('/v1/courier/availability', { available })).status).toBe(200);
+    },
+  };
+}
