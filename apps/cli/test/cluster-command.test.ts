@@ -13,19 +13,11 @@ import { createPgDb } from '@ordo/db';
 import { adminPgUrl } from '@ordo/testing';
 import { createNatsTransport } from '@ordo/transport-nats';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alive } from '../src/commands/cluster.command.js';
 import { API_DOCUMENT_FILE } from '../src/host/api-document.js';
 
 const run = promisify(execFile);
 const ORDO = fileURLToPath(new URL('../bin/ordo.mjs', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('ordo cluster', () => {
   const name = `clitest_${randomBytes(3).toString('hex')}`;

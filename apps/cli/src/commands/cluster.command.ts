@@ -1,5 +1,6 @@
 // `ordo cluster up | down | status`: the distributed shape on this machine. `up` starts every
 // service as its own detached process and returns; its state file lets `down` stop them.
+import { readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -50,12 +51,19 @@ async function readState(stateDir: string): Promise<ClusterState | undefined> {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether the process runs. An exited process its new parent has not reaped yet (a zombie) does not. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: `pid (comm) state …`; state Z is a zombie.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): trust the signal check
   }
 }
 
