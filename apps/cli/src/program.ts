@@ -21,9 +21,10 @@ export function buildProgram(): Command {
   program
     .command('start')
     .description(
-      'run the embedded host: every service in one process on PGlite (env: PORT, HOST, ORDO_DATA_DIR, ORDO_LOG_LEVEL, ORDO_DEMO)',
+      'run every service in one process: on PGlite in the data dir (embedded), or on PostgreSQL with --database (single-node) (env: PORT, HOST, ORDO_DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, ORDO_LOG_LEVEL, ORDO_SEED, ORDO_DEMO)',
     )
-    .action(() => startCommand());
+    .option('--database <url>', 'PostgreSQL URL (the single-node shape; default: DATABASE_URL, else PGlite)')
+    .action((options: { database?: string }) => startCommand(options));
 
   program
     .command('serve')
@@ -50,7 +51,7 @@ export function buildProgram(): Command {
       .option('--base-port <port>', 'services listen on the ports after it (0: any free ports)', port, 3100)
       .option('--state-dir <dir>', 'logs, pids and demo credentials', '.ordo/cluster');
   clusterOptions(
-    cluster.command('up').description('start it (env: ORDO_POSTGRES_URL, NATS_URL, REDIS_URL, ORDO_DEMO)'),
+    cluster.command('up').description('start it (env: ORDO_POSTGRES_URL, NATS_URL, REDIS_URL, ORDO_SEED, ORDO_DEMO)'),
   ).action((options) => clusterUp(options));
   clusterOptions(cluster.command('down').description('stop it'))
     .option('--purge', 'also drop its databases')

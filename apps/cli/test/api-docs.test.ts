@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HostConfig } from '@ordo/config';
+import { hostConfig } from '@ordo/config';
 import type { JsonSchema, OpenApiDocument, OpenApiOperation } from '@ordo/http';
 import { silentLogger } from '@ordo/logger';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -62,7 +62,7 @@ describe('API docs on the embedded host', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ordo-api-docs-'));
-    const config: HostConfig = { port: 0, host: '127.0.0.1', dataDir: root, logLevel: 'silent', demo: false };
+    const config = hostConfig({ port: 0, host: '127.0.0.1', dataDir: root, logLevel: 'silent', demo: false });
     host = await startHost({ config, logger: silentLogger });
     document = (await (await fetch(`${host.url}/docs/openapi.json`)).json()) as OpenApiDocument;
   });
@@ -73,7 +73,7 @@ describe('API docs on the embedded host', () => {
   });
 
   async function login(role: 'customer' | 'operator' | 'courier' | 'restaurant'): Promise<string> {
-    const account = host.demo.accounts.find((a) => a.role === role)!;
+    const account = host.demo!.accounts.find((a) => a.role === role)!;
     const res = await fetch(`${host.url}/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -181,7 +181,7 @@ describe('API docs on the embedded host', () => {
     await call('GET', '/v1/restaurant/tickets', { token: staff });
     await call('PUT', '/v1/restaurants/{id}/availability', {
       token: staff,
-      params: { id: String(host.demo.accounts.find((a) => a.role === 'restaurant')?.restaurantId) },
+      params: { id: String(host.demo!.accounts.find((a) => a.role === 'restaurant')?.restaurantId) },
       body: { items: [] },
     });
 

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hostConfig } from '@ordo/config';
 import { createLogger, silentLogger } from '@ordo/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DemoRates, type DemoSimulator, startDemoSimulator } from '../src/demo/demo-simulator.js';
@@ -69,7 +70,7 @@ describe('demo simulator', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ordo-demo-'));
     host = await startHost({
-      config: { port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false },
+      config: hostConfig({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false }),
       logger: silentLogger,
       tuning: { sagaTimerIntervalMs: 200 },
     });
@@ -82,7 +83,7 @@ describe('demo simulator', () => {
   });
 
   async function customerToken(): Promise<string> {
-    const customer = host.demo.accounts.find((a) => a.role === 'customer')!;
+    const customer = host.demo!.accounts.find((a) => a.role === 'customer')!;
     const res = await fetch(`${host.url}/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -94,7 +95,7 @@ describe('demo simulator', () => {
   it('when it runs, then the orders it places are cooked, driven and DELIVERED, and each finished order is logged once', async () => {
     simulator = startDemoSimulator({
       baseUrl: host.url,
-      accounts: host.demo.accounts,
+      accounts: host.demo!.accounts,
       logger,
       rates: TEST_PACE,
       random: seeded(7),

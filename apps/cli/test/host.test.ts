@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HostConfig } from '@ordo/config';
+import { hostConfig } from '@ordo/config';
 import { createPgliteDb } from '@ordo/db';
 import { silentLogger } from '@ordo/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,13 +16,13 @@ describe('embedded host', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ordo-host-'));
-    const config: HostConfig = {
+    const config = hostConfig({
       port: 0,
       host: '127.0.0.1',
       dataDir: join(root, 'nested', 'data'),
       logLevel: 'silent',
       demo: false,
-    };
+    });
     host = await startHost({ config, logger: silentLogger });
     baseUrl = host.url;
   });
@@ -113,7 +113,7 @@ describe('embedded host on a taken port', () => {
     await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
     const { port } = blocker.address() as AddressInfo;
     try {
-      const config: HostConfig = { port, host: '127.0.0.1', dataDir: root, logLevel: 'silent', demo: false };
+      const config = hostConfig({ port, host: '127.0.0.1', dataDir: root, logLevel: 'silent', demo: false });
       await expect(startHost({ config, logger: silentLogger })).rejects.toMatchObject({ code: 'EADDRINUSE' });
       // What it opened was closed again, and the data dir it initialised is usable.
       const again = await createPgliteDb({ dataDir: root });

@@ -1,15 +1,31 @@
 import { AppError } from '@ordo/errors';
 import { describe, expect, it } from 'vitest';
-import { hostConfigSchema } from './host-config.js';
+import { hostConfig, hostConfigSchema } from './host-config.js';
 import { parseConfig } from './parse-config.js';
 
+function issuesOf(env: Record<string, string>): string[] {
+  let caught: unknown;
+  try {
+    parseConfig(hostConfigSchema, env);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(AppError);
+  return (((caught as AppError).details?.issues as Array<{ variable: string }> | undefined) ?? [])
+    .map((i) => i.variable)
+    .sort();
+}
+
 describe('hostConfigSchema', () => {
-  it('when nothing is set, then the embedded defaults apply', () => {
+  it('when nothing is set, then the embedded defaults apply: PGlite, demo data and demo traffic', () => {
     expect(parseConfig(hostConfigSchema, {})).toEqual({
       port: 3000,
       host: '0.0.0.0',
       dataDir: './.ordo/data',
+      databaseUrl: undefined,
+      databasePoolSize: 16,
       logLevel: 'info',
+      seed: true,
       demo: true,
     });
   });
@@ -20,22 +36,52 @@ describe('hostConfigSchema', () => {
         PORT: '3999',
         HOST: '127.0.0.1',
         ORDO_DATA_DIR: '/tmp/ordo',
+        DATABASE_URL: 'postgres://ordo@db.internal:5432/ordo',
+        DATABASE_POOL_SIZE: '24',
         ORDO_LOG_LEVEL: 'debug',
+        ORDO_SEED: 'on',
         ORDO_DEMO: 'off',
         UNRELATED: 'ignored',
       }),
-    ).toEqual({ port: 3999, host: '127.0.0.1', dataDir: '/tmp/ordo', logLevel: 'debug', demo: false });
+    ).toEqual({
+      port: 3999,
+      host: '127.0.0.1',
+      dataDir: '/tmp/ordo',
+      databaseUrl: 'postgres://ordo@db.internal:5432/ordo',
+      databasePoolSize: 24,
+      logLevel: 'debug',
+      seed: true,
+      demo: false,
+    });
   });
 
-  it('when PORT, ORDO_LOG_LEVEL and ORDO_DEMO are bad, then all three are reported', () => {
-    let caught: unknown;
-    try {
-      parseConfig(hostConfigSchema, { PORT: 'http', ORDO_LOG_LEVEL: 'loud', ORDO_DEMO: 'true' });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(AppError);
-    const issues = (caught as AppError).details?.issues as Array<{ variable: string }>;
-    expect(issues.map((i) => i.variable).sort()).toEqual(['ORDO_DEMO', 'ORDO_LOG_LEVEL', 'PORT']);
+  it('when ORDO_SEED is off and ORDO_DEMO unset, then neither data nor traffic', () => {
+    expect(parseConfig(hostConfigSchema, { ORDO_SEED: 'off' })).toMatchObject({ seed: false, demo: false });
+  });
+
+  it('when ORDO_DEMO is off alone, then the demo data is still seeded without traffic', () => {
+    expect(parseConfig(hostConfigSchema, { ORDO_DEMO: 'off' })).toMatchObject({ seed: true, demo: false });
+  });
+
+  it('when ORDO_DEMO is on but ORDO_SEED off, then ORDO_DEMO is reported: traffic needs the data', () => {
+    expect(issuesOf({ ORDO_SEED: 'off', ORDO_DEMO: 'on' })).toEqual(['ORDO_DEMO']);
+  });
+
+  it('when PORT, ORDO_LOG_LEVEL, ORDO_DEMO and DATABASE_URL are bad, then all four are reported', () => {
+    expect(issuesOf({ PORT: 'http', ORDO_LOG_LEVEL: 'loud', ORDO_DEMO: 'true', DATABASE_URL: 'mysql://x' })).toEqual([
+      'DATABASE_URL',
+      'ORDO_DEMO',
+      'ORDO_LOG_LEVEL',
+      'PORT',
+    ]);
+  });
+
+  it('when hostConfig is given some settings, then the rest are the defaults', () => {
+    expect(hostConfig({ port: 0, seed: false })).toMatchObject({
+      port: 0,
+      seed: false,
+      demo: true,
+      dataDir: './.ordo/data',
+    });
   });
 });

@@ -1,22 +1,38 @@
-// Config of the embedded host (`ordo start`): where it listens, where its data lives.
+// Config of `ordo start`: one process running every service. On PGlite in the data dir (the
+// embedded shape), or on PostgreSQL when a database URL is given (the single-node shape).
 import { z } from 'zod';
-import { envLogLevel, envOnOff, envPort } from './env-types.js';
+import { checkDemoSwitches, demoSwitches, demoSwitchVariables } from './demo-switches.js';
+import { envInt, envLogLevel, envPort } from './env-types.js';
 
 export const hostConfigSchema = z
   .object({
     PORT: envPort().default(3000),
     HOST: z.string().default('0.0.0.0'),
     ORDO_DATA_DIR: z.string().default('./.ordo/data'),
+    /** PostgreSQL instead of PGlite: the single-node shape. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+      .optional(),
+    DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(16),
     ORDO_LOG_LEVEL: envLogLevel().default('info'),
-    ORDO_DEMO: envOnOff().default(true),
+    ...demoSwitchVariables,
   })
+  .superRefine(checkDemoSwitches)
   .transform((env) => ({
     port: env.PORT,
     host: env.HOST,
     dataDir: env.ORDO_DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     logLevel: env.ORDO_LOG_LEVEL,
-    /** Seed demo restaurants, couriers and users on start. */
-    demo: env.ORDO_DEMO,
+    /** `seed`: the demo restaurants, menus, couriers and accounts; `demo`: the simulated traffic. */
+    ...demoSwitches(env),
   }));
 
 export type HostConfig = z.output<typeof hostConfigSchema>;
+
+/** The defaults with some settings changed: how tests and tools build a host config. */
+export function hostConfig(overrides: Partial<HostConfig> = {}): HostConfig {
+  return { ...hostConfigSchema.parse({}), ...overrides };
+}

@@ -1,3 +1,4 @@
+export { checkDemoSwitches, demoSwitches, demoSwitchVariables } from './demo-switches.js';
 export { envInt, envLogLevel, envOnOff, envPort, LOG_LEVELS, type LogLevel } from './env-types.js';
-export { type HostConfig, hostConfigSchema } from './host-config.js';
+export { type HostConfig, hostConfig, hostConfigSchema } from './host-config.js';
 export { type ConfigIssue, type Env, parseConfig } from './parse-config.js';

@@ -1,1 +1,7 @@
-export { createOrderService, ORDER_SCHEMA, type OrderService, type OrderServiceOptions } from './main.js';
+export {
+  createOrderService,
+  ORDER_SCHEMA,
+  type OrderService,
+  type OrderServiceOptions,
+  orderDatabaseKnowsRestaurants,
+} from './main.js';

@@ -2,6 +2,7 @@
 // use cases, consumers, relay and routes, wired from the ServiceContext the host provides.
 import { randomUUID } from 'node:crypto';
 import type { RouteAuth } from '@ordo/auth';
+import type { Db } from '@ordo/db';
 import { consumerMigrations } from '@ordo/messaging';
 import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
 import { SagaEngine as Engine, type SagaEngine, type StepDeadline, sagaMigrations } from '@ordo/saga';
@@ -39,6 +40,17 @@ export interface OrderServiceOptions {
 
 export interface OrderService extends OrdoService {
   readonly engine: SagaEngine;
+  /**
+   * Whether orders for these restaurants can be taken: their menus have reached the order
+   * service's copy. Hosts wait on it after seeding, so seeded restaurants are orderable as soon
+   * as the host says it is ready.
+   */
+  knowsRestaurants(restaurantIds: readonly string[]): Promise<boolean>;
+}
+
+/** `knowsRestaurants` for a caller holding the order service's database but not the service. */
+export async function orderDatabaseKnowsRestaurants(db: Db, restaurantIds: readonly string[]): Promise<boolean> {
+  return (await new MenuRepository(ORDER_SCHEMA).countKnown(db, restaurantIds)) === new Set(restaurantIds).size;
 }
 
 export function createOrderService(context: ServiceContext, options: OrderServiceOptions): OrderService {
@@ -88,6 +100,7 @@ export function createOrderService(context: ServiceContext, options: OrderServic
     name: 'order',
     schema,
     engine,
+    knowsRestaurants: (restaurantIds) => orderDatabaseKnowsRestaurants(db, restaurantIds),
     migrations: [...outboxMigrations, ...consumerMigrations, ...sagaMigrations, ...orderMigrations],
     routes: async (app) => {
       await app.register(orderRoutes, { db, orders, auth: options.auth, placeOrder, cancelOrder });

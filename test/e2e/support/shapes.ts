@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Cluster, dropDatabases, startCluster } from '@ordo/cli/cluster';
 import { type DemoAccount, type HostOptions, type RunningHost, startHost } from '@ordo/cli/host';
+import { hostConfig } from '@ordo/config';
 import { silentLogger } from '@ordo/logger';
 import { adminPgUrl } from '@ordo/testing';
 import { startNatsServer } from './nats-server.js';
@@ -158,7 +159,7 @@ function withLogins(base: {
 async function startEmbedded(tuning: Tuning): Promise<E2eEnv> {
   const root = await mkdtemp(join(tmpdir(), 'ordo-e2e-'));
   const host = await startHost({
-    config: { port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false },
+    config: hostConfig({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false }),
     logger: silentLogger,
     tuning: { sagaTimerIntervalMs: 200, ...tuning },
   });
@@ -166,7 +167,7 @@ async function startEmbedded(tuning: Tuning): Promise<E2eEnv> {
     shape: 'embedded',
     url: host.url,
     pspUrl: host.services.pspUrl,
-    accounts: host.demo.accounts,
+    accounts: host.demo!.accounts,
     host,
     async close() {
       await host.close();

@@ -16,9 +16,12 @@ import { RestaurantTopics } from '@ordo/contracts-restaurant';
 import { createPgDb } from '@ordo/db';
 import { noFaults } from '@ordo/faults';
 import { silentLogger } from '@ordo/logger';
+import { orderDatabaseKnowsRestaurants } from '@ordo/order';
+import { demoRestaurants } from '@ordo/restaurant';
 import { createNatsTransport } from '@ordo/transport-nats';
 import { type DemoCredentials, seedDemo } from '../host/demo-seed.js';
 import { BUSINESS_SERVICES, buildService, type ServiceName, type Tuning } from '../host/service-catalog.js';
+import { waitFor } from '../host/wait-for.js';
 import { freePort, waitReady } from './process-wait.js';
 import { checkServers, type ServerUrls } from './server-checks.js';
 
@@ -264,7 +267,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
 }
 
-/** Seeds the demo data into the gateway's, restaurant's and delivery's databases. */
+/**
+ * Seeds the demo data into the gateway's, restaurant's and delivery's databases, and waits until the
+ * order service has the menus.
+ */
 async function seedCluster(
   databaseUrls: Record<ServiceName, string>,
   natsUrl: string,
@@ -279,6 +285,7 @@ async function seedCluster(
     applicationName: 'ordo-cluster',
   });
   const delivery = createPgDb({ connectionString: databaseUrls.delivery, max: 2, applicationName: 'ordo-cluster' });
+  const orderDb = createPgDb({ connectionString: databaseUrls.order, max: 1, applicationName: 'ordo-cluster' });
   const transport = await createNatsTransport({ servers: natsUrl, name: 'ordo-cluster-seed', namespace });
   try {
     // Built only to write its seed (the running restaurant process publishes the menus).
@@ -292,9 +299,19 @@ async function seedCluster(
       { db: restaurantDb, transport, logger: silentLogger, faults: noFaults, now: () => new Date() },
       { auth: routeAuth(verifier) },
     );
-    return await seedDemo({ gateway, restaurant, delivery }, stateDir);
+    const credentials = await seedDemo({ gateway, restaurant, delivery }, stateDir);
+    // Not up before the seeded menus have reached the order service: its first orders would be refused.
+    await waitFor(
+      () =>
+        orderDatabaseKnowsRestaurants(
+          orderDb,
+          demoRestaurants.map((r) => r.id),
+        ),
+      'the seeded menus to reach the order service',
+    );
+    return credentials;
   } finally {
     await transport.close();
-    await Promise.all([gateway.close(), restaurantDb.close(), delivery.close()]);
+    await Promise.all([gateway.close(), restaurantDb.close(), delivery.close(), orderDb.close()]);
   }
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Env, envLogLevel, parseConfig } from '@ordo/config';
+import { checkDemoSwitches, demoSwitches, demoSwitchVariables, type Env, envLogLevel, parseConfig } from '@ordo/config';
 import { z } from 'zod';
 import { deleteStreams, dropDatabases, startCluster } from '../cluster/cluster.js';
 import { DEFAULT_SERVERS } from '../cluster/server-checks.js';
@@ -31,14 +31,15 @@ const clusterEnvSchema = z
     NATS_URL: z.string().default(DEFAULT_SERVERS.natsUrl),
     REDIS_URL: z.string().default(DEFAULT_SERVERS.redisUrl),
     ORDO_LOG_LEVEL: envLogLevel().default('info'),
-    ORDO_DEMO: z.enum(['on', 'off']).default('on'),
+    ...demoSwitchVariables,
   })
+  .superRefine(checkDemoSwitches)
   .transform((env) => ({
     postgresUrl: env.ORDO_POSTGRES_URL,
     natsUrl: env.NATS_URL,
     redisUrl: env.REDIS_URL,
     logLevel: env.ORDO_LOG_LEVEL,
-    demo: env.ORDO_DEMO === 'on',
+    ...demoSwitches(env),
   }));
 
 const stateFile = (stateDir: string) => join(resolve(stateDir), 'cluster.json');
@@ -85,7 +86,7 @@ export async function clusterUp(options: ClusterCommandOptions, env: Env = proce
     natsUrl: config.natsUrl,
     redisUrl: config.redisUrl,
     logLevel: config.logLevel,
-    demo: config.demo,
+    demo: config.seed,
     simulate: config.demo,
     detached: true,
   });

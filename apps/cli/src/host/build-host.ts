@@ -1,20 +1,22 @@
-// Composes the embedded host: one PGlite database in the data dir, the pglog transport on it,
-// every Ordo service mounted on one Fastify app (with Ordo's error handling, health and
-// metrics, and the API docs at /docs), the demo data seeded. It does not listen; `start()`
-// starts the services' work.
+// Composes the host of `ordo start`: one database (PGlite in the data dir for the embedded shape,
+// PostgreSQL for the single-node shape), the pglog transport on it, every Ordo service mounted on
+// one Fastify app (with Ordo's error handling, health and metrics, and the API docs at /docs),
+// the demo data seeded unless turned off. It does not listen; `start()` starts the services' work.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { allowAnonymous } from '@ordo/auth';
 import type { HostConfig } from '@ordo/config';
-import { createPgliteDb, type Db } from '@ordo/db';
+import { createPgDb, createPgliteDb, type Db } from '@ordo/db';
 import { createHttpApp, docsPlugin } from '@ordo/http';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
+import { demoRestaurants } from '@ordo/restaurant';
 import { createPglogTransport } from '@ordo/transport-pglog';
 import type { FastifyInstance } from 'fastify';
 import { apiDocument } from './api-document.js';
 import { type DemoCredentials, seedDemo } from './demo-seed.js';
 import { createEmbeddedServices, type EmbeddedOptions, type EmbeddedServices } from './embedded-services.js';
+import { waitFor } from './wait-for.js';
 
 export interface HostOptions {
   config: HostConfig;
@@ -28,17 +30,24 @@ export interface Host {
   db: Db;
   transport: Transport;
   services: EmbeddedServices;
-  /** The demo accounts (passwords generated on the first start, kept in the data dir). */
-  demo: DemoCredentials;
+  /** The demo accounts (passwords generated on the first start, kept in the data dir); none with ORDO_SEED=off. */
+  demo: DemoCredentials | undefined;
   /** Closes the HTTP app, stops the services, the transport, then the database. Safe to call twice. */
   close(): Promise<void>;
+}
+
+async function openDatabase(config: HostConfig, dataDir: string): Promise<Db> {
+  if (config.databaseUrl) {
+    return createPgDb({ connectionString: config.databaseUrl, max: config.databasePoolSize, applicationName: 'ordo' });
+  }
+  return createPgliteDb({ dataDir });
 }
 
 export async function buildHost(options: HostOptions): Promise<Host> {
   const { config, logger } = options;
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const db = await createPgliteDb({ dataDir });
+  const db = await openDatabase(config, dataDir);
   let transport: Transport | undefined;
   let services: EmbeddedServices | undefined;
   let app: FastifyInstance | undefined;
@@ -61,7 +70,9 @@ export async function buildHost(options: HostOptions): Promise<Host> {
     transport = log;
     services = await createEmbeddedServices({ db, transport: log, logger, tuning: options.tuning });
     await services.migrate();
-    const demo = await seedDemo({ gateway: db, restaurant: services.restaurant, delivery: db }, dataDir);
+    const demo = config.seed
+      ? await seedDemo({ gateway: db, restaurant: services.restaurant, delivery: db }, dataDir)
+      : undefined;
     app = await createHttpApp({
       logger,
       checks: [
@@ -74,6 +85,13 @@ export async function buildHost(options: HostOptions): Promise<Host> {
     await app.register(docsPlugin, { document: apiDocument(services.services), config: allowAnonymous() });
     await app.ready();
     await services.start();
+    if (demo) {
+      // The seeded menus reach the order service as events; until they have, it would refuse
+      // orders for the seeded restaurants. The host is not ready before.
+      const { order } = services;
+      const ids = demoRestaurants.map((r) => r.id);
+      await waitFor(() => order.knowsRestaurants(ids), 'the seeded menus to reach the order service');
+    }
     return { app, db, transport: log, services, demo, close };
   } catch (error) {
     await close();

@@ -31,25 +31,32 @@ async function loadOrCreateCredentials(dataDir: string): Promise<DemoCredentials
   const file = join(dataDir, 'demo-credentials.json');
   try {
     return JSON.parse(await readFile(file, 'utf8')) as DemoCredentials;
-  } catch {
-    const accounts: DemoAccount[] = [
-      { email: 'customer@demo.ordo.dev', password: password(), role: 'customer' },
-      { email: 'operator@demo.ordo.dev', password: password(), role: 'operator' },
-      ...demoRestaurants.map((r) => ({
-        email: `staff.${r.id}@demo.ordo.dev`,
-        password: password(),
-        role: 'restaurant' as const,
-        restaurantId: r.id,
-      })),
-      ...Array.from({ length: COURIERS }, (_, i) => ({
-        email: `courier${i + 1}@demo.ordo.dev`,
-        password: password(),
-        role: 'courier' as const,
-      })),
-    ];
-    const credentials = { accounts };
-    await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const accounts: DemoAccount[] = [
+    { email: 'customer@demo.ordo.dev', password: password(), role: 'customer' },
+    { email: 'operator@demo.ordo.dev', password: password(), role: 'operator' },
+    ...demoRestaurants.map((r) => ({
+      email: `staff.${r.id}@demo.ordo.dev`,
+      password: password(),
+      role: 'restaurant' as const,
+      restaurantId: r.id,
+    })),
+    ...Array.from({ length: COURIERS }, (_, i) => ({
+      email: `courier${i + 1}@demo.ordo.dev`,
+      password: password(),
+      role: 'courier' as const,
+    })),
+  ];
+  const credentials = { accounts };
+  try {
+    // Exclusive: two processes starting on one data dir (single-node shape) keep the first file.
+    await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     return credentials;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return JSON.parse(await readFile(file, 'utf8')) as DemoCredentials;
   }
 }
 

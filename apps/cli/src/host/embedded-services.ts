@@ -8,6 +8,7 @@ import type { GatewayService } from '@ordo/gateway';
 import { createHttpApp } from '@ordo/http';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
+import type { OrderService } from '@ordo/order';
 import { createPspSimService } from '@ordo/psp-sim';
 import type { RestaurantService } from '@ordo/restaurant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
@@ -19,6 +20,7 @@ export interface EmbeddedServices {
   readonly services: readonly OrdoService[];
   readonly gateway: GatewayService;
   readonly restaurant: RestaurantService;
+  readonly order: OrderService;
   /** Where the PSP simulator listens. */
   readonly pspUrl: string;
   /** Applies every service's migrations to its schema. */
@@ -72,6 +74,7 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
     services,
     gateway,
     restaurant,
+    order,
     pspUrl,
     async migrate() {
       for (const service of services) await migrate(db, service.schema, service.migrations);

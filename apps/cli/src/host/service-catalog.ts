@@ -4,7 +4,7 @@
 import type { RouteAuth } from '@ordo/auth';
 import { createDeliveryService } from '@ordo/delivery';
 import { createGatewayService, type GatewayService, type Upstream } from '@ordo/gateway';
-import { createOrderService } from '@ordo/order';
+import { createOrderService, type OrderService } from '@ordo/order';
 import { createPaymentService, type PaymentServiceOptions } from '@ordo/payment';
 import { createRestaurantService, type RestaurantService } from '@ordo/restaurant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
@@ -70,6 +70,7 @@ export interface BuildOptions {
 
 /** Builds one business service (not started). */
 export function buildService(name: 'restaurant', context: ServiceContext, options: BuildOptions): RestaurantService;
+export function buildService(name: 'order', context: ServiceContext, options: BuildOptions): OrderService;
 export function buildService(name: BusinessService, context: ServiceContext, options: BuildOptions): OrdoService;
 export function buildService(name: BusinessService, context: ServiceContext, options: BuildOptions): OrdoService {
   const { auth, tuning } = options;

@@ -1,4 +1,4 @@
-// Builds the host and binds it to HOST:PORT; with the demo on, starts the demo simulator
+// Builds the host and binds it to HOST:PORT; with the demo traffic on, starts the demo simulator
 // against it once it listens.
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -29,20 +29,28 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const address = host.app.server.address() as AddressInfo;
   const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostname}:${address.port}`;
-  options.logger.info({ url, dataDir: options.config.dataDir }, `ordo listening on ${url}`);
-  const customer = host.demo.accounts.find((a) => a.role === 'customer');
-  const credentials = join(resolve(options.config.dataDir), 'demo-credentials.json');
+  const shape = options.config.databaseUrl ? 'single-node' : 'embedded';
   options.logger.info(
-    { credentials, customer: customer?.email },
-    `demo accounts (${customer?.email}, an operator, restaurant staff, couriers) and their passwords: ${credentials}`,
+    { url, shape, dataDir: options.config.dataDir },
+    `ordo listening on ${url} (${shape}${options.config.databaseUrl ? ', PostgreSQL' : ', PGlite'})`,
   );
-  const simulator: DemoSimulator | undefined = options.config.demo
-    ? startDemoSimulator({
-        baseUrl: clientUrl(address),
-        accounts: host.demo.accounts,
-        logger: options.logger.child({ component: 'demo' }),
-      })
-    : undefined;
+  const demo = host.demo;
+  if (demo) {
+    const customer = demo.accounts.find((a) => a.role === 'customer');
+    const credentials = join(resolve(options.config.dataDir), 'demo-credentials.json');
+    options.logger.info(
+      { credentials, customer: customer?.email },
+      `demo accounts (${customer?.email}, an operator, restaurant staff, couriers) and their passwords: ${credentials}`,
+    );
+  }
+  const simulator: DemoSimulator | undefined =
+    demo && options.config.demo
+      ? startDemoSimulator({
+          baseUrl: clientUrl(address),
+          accounts: demo.accounts,
+          logger: options.logger.child({ component: 'demo' }),
+        })
+      : undefined;
   // The simulator stops first: its requests in flight end before the server stops answering.
   const close = async () => {
     await simulator?.stop();

@@ -3,6 +3,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { hostConfig } from '@ordo/config';
 import { silentLogger } from '@ordo/logger';
 import { API_DOCUMENT_FILE, apiDocument, apiDocumentFile } from './api-document.js';
 import { buildHost } from './build-host.js';
@@ -10,7 +11,7 @@ import { buildHost } from './build-host.js';
 const dataDir = await mkdtemp(join(tmpdir(), 'ordo-api-docs-'));
 try {
   const host = await buildHost({
-    config: { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', demo: false },
+    config: hostConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', seed: false }),
     logger: silentLogger,
   });
   try {

@@ -70,4 +70,13 @@ export class MenuRepository {
       ),
     };
   }
+
+  /** How many of these restaurants the copy has (any menu version). */
+  async countKnown(executor: SqlExecutor, restaurantIds: readonly string[]): Promise<number> {
+    const { rows } = await executor.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${this.restaurants} WHERE id = ANY($1::text[])`,
+      [restaurantIds],
+    );
+    return rows[0]?.n ?? 0;
+  }
 }
