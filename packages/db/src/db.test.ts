@@ -104,3 +104,44 @@ describe.each(shapes)('Db adapter on %s', (_name, open) => {
     expect(rows).toEqual([]);
   });
 });
+
+describe('Db adapter on postgres, when the LISTEN connection is lost', () => {
+  let database: TestPgDatabase;
+  let db: Db;
+  beforeAll(async () => {
+    database = await createTestPgDatabase();
+    db = database.open();
+  });
+  afterAll(async () => {
+    await db.close();
+    await database.drop();
+  });
+
+  it('when the server ends the listening connection, then it is opened again and notifications arrive again', async () => {
+    const received: string[] = [];
+    const unlisten = await db.listen('ordo_test_reconnect', (p) => received.push(p));
+    const notify = (payload: string) => db.query(`SELECT pg_notify('ordo_test_reconnect', $1)`, [payload]);
+    await notify('before');
+    await expect.poll(() => received).toEqual(['before']);
+
+    // Ends every backend that listens on the channel, as a server restart or a network cut would.
+    const { rows } = await db.query<{ ended: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+       WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+    );
+    expect(rows.map((r) => r.ended)).toEqual([true]);
+
+    // Notifications sent before the new connection listens are lost (polling covers them): keep
+    // notifying until one gets through.
+    await expect
+      .poll(
+        async () => {
+          await notify('after');
+          return received.includes('after');
+        },
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe(true);
+    await unlisten();
+  });
+});

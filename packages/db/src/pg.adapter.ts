@@ -41,23 +41,54 @@ export function createPgDb(options: PgDbOptions): Db {
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
 
+  // One connection carries every LISTEN of this Db. When it drops (a server restart, a network
+  // blip), it is opened again with backoff and every channel listened to again; notifications sent
+  // in between are lost, which is why every listener also polls.
+  let closed = false;
   let listener: pg.Client | undefined;
-  let listenerReady: Promise<pg.Client> | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
 
-  async function listenerClient(): Promise<pg.Client> {
-    if (listener) return listener;
-    listenerReady ??= (async () => {
-      const client = new pg.Client({ connectionString: options.connectionString, types });
-      client.on('error', () => {});
-      client.on('notification', (msg) => {
-        for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
-      });
-      await client.connect();
-      listener = client;
-      return client;
-    })();
-    return listenerReady;
+  async function openListener(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: options.connectionString, types });
+    client.on('notification', (msg) => {
+      for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
+    });
+    client.on('error', () => lost(client));
+    client.on('end', () => lost(client));
+    await client.connect();
+    for (const channel of handlers.keys()) await client.query(`LISTEN "${channel}"`);
+    return client;
+  }
+
+  function listenerClient(): Promise<pg.Client> {
+    if (listener) return Promise.resolve(listener);
+    connecting ??= openListener().then(
+      (client) => {
+        listener = client;
+        return client;
+      },
+      (error: unknown) => {
+        connecting = undefined;
+        throw error;
+      },
+    );
+    return connecting;
+  }
+
+  function lost(client: pg.Client, attempt = 0): void {
+    if (listener !== client && attempt === 0) return;
+    listener = undefined;
+    connecting = undefined;
+    client.removeAllListeners('end');
+    client.end().catch(() => {});
+    if (closed || handlers.size === 0) return;
+    const delayMs = Math.min(30_000, 500 * 2 ** attempt);
+    reconnectTimer = setTimeout(() => {
+      listenerClient().catch(() => lost(client, attempt + 1));
+    }, delayMs);
+    reconnectTimer.unref();
   }
 
   const toResult = <R>(res: pg.QueryResult): QueryResult<R> => ({ rows: res.rows as R[], rowCount: res.rowCount ?? 0 });
@@ -96,7 +127,12 @@ export function createPgDb(options: PgDbOptions): Db {
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        await client.query(`LISTEN "${channel}"`);
+        try {
+          await client.query(`LISTEN "${channel}"`);
+        } catch (error) {
+          handlers.delete(channel);
+          throw error;
+        }
       }
       set.add(onNotify);
       return async () => {
@@ -104,14 +140,17 @@ export function createPgDb(options: PgDbOptions): Db {
         current?.delete(onNotify);
         if (current && current.size === 0) {
           handlers.delete(channel);
-          await client.query(`UNLISTEN "${channel}"`).catch(() => {});
+          await listener?.query(`UNLISTEN "${channel}"`).catch(() => {});
         }
       };
     },
     async close() {
-      if (listenerReady) {
-        const client = await listenerReady.catch(() => undefined);
-        await client?.end().catch(() => {});
+      closed = true;
+      clearTimeout(reconnectTimer);
+      const client = listener ?? (await connecting?.catch(() => undefined));
+      if (client) {
+        client.removeAllListeners('end');
+        await client.end().catch(() => {});
       }
       await pool.end();
     },

@@ -1,5 +1,5 @@
 export { type BackoffOptions, defaultBackoff, fullJitterDelay } from './backoff.js';
-export { Consumer, type ConsumerOptions, type ReplayOptions } from './consumer/consumer.js';
+export { Consumer, type ConsumerOptions, DEFAULT_FETCH_WAIT_MS, type ReplayOptions } from './consumer/consumer.js';
 export {
   compose,
   type DeliveryContext,

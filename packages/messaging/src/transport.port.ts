@@ -2,6 +2,7 @@
 // It speaks in topics, keys, durable consumer groups and stream positions, so Kafka's
 // semantics stay reachable: a key orders one aggregate, a group shares a topic's load
 // between competing consumers, and a group can be moved back to replay from a position.
+import type { Db, SqlExecutor } from '@ordo/db';
 
 /** A message as a broker carries it. The body is the serialized envelope (JSON text). */
 export interface TransportMessage {
@@ -23,6 +24,14 @@ export interface Publisher {
    * accepted; some may have been, so callers retry the whole batch and rely on dedup by id.
    */
   publish(messages: readonly TransportMessage[]): Promise<void>;
+  /**
+   * Only for a transport whose log lives in a database (pglog): that database. A caller holding
+   * a transaction on it can publish with `publishWithin` and commit the messages with its own
+   * writes, instead of a transaction of the transport's own.
+   */
+  readonly logDatabase?: Db;
+  /** With `logDatabase`: appends inside `tx`, a transaction on that database. */
+  publishWithin?(tx: SqlExecutor, messages: readonly TransportMessage[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +65,13 @@ export interface Delivery {
   readonly deliveryCount: number;
   /** Done: never deliver again to this group. */
   ack(): Promise<void>;
+  /**
+   * Only for a transport whose state lives in a database (pglog): when `db` is that database,
+   * acknowledges inside `tx` (a transaction on it) and returns true, so the ack commits with the
+   * handler's effects and nothing is left for `ack()` once `tx` has committed. Returns false
+   * otherwise, and the caller acknowledges after its commit as usual.
+   */
+  ackWithin?(tx: SqlExecutor, db: Db): Promise<boolean>;
   /** Not done: deliver again (to any member of the group) after `delayMs`. */
   nak(delayMs: number): Promise<void>;
   /** Still working: push the redelivery deadline out by another ack wait. */
@@ -82,6 +98,11 @@ export interface TransportFeatures {
   readonly replayFromPosition: boolean;
   /** Several processes may subscribe with one group (needs a shared server). */
   readonly multiProcess: boolean;
+  /**
+   * Deliveries can be acknowledged inside a consumer's transaction on the transport's database
+   * (`Delivery.ackWithin`): a consumer on that database never sees its own committed message again.
+   */
+  readonly ackWithinTransaction: boolean;
 }
 
 export interface TopicOptions {

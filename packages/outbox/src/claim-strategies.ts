@@ -3,15 +3,20 @@
 //
 // - locking (Postgres): the rows stay locked (FOR UPDATE SKIP LOCKED) in one transaction that
 //   publishes and marks them sent. A crash anywhere rolls it back and frees the rows at once.
-// - leasing (PGlite): one connection serves the whole process, so no transaction may stay open
-//   across the publish (the pglog transport writes to the same database). Rows are leased for
-//   a while instead; the database belongs to this process alone, so a restart frees old leases.
+//   When the transport's log lives in the same database (pglog), the publish is an append inside
+//   that same transaction: the rows, their log entries and the mark commit together.
+// - leasing (PGlite, publishing elsewhere): one connection serves the whole process, so no
+//   transaction may stay open across a publish that opens its own. Rows are leased for a while
+//   instead; the database belongs to this process alone, so a restart frees old leases.
 import { type Db, ident, type SqlExecutor } from '@ordo/db';
 import { OUTBOX_COLUMNS, type OutboxRow } from './outbox-row.js';
 
 export interface ClaimStrategy {
-  /** Claims up to `limit` unsent rows, runs `publish` on them, and marks them sent if it resolves. */
-  withBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<void>): Promise<number>;
+  /**
+   * Claims up to `limit` unsent rows, runs `publish` on them, and marks them sent if it resolves.
+   * `publish` gets the claiming transaction when there is one (locking claims).
+   */
+  withBatch(limit: number, publish: (rows: OutboxRow[], tx?: SqlExecutor) => Promise<void>): Promise<number>;
   /** Frees what a previous run of this process left claimed. */
   recover(): Promise<void>;
 }
@@ -27,7 +32,7 @@ export function lockingClaims(db: Db, schema: string): ClaimStrategy {
           { prepare: true },
         );
         if (rows.length === 0) return 0;
-        await publish(rows);
+        await publish(rows, tx);
         await markSent(tx, table, rows);
         return rows.length;
       });

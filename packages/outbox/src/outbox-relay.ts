@@ -15,7 +15,7 @@ export interface OutboxRelayOptions {
   readonly publisher: Publisher;
   /** Rows per claim. Default 200. */
   readonly batchSize?: number;
-  /** Fallback poll when no NOTIFY arrives. Default 1 s. */
+  /** Fallback poll when no NOTIFY arrives (one was lost, or a crashed relay left rows). Default 5 s. */
   readonly pollIntervalMs?: number;
   /** `lock` (Postgres) or `lease` (PGlite); default chosen by the database kind. */
   readonly claim?: 'lock' | 'lease';
@@ -39,11 +39,18 @@ export class OutboxRelay {
   private woken = false;
   private unlisten: (() => Promise<void>) | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
+  /** The transport's log is in the outbox's database: publish by appending in the claim's transaction. */
+  private readonly inTransaction: boolean;
   /** Rows published since start. */
   published = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    const strategy = options.claim ?? (options.db.kind === 'pglite' ? 'lease' : 'lock');
+    // A log in this very database takes its appends inside the claiming transaction: one
+    // transaction per batch, and no transaction of its own that PGlite's one connection could
+    // not open while ours is open, so locking claims work there too.
+    const { publisher } = options;
+    this.inTransaction = publisher.logDatabase === options.db && publisher.publishWithin !== undefined;
+    const strategy = options.claim ?? (options.db.kind === 'pglite' && !this.inTransaction ? 'lease' : 'lock');
     this.claims =
       strategy === 'lock'
         ? lockingClaims(options.db, options.schema)
@@ -55,9 +62,12 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many rows it published. */
   async publishBatch(): Promise<number> {
-    const count = await this.claims.withBatch(this.batchSize, async (rows) => {
+    const { publisher } = this.options;
+    const count = await this.claims.withBatch(this.batchSize, async (rows, tx) => {
       await this.faults.hit('relay.beforePublish');
-      await this.options.publisher.publish(rows.map(rowToTransportMessage));
+      const messages = rows.map(rowToTransportMessage);
+      if (this.inTransaction && tx && publisher.publishWithin) await publisher.publishWithin(tx, messages);
+      else await publisher.publish(messages);
       await this.faults.hit('relay.afterPublish');
     });
     this.published += count;
@@ -113,7 +123,7 @@ export class OutboxRelay {
   }
 
   private async loop(): Promise<void> {
-    const pollMs = this.options.pollIntervalMs ?? 1_000;
+    const pollMs = this.options.pollIntervalMs ?? 5_000;
     let failures = 0;
     while (!this.stopping) {
       this.woken = false;

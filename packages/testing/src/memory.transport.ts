@@ -34,6 +34,7 @@ export class MemoryTransport implements Transport {
     delayedRedelivery: true,
     replayFromPosition: true,
     multiProcess: false,
+    ackWithinTransaction: false,
   };
   private readonly topics = new Map<string, Stored[]>();
   private readonly ids = new Set<string>();

@@ -132,6 +132,7 @@ class NatsTransport implements Transport {
       delayedRedelivery: true,
       replayFromPosition: true,
       multiProcess: true,
+      ackWithinTransaction: false,
     };
   }
 

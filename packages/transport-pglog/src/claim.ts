@@ -104,8 +104,27 @@ async function leaseNew(
   return rows;
 }
 
+// Whether a claim would find anything: a due redelivery, or a message past the group's cursor.
+// One read-only statement outside any transaction. Most fetch attempts find nothing (a wake-up
+// for a topic several groups read, the look after each batch, the fallback poll); without this,
+// each of them would lock the group row, and a row lock is a write that costs a WAL flush.
+async function anythingToClaim(db: Db, t: LogTables, req: ClaimRequest): Promise<boolean> {
+  const { rows } = await db.query<{ due: boolean; fresh: boolean }>(
+    `SELECT
+       EXISTS (SELECT 1 FROM ${t.pending}
+               WHERE topic = $1 AND "group" = $2 AND visible_at <= now() AND delivery_count < $3) AS due,
+       EXISTS (SELECT 1 FROM ${t.groups} AS g JOIN ${t.messages} AS m ON m.topic = g.topic AND m.position > g.cursor
+               WHERE g.topic = $1 AND g."group" = $2) AS fresh`,
+    [req.topic, req.group, req.maxDeliver],
+    { prepare: true },
+  );
+  const row = rows[0];
+  return row !== undefined && (row.due || row.fresh);
+}
+
 /** Leases up to `max` deliveries for the group: redeliveries first, then new messages. */
 export async function claim(db: Db, tables: LogTables, req: ClaimRequest): Promise<ClaimResult> {
+  if (!(await anythingToClaim(db, tables, req))) return { rows: [], contended: false };
   return db.transaction(async (tx) => {
     const redelivered = await leaseDue(tx, tables, req, req.max);
     const room = req.max - redelivered.length;

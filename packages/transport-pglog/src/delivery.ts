@@ -1,4 +1,5 @@
-// A leased message as the port's Delivery: ack deletes the lease, nak and touch move its deadline.
+// A leased message as the port's Delivery: ack deletes the lease (after the consumer's commit, or
+// inside its transaction when it runs on the log's database), nak and touch move its deadline.
 import type { Db } from '@ordo/db';
 import type { Delivery } from '@ordo/messaging';
 import type { ClaimedRow } from './claim.js';
@@ -8,10 +9,12 @@ export interface LeaseOwner {
   readonly topic: string;
   readonly group: string;
   readonly ackWaitMs: number;
+  /** Told when this delivery's redelivery comes due in `ms` (after a nak or touch). */
+  readonly onRedeliveryAt?: (ms: number) => void;
 }
 
 export function toDelivery(db: Db, tables: LogTables, owner: LeaseOwner, row: ClaimedRow): Delivery {
-  const { topic, group, ackWaitMs } = owner;
+  const { topic, group, ackWaitMs, onRedeliveryAt } = owner;
   const position = Number(row.position);
   const deliveryCount = Number(row.delivery_count);
   const where = `topic = $1 AND "group" = $2 AND position = $3`;
@@ -21,13 +24,11 @@ export function toDelivery(db: Db, tables: LogTables, owner: LeaseOwner, row: Cl
   // the new holder's deadline. ack is unconditional: it is sent after the handler's effects
   // committed, so the message is done whoever holds it now; the other holder's ack is a no-op.
   const moveDeadline = async (delayMs: number): Promise<void> => {
-    await db.query(`UPDATE ${tables.pending} SET visible_at = ${nowPlusMs(5)} WHERE ${where} AND delivery_count = $4`, [
-      topic,
-      group,
-      position,
-      deliveryCount,
-      Math.max(0, delayMs),
-    ]);
+    const { rowCount } = await db.query(
+      `UPDATE ${tables.pending} SET visible_at = ${nowPlusMs(5)} WHERE ${where} AND delivery_count = $4`,
+      [topic, group, position, deliveryCount, Math.max(0, delayMs)],
+    );
+    if (rowCount > 0) onRedeliveryAt?.(Math.max(0, delayMs));
   };
 
   return {
@@ -43,6 +44,11 @@ export function toDelivery(db: Db, tables: LogTables, owner: LeaseOwner, row: Cl
     deliveryCount,
     async ack() {
       await db.query(`DELETE FROM ${tables.pending} WHERE ${where}`, [topic, group, position], { prepare: true });
+    },
+    async ackWithin(tx, caller) {
+      if (caller !== db) return false;
+      await tx.query(`DELETE FROM ${tables.pending} WHERE ${where}`, [topic, group, position], { prepare: true });
+      return true;
     },
     nak: (delayMs) => moveDeadline(delayMs),
     touch: () => moveDeadline(ackWaitMs),

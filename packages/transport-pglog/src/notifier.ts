@@ -11,6 +11,11 @@ export interface TopicNotifier {
   version(topic: string): number;
   /** Resolves on a notification for `topic` newer than `seen`, after `ms`, or when `signal` aborts. */
   wait(topic: string, seen: number, ms: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Acts as a notification for `topic` after `ms`: a redelivery this process scheduled (a nak
+   * with a delay) comes due without a NOTIFY, and its fetchers need not poll to find it.
+   */
+  notifyAfter(topic: string, ms: number): void;
   close(): Promise<void>;
 }
 
@@ -19,10 +24,12 @@ export async function createTopicNotifier(db: Db): Promise<TopicNotifier> {
   const versions = new Map<string, number>();
   const waiters = new Map<string, Set<() => void>>();
 
-  const unlisten: Unlisten = await db.listen(LOG_CHANNEL, (topic) => {
+  const timers = new Set<NodeJS.Timeout>();
+  const notify = (topic: string): void => {
     versions.set(topic, (versions.get(topic) ?? 0) + 1);
     for (const wake of waiters.get(topic) ?? []) wake();
-  });
+  };
+  const unlisten: Unlisten = await db.listen(LOG_CHANNEL, notify);
 
   const version = (topic: string): number => versions.get(topic) ?? 0;
 
@@ -49,7 +56,17 @@ export async function createTopicNotifier(db: Db): Promise<TopicNotifier> {
         set.add(done);
       });
     },
+    notifyAfter(topic, ms) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        notify(topic);
+      }, ms);
+      timer.unref();
+      timers.add(timer);
+    },
     async close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       for (const set of [...waiters.values()]) for (const wake of [...set]) wake();
       await unlisten();
     },

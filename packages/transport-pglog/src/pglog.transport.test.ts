@@ -5,20 +5,26 @@ import { createPglogTransport, type PglogTransport } from './pglog.transport.js'
 import { type ShapeFixture, shapes, testMessage, uniqueTopic } from './test-shapes.js';
 
 /** A Db that reports each committed transaction, to know a fetch's first attempt is over. */
-function observed(db: Db): { db: Db; nextTransaction(): Promise<void> } {
+/** The db, and a promise for the end of its next fetch attempt (a transaction, or a lone read). */
+function observed(db: Db): { db: Db; nextAttempt(): Promise<void> } {
   let waiters: Array<() => void> = [];
+  const settled = <T>(result: T): T => {
+    const current = waiters;
+    waiters = [];
+    for (const wake of current) wake();
+    return result;
+  };
   return {
     db: {
       ...db,
+      async query(text, params, options) {
+        return settled(await db.query(text, params, options));
+      },
       async transaction(fn, options) {
-        const result = await db.transaction(fn, options);
-        const current = waiters;
-        waiters = [];
-        for (const wake of current) wake();
-        return result;
+        return settled(await db.transaction(fn, options));
       },
     },
-    nextTransaction: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    nextAttempt: () => new Promise<void>((resolve) => waiters.push(resolve)),
   };
 }
 
@@ -51,6 +57,7 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
       delayedRedelivery: true,
       replayFromPosition: true,
       multiProcess: shape === 'postgres',
+      ackWithinTransaction: true,
     });
   });
 
@@ -152,7 +159,7 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
     const waiter = await createPglogTransport({ db: watched.db, pollIntervalMs: 600_000, pruneIntervalMs: 0 });
     const subscription = await waiter.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
 
-    const firstAttempt = watched.nextTransaction();
+    const firstAttempt = watched.nextAttempt();
     // Were the NOTIFY lost, this fetch would return [] when its wait is spent.
     const fetching = subscription.fetch(10, 10_000);
     await firstAttempt; // found nothing; the fetch is now waiting
@@ -160,6 +167,81 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
 
     expect((await fetching).map((d) => d.message.id)).toEqual(['late']);
     await waiter.close();
+  });
+
+  it('when a fetch finds nothing, then it has opened no transaction (an empty look is one read)', async () => {
+    const topic = uniqueTopic('empty-look');
+    let transactions = 0;
+    const counted: Db = {
+      ...fixture.db,
+      transaction: (fn, options) => {
+        transactions++;
+        return fixture.db.transaction(fn, options);
+      },
+    };
+    const looker = await createPglogTransport({ db: counted, pollIntervalMs: 20, pruneIntervalMs: 0 });
+    const subscription = await looker.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    transactions = 0; // migrations and creating the group are not fetches
+    expect(await subscription.fetch(10, 200)).toEqual([]);
+    expect(transactions).toBe(0);
+
+    await transport.publish([testMessage(topic, 'one')]);
+    expect((await subscription.fetch(10, 1_000)).map((d) => d.message.id)).toEqual(['one']);
+    expect(transactions).toBe(1);
+    await looker.close();
+  });
+
+  it('when a delivery is naked with a delay, then a waiting fetch of this process gets it when due, without polling', async () => {
+    const topic = uniqueTopic('nak-wake');
+    // Polling far beyond the wait: only the process's own timer can end this fetch with the message.
+    const waiter = await createPglogTransport({ db: fixture.db, pollIntervalMs: 600_000, pruneIntervalMs: 0 });
+    const subscription = await waiter.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    await transport.publish([testMessage(topic, 'retry-me')]);
+    const [first] = await subscription.fetch(10, 5_000);
+    expect(first?.message.id).toBe('retry-me');
+    await first!.nak(300);
+
+    const again = await subscription.fetch(10, 10_000);
+    expect(again.map((d) => [d.message.id, d.deliveryCount])).toEqual([['retry-me', 2]]);
+    await waiter.close();
+  });
+
+  it('when a delivery is acknowledged within a transaction on the log database, then the ack commits or rolls back with it', async () => {
+    const topic = uniqueTopic('ack-within');
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    await transport.publish([testMessage(topic, 'a')]);
+    const [delivery] = await subscription.fetch(10, 5_000);
+
+    // Another database (here: a look-alike of this one) cannot take it: the caller acks after commit.
+    expect(await fixture.db.transaction((tx) => delivery!.ackWithin!(tx, { ...fixture.db }))).toBe(false);
+    await expect(
+      fixture.db.transaction(async (tx) => {
+        expect(await delivery!.ackWithin!(tx, fixture.db)).toBe(true);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await pendingCount(topic)).toBe(1);
+
+    await fixture.db.transaction((tx) => delivery!.ackWithin!(tx, fixture.db));
+    expect(await pendingCount(topic)).toBe(0);
+    await subscription.close();
+  });
+
+  it('when a relay holds a transaction on the log database, then publishWithin appends in it: visible only after commit', async () => {
+    const topic = uniqueTopic('publish-within');
+    expect(transport.logDatabase).toBe(fixture.db);
+    await expect(
+      fixture.db.transaction(async (tx) => {
+        await transport.publishWithin!(tx, [testMessage(topic, 'never')]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await transport.headPosition(topic)).toBe(0);
+
+    await fixture.db.transaction((tx) => transport.publishWithin!(tx, [testMessage(topic, 'kept')]));
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    expect((await subscription.fetch(10, 5_000)).map((d) => d.message.id)).toEqual(['kept']);
+    await subscription.close();
   });
 
   it('when the transport is closed, then waiting and later fetches return [] and publish is refused', async () => {

@@ -16,7 +16,11 @@ export interface PglogTransportOptions {
   readonly db: Db;
   /** Schema holding the log's tables. Default `ordo_log`. */
   readonly schema?: string;
-  /** Fallback wake-up of a waiting fetch (due redeliveries send no NOTIFY). Default 250 ms. */
+  /**
+   * Fallback wake-up of a waiting fetch. Appends NOTIFY and this process's naks wake fetchers
+   * themselves; the poll only catches leases that ran out, other processes' naks and lost
+   * notifications, so it can be slow: an idle fetcher costs one cheap read per interval. Default 2 s.
+   */
   readonly pollIntervalMs?: number;
   /** How often retention runs in the background; 0 turns the timer off. Default 60 s. */
   readonly pruneIntervalMs?: number;
@@ -29,7 +33,7 @@ export interface PglogTransport extends Transport {
   prune(): Promise<PruneResult>;
 }
 
-const DEFAULT_POLL_INTERVAL_MS = 250;
+const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const DEFAULT_PRUNE_INTERVAL_MS = 60_000;
 
 function closedError(): AppError {
@@ -81,11 +85,18 @@ export async function createPglogTransport(options: PglogTransportOptions): Prom
     replayFromPosition: true,
     // PGlite lives inside one process; on a server, every process sees the same tables and locks.
     multiProcess: db.kind === 'postgres',
+    ackWithinTransaction: true,
   };
 
   return {
     name: 'pglog',
     features,
+    logDatabase: db,
+
+    async publishWithin(tx, messages) {
+      assertOpen();
+      if (messages.length > 0) await appendMessages(tx, tables, messages);
+    },
 
     async publish(messages: readonly TransportMessage[]) {
       assertOpen();

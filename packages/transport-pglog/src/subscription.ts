@@ -19,7 +19,10 @@ export interface SubscriptionContext {
   readonly db: Db;
   readonly tables: LogTables;
   readonly notifier: TopicNotifier;
-  /** Fallback wake-up: catches redeliveries coming due (they send no NOTIFY) and lost notifications. */
+  /**
+   * Fallback wake-up: catches redeliveries that come due without a local timer (another process's
+   * nak, a lease whose ack wait ran out) and notifications lost while LISTEN reconnected.
+   */
   readonly pollIntervalMs: number;
   readonly onClose: (subscription: Subscription) => void;
 }
@@ -29,6 +32,9 @@ export function createSubscription(ctx: SubscriptionContext, spec: SubscriptionS
   const { topic, group, ackWaitMs } = spec;
   const maxDeliver = spec.maxDeliver ?? UNLIMITED_DELIVERIES;
   const closing = new AbortController();
+  // A redelivery this member scheduled wakes this process's fetchers when it comes due; others
+  // (another process's nak, a lease that ran out) are found by the fallback poll.
+  const owner = { topic, group, ackWaitMs, onRedeliveryAt: (ms: number) => notifier.notifyAfter(topic, ms) };
   const inFlight = new Set<Promise<Delivery[]>>();
   let closed: Promise<void> | undefined;
 
@@ -42,7 +48,7 @@ export function createSubscription(ctx: SubscriptionContext, spec: SubscriptionS
       const { rows, contended } = await claim(db, tables, { topic, group, max, ackWaitMs, maxDeliver });
       // Rows leased while close() ran are still returned: dropping them would only park them
       // until their ack wait ran out.
-      if (rows.length > 0) return rows.map((row) => toDelivery(db, tables, { topic, group, ackWaitMs }, row));
+      if (rows.length > 0) return rows.map((row) => toDelivery(db, tables, owner, row));
       const remaining = deadline - Date.now();
       if (signal.aborted || remaining <= 0) return [];
       const pause = Math.min(remaining, contended ? CONTENDED_RETRY_MS : ctx.pollIntervalMs);

@@ -4,7 +4,7 @@
 import type { RouteAuth } from '@ordo/auth';
 import { DeliveryTopics } from '@ordo/contracts-delivery';
 import { AppError, Errors } from '@ordo/errors';
-import { consumerMigrations } from '@ordo/messaging';
+import { consumerMigrations, DEFAULT_FETCH_WAIT_MS } from '@ordo/messaging';
 import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
 import { CommandReplier, participantMigrations } from '@ordo/participant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
@@ -81,7 +81,7 @@ export function createDeliveryService(context: ServiceContext, options: Delivery
     logger,
     faults,
     concurrency: positiveInt('commandConcurrency', options.commandConcurrency, 8),
-    fetchWaitMs: positiveInt('commandFetchWaitMs', options.commandFetchWaitMs, 1_000),
+    fetchWaitMs: positiveInt('commandFetchWaitMs', options.commandFetchWaitMs, DEFAULT_FETCH_WAIT_MS),
   });
   const timer = new AssignmentTimer(
     () => db.transaction((tx) => dispatchWaiting(deps, tx, now())),

@@ -45,7 +45,7 @@ const settingsSchema = z
     voidDeadlineMs: positiveMs(10 * 60_000),
     refundDeadlineMs: positiveMs(10 * 60_000),
     /** How often the PSP worker looks for due operations when nothing wakes it. */
-    workerPollIntervalMs: positiveMs(250),
+    workerPollIntervalMs: positiveMs(1_000),
     /** A claimed operation's lease; must outlast the worker's PSP calls for it. */
     workerLeaseMs: positiveMs(30_000),
     /** Operations one worker has in flight at once. */

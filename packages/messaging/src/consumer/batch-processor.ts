@@ -26,6 +26,8 @@ export interface BatchItem {
   readonly delivery: Delivery;
   readonly envelope: Envelope;
   outcome: DeliveryOutcome;
+  /** The ack committed with the batch's transaction (`Delivery.ackWithin`). */
+  ackedInTransaction: boolean;
 }
 
 class Fallback extends Error {}
@@ -38,7 +40,14 @@ export async function processBatch(deps: BatchDeps, deliveries: readonly Deliver
       const envelope = parseEnvelope(delivery.message.body);
       const handler = deps.handlers[envelope.type];
       const payload = handler ? deps.registry.parse(envelope.type, envelope.payload) : undefined;
-      return { delivery, envelope, payload, handler, outcome: 'duplicate' as DeliveryOutcome };
+      return {
+        delivery,
+        envelope,
+        payload,
+        handler,
+        outcome: 'duplicate' as DeliveryOutcome,
+        ackedInTransaction: false,
+      };
     });
   } catch {
     return undefined;
@@ -69,9 +78,11 @@ export async function processBatch(deps: BatchDeps, deliveries: readonly Deliver
         });
         if (item.delivery.deliveryCount > 1) await deps.failures.clear(tx, item.envelope.id);
       }
+      for (const item of items) item.ackedInTransaction = (await item.delivery.ackWithin?.(tx, deps.db)) ?? false;
       await deps.faults.hit('consumer.beforeCommit');
     });
   } catch {
+    for (const item of items) item.ackedInTransaction = false;
     return undefined;
   }
   await deps.faults.hit('consumer.afterCommit');

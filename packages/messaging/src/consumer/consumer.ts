@@ -28,6 +28,9 @@ import { type RetryPolicy, settleMiddleware } from './settle.middleware.js';
 import { ConsumerStats } from './stats.js';
 import { validateMiddleware } from './validate.middleware.js';
 
+/** See ConsumerOptions.fetchWaitMs. */
+export const DEFAULT_FETCH_WAIT_MS = 30_000;
+
 export interface ConsumerOptions {
   /** Consumer group name, unique per service: `<service>.<purpose>`. */
   readonly name: string;
@@ -61,7 +64,10 @@ export interface ConsumerOptions {
   readonly transactionBatchSize?: number;
   readonly batchSize?: number;
   readonly ackWaitMs?: number;
-  /** How long one fetch waits for messages. Default 1 s. */
+  /**
+   * How long one fetch waits for messages. It returns as soon as any arrive and at once on stop(),
+   * so a long wait costs nothing but keeps an idle consumer idle. Default 30 s.
+   */
   readonly fetchWaitMs?: number;
   /** Where the group starts when it is first created. Default: beginning. */
   readonly start?: StartPosition;
@@ -228,7 +234,7 @@ export class Consumer {
 
   private async run(subscription: Subscription): Promise<void> {
     const batchSize = this.options.batchSize ?? 32;
-    const waitMs = this.options.fetchWaitMs ?? 1_000;
+    const waitMs = this.options.fetchWaitMs ?? DEFAULT_FETCH_WAIT_MS;
     const concurrency = this.options.concurrency ?? 8;
     const ordered = this.sequences !== undefined;
     const perTransaction = this.options.transactionBatchSize ?? 1;
@@ -283,6 +289,7 @@ export class Consumer {
     for (const item of items) {
       this.stats.count(item.outcome);
       if (item.outcome === 'processed') this.onProcessed?.(item.envelope);
+      if (item.ackedInTransaction) continue;
       await item.delivery.ack().catch((error) => {
         this.logger.warn({ err: error }, 'could not acknowledge; the message will be redelivered');
       });

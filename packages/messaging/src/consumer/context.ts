@@ -28,6 +28,8 @@ export interface DeliveryContext {
   /** Set by the validate middleware. */
   payload?: unknown;
   outcome: DeliveryOutcome;
+  /** Set by the inbox middleware when the ack committed with the transaction (`Delivery.ackWithin`). */
+  ackedInTransaction?: boolean;
   /** How the settle middleware finished with the delivery. */
   settled?: 'acked' | 'retrying' | 'held' | 'dead-lettered';
 }

@@ -1,6 +1,7 @@
 // Opens the transaction the handler's effects commit in, together with the inbox row and the
-// aggregate's new seq. A duplicate or stale message commits nothing and is acknowledged;
-// a seq gap rolls back and is delivered again later.
+// aggregate's new seq (and the ack, when the transport keeps its state in this database).
+// A duplicate or stale message commits nothing and is acknowledged; a seq gap rolls back and is
+// delivered again later.
 import type { Db, SqlExecutor } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { Faults } from '@ordo/faults';
@@ -47,14 +48,18 @@ export function inboxMiddleware(options: InboxMiddlewareOptions): Middleware {
       await next(ctx);
       if (ctx.delivery.deliveryCount > 1 || ctx.replay) await failures.clear(tx, envelope.id);
     };
+    let ackedWithin = false;
     await db.transaction(async (tx) => {
       try {
         await apply(tx);
       } finally {
         ctx.tx = undefined;
       }
+      // A replay's delivery is not the broker's (the message comes from the DLQ): nothing to ack.
+      if (!ctx.replay) ackedWithin = (await ctx.delivery.ackWithin?.(tx, db)) ?? false;
       await faults.hit('consumer.beforeCommit');
     });
+    ctx.ackedInTransaction = ackedWithin;
     await faults.hit('consumer.afterCommit');
   };
 }

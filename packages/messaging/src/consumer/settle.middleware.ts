@@ -56,7 +56,7 @@ export function settleMiddleware(options: SettleOptions): Middleware {
     stats.count(ctx.outcome);
     if (!ctx.replay) {
       ctx.settled = 'acked';
-      await delivery.ack();
+      if (!ctx.ackedInTransaction) await delivery.ack();
     }
   };
 }

@@ -41,7 +41,7 @@ export function orderConsumers(deps: OrderConsumerDeps): Consumer[] {
     faults: deps.faults,
     logger: deps.logger,
     concurrency: deps.tuning?.concurrency ?? 8,
-    fetchWaitMs: deps.tuning?.fetchWaitMs ?? 1_000,
+    fetchWaitMs: deps.tuning?.fetchWaitMs,
     ackWaitMs: deps.tuning?.ackWaitMs ?? 30_000,
   };
   const replies = deps.engine.replyHandlers();
