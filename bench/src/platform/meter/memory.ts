@@ -1,0 +1,48 @@
+// Memory of each process for the soak: RSS from /proc, and the V8 heap in use from the
+// process's own Prometheus metrics (prom-client's default `nodejs_heap_size_used_bytes`).
+import type { OrdoProcessInfo } from '../shapes/shape.js';
+import { residentBytes } from './proc.js';
+
+export interface MemorySample {
+  process: string;
+  pid: number;
+  rssBytes: number | undefined;
+  heapUsedBytes: number | undefined;
+}
+
+/** The value of an unlabelled metric in Prometheus text format. */
+export function metricValue(text: string, name: string): number | undefined {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)`, 'm').exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+async function heapUsed(url: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    if (res.status !== 200) return undefined;
+    return metricValue(await res.text(), 'nodejs_heap_size_used_bytes');
+  } catch {
+    return undefined;
+  }
+}
+
+export async function sampleMemory(
+  ordo: readonly OrdoProcessInfo[],
+  others: ReadonlyArray<{ label: string; pid: number | undefined }>,
+): Promise<MemorySample[]> {
+  const samples: MemorySample[] = [];
+  for (const p of ordo) {
+    samples.push({
+      process: p.label,
+      pid: p.pid,
+      rssBytes: residentBytes(p.pid),
+      heapUsedBytes: await heapUsed(p.url),
+    });
+  }
+  for (const o of others) {
+    if (!o.pid) continue;
+    const heap = o.pid === process.pid ? process.memoryUsage().heapUsed : undefined;
+    samples.push({ process: o.label, pid: o.pid, rssBytes: residentBytes(o.pid), heapUsedBytes: heap });
+  }
+  return samples;
+}

@@ -1,0 +1,18 @@
+// The idle baseline: what the started shape costs with no orders at all (relays and timers
+// polling), so the per-saga figures under load can be read against it.
+import type { LoadContext } from '../load/load-context.js';
+import { sleepUntil } from '../load/load-context.js';
+import type { Cost } from '../meter/meter.js';
+
+export async function idle(ctx: LoadContext, seconds: number): Promise<Cost> {
+  const a = await ctx.meter.snapshot();
+  await sleepUntil(a.atMs + seconds * 1000);
+  const b = await ctx.meter.snapshot();
+  const cost = ctx.meter.cost(a, b, 0);
+  const cores = cost.cpu.filter((r) => r.group !== 'excluded' && r.group !== 'driver').reduce((s, r) => s + r.cores, 0);
+  ctx.log(
+    `idle ${seconds} s: ${(cores * 100).toFixed(1)} % of a core, ` +
+      `${cost.pg ? `${cost.pg.txPerSec.toFixed(1)} Postgres tx/s, ${cost.pg.walSyncPerSec.toFixed(1)} WAL fsyncs/s` : 'no Postgres'}`,
+  );
+  return cost;
+}

@@ -1,0 +1,87 @@
+// `ordo start` as a child process (the embedded and single-node shapes), the way
+// `ordo cluster` spawns `ordo serve`: its log in a file, ready once GET /readyz answers 200,
+// stopped with SIGTERM (SIGKILL after a grace period).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { open, readFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@ordo/cli/cluster';
+
+const ORDO_BIN = fileURLToPath(new URL('../../../../apps/cli/bin/ordo.mjs', import.meta.url));
+
+export interface OrdoStartOptions {
+  /** `ORDO_DATA_DIR`: demo credentials (and PGlite's files in the embedded shape). */
+  dataDir: string;
+  /** `--database`: PostgreSQL for the single-node shape; none for PGlite. */
+  databaseUrl?: string;
+  logFile: string;
+  logLevel: string;
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+export interface OrdoStartProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+async function logTail(file: string): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').slice(-20).join('\n');
+}
+
+async function waitReady(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`ordo start exited (${child.exitCode ?? child.signalCode}):\n${await logTail(logFile)}`);
+    }
+    try {
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await delay(100);
+  }
+  throw new Error(`ordo start was not ready within ${timeoutMs} ms:\n${await logTail(logFile)}`);
+}
+
+export async function startOrdo(options: OrdoStartOptions): Promise<OrdoStartProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const log = await open(options.logFile, 'a');
+  const args = [ORDO_BIN, 'start', ...(options.databaseUrl ? ['--database', options.databaseUrl] : [])];
+  const child = spawn(process.execPath, args, {
+    env: {
+      ...(process.env as Record<string, string>),
+      ...options.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ORDO_DATA_DIR: options.dataDir,
+      ORDO_DEMO: 'off',
+      ORDO_SEED: 'on',
+      ORDO_LOG_LEVEL: options.logLevel,
+    },
+    stdio: ['ignore', log.fd, log.fd],
+  });
+  await log.close();
+  const stop = async (graceMs = 20_000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitReady(url, child, options.logFile, options.readyTimeoutMs ?? 180_000);
+  } catch (error) {
+    await stop(2_000);
+    throw error;
+  }
+  return { url, pid: child.pid as number, stop };
+}

@@ -1,0 +1,31 @@
+// What the benchmark needs from a running shape, however it was started: where clients go, how
+// order completion is read, which processes and databases to account for, and how to clean up.
+import type { CourierPool } from '../couriers.js';
+import type { ShapeName } from '../options.js';
+
+export interface OrdoProcessInfo {
+  /** `ordo` (one-process shapes) or the service name. */
+  label: string;
+  pid: number;
+  /** Its own HTTP base URL, for /metrics (heap). */
+  url: string;
+}
+
+export interface RunningShape {
+  readonly name: ShapeName;
+  /** Where clients send requests (the gateway, or the one process). */
+  readonly url: string;
+  /** The order service's database, read directly for completion (Postgres shapes only). */
+  readonly orderDatabaseUrl: string | undefined;
+  /** The server (admin) URL for pg_stat_*; undefined for PGlite. */
+  readonly postgresAdminUrl: string | undefined;
+  /** The databases whose transactions count (pg_stat_database). */
+  readonly databases: readonly string[];
+  readonly couriers: CourierPool;
+  readonly processes: readonly OrdoProcessInfo[];
+  readonly natsUrl: string | undefined;
+  /** What was started, for the report. */
+  readonly description: string;
+  /** Stops what the benchmark started and removes its databases, streams and files. */
+  close(): Promise<void>;
+}
