@@ -1,10 +1,11 @@
-// The one-active-delivery-per-courier rule under real concurrency: real Postgres, two service
+// The one-active-delivery-per-courier rule under real concurrency, on real Postgres: two service
 // instances (competing consumers, each with its own pool and timer) taking 200 assignment
-// commands at once for 50 couriers.
-import type { Db } from '@ordo/db';
+// commands at once for 50 couriers; and the pick itself, many transactions at one hot spot.
+import { type Db, migrate } from '@ordo/db';
 import { createTestPgDatabase, MemoryTransport, type TestPgDatabase } from '@ordo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCouriers } from '../src/index.js';
+import { DELIVERY_SCHEMA, DEMO_CITY_CENTRE, deliveryMigrations, demoCouriers, seedCouriers } from '../src/index.js';
+import { couriers, deliveries, dispatch } from './support/dispatch.js';
 import { type Harness, startHarness, TestClock } from './support/harness.js';
 
 const COURIERS = 50;
@@ -86,5 +87,67 @@ describe('delivery: dispatch under concurrency (real Postgres)', () => {
     expect(await count(`SELECT count(*)::int AS n FROM delivery.deferred_commands`)).toBe(0);
     expect(await count(`SELECT count(*)::int AS n FROM delivery.dead_letters`)).toBe(0);
     expect(await count(activeDeliveries)).toBe(COURIERS);
+  });
+});
+
+describe('delivery: picking the nearest free courier from one hot spot at once (real Postgres)', () => {
+  const FREE = 24;
+  const AT_ONCE = 96;
+  let database: TestPgDatabase;
+  let db: Db;
+
+  beforeAll(async () => {
+    database = await createTestPgDatabase('ordo_delivery');
+    db = database.open({ max: 16 });
+    await migrate(db, DELIVERY_SCHEMA, deliveryMigrations);
+    await seedCouriers(db, demoCouriers(Array.from({ length: FREE }, (_, i) => `user-${i}`)));
+  });
+  afterAll(async () => {
+    await db?.close();
+    await database?.drop();
+  });
+
+  it('when 96 transactions at once assign the courier nearest to one point, round after round, then every courier is taken exactly once per round and no transaction ever picks a busy one', async () => {
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.allSettled(Array.from({ length: AT_ONCE }, () => dispatch(db, DEMO_CITY_CENTRE)));
+      // A pick of a courier made busy after the statement's snapshot would fail the insert on
+      // deliveries_one_active_per_courier: there is no re-check left to catch it.
+      const failures = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+      expect(failures).toEqual([]);
+      const assigned = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+      expect(assigned).toHaveLength(FREE);
+      expect(new Set(assigned.map((d) => d.courierId)).size).toBe(FREE);
+
+      await db.transaction(async (tx) => {
+        for (const d of assigned) await deliveries.update(tx, { ...d, status: 'CANCELLED', cancelledAt: d.assignedAt });
+      });
+    }
+  });
+
+  it('when another transaction holds the nearest free courier, then the pick takes the next one without waiting', async () => {
+    const nearest = await couriers.lockNearestFree(db, DEMO_CITY_CENTRE);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held!: () => void;
+    const isHeld = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    const holder = db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM delivery.couriers WHERE id = $1 FOR UPDATE', [nearest]);
+      held();
+      await released;
+    });
+    try {
+      await isHeld;
+      const next = await couriers.lockNearestFree(db, DEMO_CITY_CENTRE);
+      expect(next).toBeDefined();
+      expect(next).not.toBe(nearest);
+    } finally {
+      release();
+      await holder;
+    }
+    expect(await couriers.lockNearestFree(db, DEMO_CITY_CENTRE)).toBe(nearest);
   });
 });

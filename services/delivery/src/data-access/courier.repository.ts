@@ -93,19 +93,29 @@ export class CourierRepository {
   }
 
   /**
-   * Locks the available courier without an active delivery nearest to `point`, skipping couriers
-   * another transaction holds (it is assigning them, or moving them). Distance is equirectangular:
-   * exact enough to rank couriers within a city, and cheap to sort on.
+   * Locks the free courier (available, no active delivery) nearest to `point`, skipping couriers
+   * another transaction holds (it is assigning them, moving them, or ending their delivery).
+   *
+   * One nearest-neighbour step of the partial GiST index `couriers_free_by_position`: O(log n)
+   * in the number of free couriers, whatever their number. Distance is Euclidean between
+   * Mercator projections (the migration's `dispatch_point`): ground distance times sec(lat),
+   * which ranks couriers within a city as the equirectangular formula does (ADR 0010). Points
+   * are not wrapped across the antimeridian.
+   *
+   * No second look at the deliveries is needed: whether the courier is free is on the row we
+   * lock. A row that another transaction made busy and committed after this statement's
+   * snapshot is re-read when locked, fails the condition and is passed over (the planner keeps
+   * the partial index's condition as a filter on a FOR UPDATE scan for exactly that re-check).
    */
   async lockNearestFree(tx: SqlExecutor, point: GeoPoint): Promise<string | undefined> {
     const { rows } = await tx.query<{ id: string }>(
       `SELECT c.id FROM ${this.couriers} c
-       WHERE c.available
-         AND NOT EXISTS (SELECT 1 FROM ${this.deliveries} d WHERE d.courier_id = c.id AND d.status IN (${ACTIVE}))
-       ORDER BY power(c.lat - $1, 2) + power((c.lng - $2) * cos(radians($1)), 2), c.id
+       WHERE c.available AND c.active_delivery_id IS NULL
+       ORDER BY c.dispatch_point <-> point($2::float8, degrees(asinh(tan(radians($1::float8)))))
        LIMIT 1
        FOR UPDATE OF c SKIP LOCKED`,
       [point.lat, point.lng],
+      { prepare: true },
     );
     return rows[0]?.id;
   }

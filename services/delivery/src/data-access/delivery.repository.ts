@@ -1,4 +1,6 @@
-// Deliveries: insert, update, and the reads the use cases and the courier app need.
+// Deliveries: insert, update, and the reads the use cases and the courier app need. Triggers
+// (migration 0002) keep `couriers.active_delivery_id` in step with every write here, in the same
+// transaction, so dispatch can tell a free courier by their row alone (ADR 0010).
 import { ident, type SqlExecutor } from '@ordo/db';
 import { ACTIVE_STATUSES, type Delivery, type DeliveryStatus } from '../domain/delivery.js';
 
@@ -55,6 +57,11 @@ export class DeliveryRepository {
     this.table = `${ident(schema)}.deliveries`;
   }
 
+  /**
+   * Inserts the delivery; its courier is marked busy by the insert's trigger. The caller holds
+   * the courier's row lock (dispatch's pick takes it), so no other transaction can pick the
+   * courier while this one is undecided.
+   */
   async insert(tx: SqlExecutor, d: Delivery): Promise<void> {
     await tx.query(
       `INSERT INTO ${this.table} (${COLUMNS})
@@ -82,7 +89,10 @@ export class DeliveryRepository {
     );
   }
 
-  /** Writes the lifecycle fields (the only ones that change). */
+  /**
+   * Writes the lifecycle fields (the only ones that change). A delivery that ends (delivered,
+   * cancelled) frees its courier: the update's trigger clears the mark.
+   */
   async update(tx: SqlExecutor, d: Delivery): Promise<void> {
     await tx.query(
       `UPDATE ${this.table} SET status = $2, accepted_at = $3, picked_up_at = $4, delivered_at = $5,
@@ -118,18 +128,6 @@ export class DeliveryRepository {
       [orderId],
     );
     return rows[0] && toDelivery(rows[0]);
-  }
-
-  /**
-   * Whether the courier has an active delivery, by a statement of its own: in READ COMMITTED it
-   * sees every transaction that committed before it started, including one that assigned this
-   * courier while the caller's earlier statement was already running.
-   */
-  async courierIsBusy(tx: SqlExecutor, courierId: string): Promise<boolean> {
-    const { rows } = await tx.query(`SELECT 1 FROM ${this.table} WHERE courier_id = $1 AND status IN (${ACTIVE})`, [
-      courierId,
-    ]);
-    return rows.length > 0;
   }
 
   /** The courier's active delivery (if any) and their most recent finished ones. */

@@ -3,7 +3,6 @@
 // on a new request, when a courier becomes free (delivered, cancelled, available again), and
 // from the timer.
 
-import type { GeoPoint } from '@ordo/contracts-common';
 import type { SqlExecutor } from '@ordo/db';
 import { RequestStatus } from '../data-access/assignment-request.repository.js';
 import { assignDelivery } from '../domain/delivery.js';
@@ -36,7 +35,9 @@ export async function dispatchWaiting(deps: DeliveryDeps, tx: SqlExecutor, now: 
       await deps.replier.complete(tx, request.commandId, courierAssigned(existing));
       continue;
     }
-    const courierId = await lockFreeCourier(deps, tx, request.pickup);
+    // Free by its own row, and locked: no re-check needed (see lockNearestFree). Should the row
+    // and the deliveries ever disagree, the unique index refuses the insert below.
+    const courierId = await deps.couriers.lockNearestFree(tx, request.pickup);
     // Any free courier can take any request, so the oldest waiting one goes first or none does.
     if (!courierId) break;
     const delivery = assignDelivery(
@@ -58,18 +59,4 @@ export async function dispatchWaiting(deps: DeliveryDeps, tx: SqlExecutor, now: 
     assigned++;
   }
   return { assigned, failed };
-}
-
-/**
- * The nearest free courier, locked. The pick's snapshot may predate a transaction that assigned
- * that courier and committed just before our lock was granted; a fresh statement sees it, and
- * the next pick skips the courier. The unique index stays the last word either way.
- */
-async function lockFreeCourier(deps: DeliveryDeps, tx: SqlExecutor, pickup: GeoPoint): Promise<string | undefined> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const courierId = await deps.couriers.lockNearestFree(tx, pickup);
-    if (!courierId) return undefined;
-    if (!(await deps.deliveries.courierIsBusy(tx, courierId))) return courierId;
-  }
-  return undefined;
 }
