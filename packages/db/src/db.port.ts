@@ -21,6 +21,12 @@ export interface SqlExecutor {
     params?: readonly unknown[],
     options?: QueryOptions,
   ): Promise<QueryResult<R>>;
+  /**
+   * Only on a transaction (`Db.transaction`'s executor): runs `fn` once the transaction has
+   * committed, never when it rolls back. For work that must not run before the data is durable
+   * and visible (handing committed outbox rows to the relay). Errors thrown by `fn` are ignored.
+   */
+  afterCommit?(fn: () => void): void;
 }
 
 export const IsolationLevel = {

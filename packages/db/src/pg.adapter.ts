@@ -1,5 +1,6 @@
 // node-postgres adapter for the Db port: a pool for statements, one dedicated client for LISTEN.
 import pg from 'pg';
+import { runCommitted } from './after-commit.js';
 import type { Db, QueryOptions, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 
 export interface PgDbOptions {
@@ -103,12 +104,15 @@ export function createPgDb(options: PgDbOptions): Db {
       let broken = false;
       try {
         await client.query(txOptions?.isolation ? `BEGIN ISOLATION LEVEL ${txOptions.isolation}` : 'BEGIN');
+        const committed: Array<() => void> = [];
         const tx: SqlExecutor = {
           query: async <R>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
             toResult<R>(await client.query(statement(text, params, queryOptions))),
+          afterCommit: (callback) => void committed.push(callback),
         };
         const result = await fn(tx);
         await client.query('COMMIT');
+        runCommitted(committed);
         return result;
       } catch (error) {
         try {

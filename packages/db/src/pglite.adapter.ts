@@ -1,6 +1,7 @@
 // PGlite adapter for the Db port: WASM Postgres inside this process, one connection, so
 // transactions run one at a time (PGlite queues statements behind an open transaction).
 import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite';
+import { runCommitted } from './after-commit.js';
 import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 
 export interface PgliteDbOptions {
@@ -53,13 +54,17 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
       return run<R>(instance, text, params);
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
-      return instance.transaction(async (pgTx) => {
+      const committed: Array<() => void> = [];
+      const result = await instance.transaction(async (pgTx) => {
         if (txOptions?.isolation) await pgTx.query(`SET TRANSACTION ISOLATION LEVEL ${txOptions.isolation}`);
         const tx: SqlExecutor = {
           query: <R>(text: string, params?: readonly unknown[]) => run<R>(pgTx, text, params),
+          afterCommit: (callback) => void committed.push(callback),
         };
         return fn(tx);
       });
+      runCommitted(committed);
+      return result;
     },
     async listen(channel: string, onNotify: (payload: string) => void): Promise<Unlisten> {
       const unlisten = await instance.listen(channel, onNotify);

@@ -3,11 +3,12 @@
 import { type Db, ident, type SqlExecutor } from '@ordo/db';
 
 export class Inbox {
-  private readonly table: string;
+  /** The quoted table name; `ConsumerSequences.claimAndAdvance` writes to it in the same statement. */
+  readonly table: string;
 
   constructor(
-    private readonly schema: string,
-    private readonly consumer: string,
+    schema: string,
+    readonly consumer: string,
   ) {
     this.table = `${ident(schema)}.inbox`;
   }

@@ -1,5 +1,6 @@
 // Per-aggregate order at the consumer: each (consumer, key) remembers the last applied seq.
 import { ident, type SqlExecutor } from '@ordo/db';
+import type { Inbox } from './inbox.js';
 
 export type SequenceVerdict =
   /** The next one: apply it. */
@@ -41,6 +42,45 @@ export class ConsumerSequences {
             { prepare: true },
           );
     if (fast.rowCount === 1) return 'next';
+    return this.classify(tx, key, seq, position);
+  }
+
+  /**
+   * The inbox claim and `advance` in one statement, for the common case (a new message that is
+   * its aggregate's next): `duplicate` when the inbox already had the id (nothing written), else
+   * the verdict as `advance` gives it. The inbox row is written only with a new id; a gap's caller
+   * rolls back, so the row goes with it.
+   */
+  async claimAndAdvance(
+    tx: SqlExecutor,
+    inbox: Inbox,
+    messageId: string,
+    key: string,
+    seq: number,
+    position: number,
+  ): Promise<'duplicate' | SequenceVerdict> {
+    if (inbox.consumer !== this.consumer) throw new Error("the inbox and the sequences must be one consumer's");
+    const { rows } = await tx.query<{ claimed: boolean; advanced: boolean }>(
+      `WITH claimed AS (
+         INSERT INTO ${inbox.table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
+       ), started AS (
+         INSERT INTO ${this.sequences} (consumer, key, last_seq)
+         SELECT $1, $3, 1 WHERE $4::bigint = 1 AND EXISTS (SELECT 1 FROM claimed)
+         ON CONFLICT DO NOTHING RETURNING 1
+       ), advanced AS (
+         UPDATE ${this.sequences} SET last_seq = $4
+         WHERE consumer = $1 AND key = $3 AND last_seq = $4::bigint - 1 AND $4::bigint > 1
+           AND EXISTS (SELECT 1 FROM claimed)
+         RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM claimed) AS claimed,
+              EXISTS (SELECT 1 FROM started) OR EXISTS (SELECT 1 FROM advanced) AS advanced`,
+      [this.consumer, messageId, key, seq],
+      { prepare: true },
+    );
+    const row = rows[0];
+    if (!row?.claimed) return 'duplicate';
+    if (row.advanced) return 'next';
     return this.classify(tx, key, seq, position);
   }
 

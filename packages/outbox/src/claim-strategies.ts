@@ -21,13 +21,25 @@ export interface ClaimStrategy {
   recover(): Promise<void>;
 }
 
-export function lockingClaims(db: Db, schema: string): ClaimStrategy {
+/**
+ * Rows written less than `graceMs` ago are not claimed: while the relay's after-commit path is on,
+ * it publishes them itself, and the claiming loop only picks up what it could not (a crash, a
+ * broker outage). `occurred_at` is the writer's clock.
+ */
+function unclaimedAfter(graceMs: number | undefined): string {
+  return graceMs === undefined
+    ? ''
+    : ` AND occurred_at < clock_timestamp() - make_interval(secs => ${Number(graceMs) / 1000})`;
+}
+
+export function lockingClaims(db: Db, schema: string, graceMs?: number): ClaimStrategy {
   const table = `${ident(schema)}.outbox`;
+  const settled = unclaimedAfter(graceMs);
   return {
     async withBatch(limit, publish) {
       return db.transaction(async (tx) => {
         const { rows } = await tx.query<OutboxRow>(
-          `SELECT ${OUTBOX_COLUMNS} FROM ${table} WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          `SELECT ${OUTBOX_COLUMNS} FROM ${table} WHERE sent_at IS NULL${settled} ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [limit],
           { prepare: true },
         );
@@ -41,15 +53,16 @@ export function lockingClaims(db: Db, schema: string): ClaimStrategy {
   };
 }
 
-export function leasingClaims(db: Db, schema: string, leaseMs: number): ClaimStrategy {
+export function leasingClaims(db: Db, schema: string, leaseMs: number, graceMs?: number): ClaimStrategy {
   const table = `${ident(schema)}.outbox`;
+  const settled = unclaimedAfter(graceMs);
   return {
     async withBatch(limit, publish) {
       const { rows } = await db.query<OutboxRow>(
         `UPDATE ${table} SET claimed_until = clock_timestamp() + make_interval(secs => $2::double precision / 1000)
          WHERE id IN (
            SELECT id FROM ${table}
-           WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < clock_timestamp())
+           WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < clock_timestamp())${settled}
            ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
          RETURNING ${OUTBOX_COLUMNS}`,
         [limit, leaseMs],
@@ -77,7 +90,7 @@ export function leasingClaims(db: Db, schema: string, leaseMs: number): ClaimStr
   };
 }
 
-async function markSent(executor: SqlExecutor, table: string, rows: readonly OutboxRow[]): Promise<void> {
+export async function markSent(executor: SqlExecutor, table: string, rows: readonly OutboxRow[]): Promise<void> {
   await executor.query(
     `UPDATE ${table} SET sent_at = now(), claimed_until = NULL WHERE id = ANY($1)`,
     [rows.map((r) => r.id)],

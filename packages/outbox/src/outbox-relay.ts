@@ -1,13 +1,21 @@
-// The relay: publishes committed outbox rows to the transport and marks them sent. Woken by
-// NOTIFY, polling as a fallback; several may run at once (see claim-strategies.ts). A crash
-// between publish and mark-sent republishes the rows: the broker and the inbox deduplicate.
+// The relay: publishes committed outbox rows to the transport and marks them sent; several may
+// run at once (see claim-strategies.ts). A crash between publish and mark-sent republishes the
+// rows: the broker and the inbox deduplicate.
+// Two ways rows reach it:
+// - after commit (given the service's writer, publishing to a broker elsewhere): the writer hands
+//   it each committed write's rows, and it publishes them at once and marks them sent, with no
+//   claiming transaction; the claiming loop then only polls for rows older than a grace period,
+//   the ones this path could not publish (a crash, a broker outage);
+// - claiming: woken by NOTIFY (polling as a fallback), it locks a batch of unsent rows, publishes
+//   them, marks them sent (the only way when the log is in this database, see ADR 0011).
 import { type Db, ident } from '@ordo/db';
 import { type Faults, noFaults } from '@ordo/faults';
 import { type Logger, silentLogger } from '@ordo/logger';
 import { fullJitterDelay, type Publisher } from '@ordo/messaging';
-import { type ClaimStrategy, leasingClaims, lockingClaims } from './claim-strategies.js';
+import { type ClaimStrategy, leasingClaims, lockingClaims, markSent } from './claim-strategies.js';
 import { outboxChannel } from './migrations.js';
-import { rowToTransportMessage } from './outbox-row.js';
+import { type OutboxRow, rowToTransportMessage } from './outbox-row.js';
+import type { OutboxWriter } from './outbox-writer.js';
 
 export interface OutboxRelayOptions {
   readonly db: Db;
@@ -26,6 +34,13 @@ export interface OutboxRelayOptions {
   readonly pruneIntervalMs?: number;
   readonly faults?: Faults;
   readonly logger?: Logger;
+  /**
+   * The service's outbox writer: its committed rows are published right after commit (unless the
+   * log is in this database, where the claim's transaction appends them anyway).
+   */
+  readonly writer?: OutboxWriter;
+  /** With `writer`: rows younger than this are left to the after-commit path. Default 3 s. */
+  readonly afterCommitGraceMs?: number;
 }
 
 export class OutboxRelay {
@@ -41,6 +56,11 @@ export class OutboxRelay {
   private pruneTimer: NodeJS.Timeout | undefined;
   /** The transport's log is in the outbox's database: publish by appending in the claim's transaction. */
   private readonly inTransaction: boolean;
+  /** Committed rows are handed over by the writer (see the module comment). */
+  private readonly afterCommit: boolean;
+  private readonly committed: OutboxRow[] = [];
+  private publishingCommitted: Promise<void> | undefined;
+  private stopListening: (() => void) | undefined;
   /** Rows published since start. */
   published = 0;
 
@@ -51,10 +71,12 @@ export class OutboxRelay {
     const { publisher } = options;
     this.inTransaction = publisher.logDatabase === options.db && publisher.publishWithin !== undefined;
     const strategy = options.claim ?? (options.db.kind === 'pglite' && !this.inTransaction ? 'lease' : 'lock');
+    this.afterCommit = options.writer !== undefined && !this.inTransaction;
+    const graceMs = this.afterCommit ? (options.afterCommitGraceMs ?? 3_000) : undefined;
     this.claims =
       strategy === 'lock'
-        ? lockingClaims(options.db, options.schema)
-        : leasingClaims(options.db, options.schema, options.leaseMs ?? 30_000);
+        ? lockingClaims(options.db, options.schema, graceMs)
+        : leasingClaims(options.db, options.schema, options.leaseMs ?? 30_000, graceMs);
     this.batchSize = options.batchSize ?? 200;
     this.faults = options.faults ?? noFaults;
     this.logger = (options.logger ?? silentLogger).child({ relay: options.schema });
@@ -88,7 +110,12 @@ export class OutboxRelay {
     if (this.running) return;
     this.stopping = false;
     await this.claims.recover();
-    this.unlisten = await this.options.db.listen(outboxChannel(this.options.schema), () => this.poke());
+    if (this.afterCommit) {
+      // New rows come from the writer; a NOTIFY would only wake the loop to find them too young.
+      this.stopListening = this.options.writer?.onCommitted((rows) => this.takeCommitted(rows));
+    } else {
+      this.unlisten = await this.options.db.listen(outboxChannel(this.options.schema), () => this.poke());
+    }
     const pruneEvery = this.options.pruneIntervalMs ?? 60_000;
     this.pruneTimer = setInterval(() => {
       this.prune().catch((err) => this.logger.warn({ err }, 'outbox prune failed'));
@@ -99,11 +126,54 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopListening?.();
     this.poke();
     clearInterval(this.pruneTimer);
     await this.running;
     this.running = undefined;
+    // Rows already handed over are published before stop() resolves.
+    await this.publishingCommitted;
     await this.unlisten?.();
+    this.unlisten = undefined;
+  }
+
+  private takeCommitted(rows: OutboxRow[]): void {
+    if (rows.length === 0) return;
+    this.committed.push(...rows);
+    this.publishingCommitted ??= this.publishCommitted();
+  }
+
+  /**
+   * Publishes what the writer handed over, in commit order, a batch at a time (what arrives while
+   * one batch is out forms the next), and marks each batch sent in one statement. A batch that
+   * fails stays unsent; the claiming loop publishes it once it is older than the grace period.
+   */
+  private async publishCommitted(): Promise<void> {
+    const table = `${ident(this.options.schema)}.outbox`;
+    try {
+      await this.publishCommittedBatches(table);
+    } finally {
+      // Synchronously after the last emptiness check: rows handed over later start a new run.
+      this.publishingCommitted = undefined;
+    }
+  }
+
+  private async publishCommittedBatches(table: string): Promise<void> {
+    while (this.committed.length > 0) {
+      const batch = this.committed.splice(0, this.batchSize);
+      try {
+        await this.faults.hit('relay.beforePublish');
+        await this.options.publisher.publish(batch.map(rowToTransportMessage));
+        await this.faults.hit('relay.afterPublish');
+        await markSent(this.options.db, table, batch);
+        this.published += batch.length;
+      } catch (error) {
+        this.logger.warn(
+          { err: error, rows: batch.length },
+          'publishing committed outbox rows failed; the relay loop takes them later',
+        );
+      }
+    }
   }
 
   /** Deletes sent rows older than the retention; returns how many. */

@@ -1,7 +1,9 @@
 // Writes outgoing messages as outbox rows in the caller's transaction, next to the state change
-// they announce. Nothing is published here: the relay does that after commit.
+// they announce. Nothing is published here: the relay does that after commit (handed the rows by
+// `onCommitted` when it listens, or finding them in the table).
 import { ident, type SqlExecutor } from '@ordo/db';
 import { type Envelope, newMessageId } from '@ordo/messaging';
+import type { OutboxRow } from './outbox-row.js';
 
 export interface OutgoingMessage<P = unknown> {
   readonly topic: string;
@@ -27,6 +29,7 @@ export function causedBy(
 export class OutboxWriter {
   /** The one statement a write runs (parameters $1–$9 are parallel arrays); the benchmark reuses it. */
   readonly sql: string;
+  private readonly committedListeners = new Set<(rows: OutboxRow[]) => void>();
 
   constructor(schema: string) {
     const s = ident(schema);
@@ -55,7 +58,16 @@ export class OutboxWriter {
                                traceparent, payload)
       SELECT message_id, topic, type, key, seq, occurred_at, correlation_id, causation_id, traceparent, payload::jsonb
       FROM numbered ORDER BY ord
-      RETURNING message_id, seq`;
+      RETURNING id, message_id, seq`;
+  }
+
+  /**
+   * Calls `listener` with the rows of every write whose transaction committed (the relay's
+   * after-commit path). Returns a function that stops the calls.
+   */
+  onCommitted(listener: (rows: OutboxRow[]) => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
   }
 
   /** Adds the messages to the outbox in `tx`; returns their envelopes, seq assigned. */
@@ -63,7 +75,7 @@ export class OutboxWriter {
     if (messages.length === 0) return [];
     const now = new Date();
     const ids = messages.map((m) => m.id ?? newMessageId());
-    const { rows } = await tx.query<{ message_id: string; seq: number }>(
+    const { rows } = await tx.query<{ id: number; message_id: string; seq: number }>(
       this.sql,
       [
         ids,
@@ -79,6 +91,28 @@ export class OutboxWriter {
       { prepare: true },
     );
     const seqById = new Map(rows.map((r) => [r.message_id, r.seq]));
+    if (this.committedListeners.size > 0 && tx.afterCommit) {
+      const rowIdById = new Map(rows.map((r) => [r.message_id, r.id]));
+      const written: OutboxRow[] = messages.map((m, i) => {
+        const id = ids[i] as string;
+        return {
+          id: rowIdById.get(id) as number,
+          message_id: id,
+          topic: m.topic,
+          type: m.type,
+          key: m.key,
+          seq: seqById.get(id) as number,
+          occurred_at: now,
+          correlation_id: m.correlationId ?? id,
+          causation_id: m.causationId ?? null,
+          traceparent: m.traceparent ?? null,
+          payload: m.payload,
+        };
+      });
+      tx.afterCommit(() => {
+        for (const listener of this.committedListeners) listener(written);
+      });
+    }
     return messages.map((m, i) => {
       const id = ids[i] as string;
       return {

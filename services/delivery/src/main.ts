@@ -69,6 +69,7 @@ export function createDeliveryService(context: ServiceContext, options: Delivery
     db,
     schema,
     publisher: transport,
+    writer,
     pollIntervalMs: options.relayPollIntervalMs,
     faults,
     logger,

@@ -91,6 +91,7 @@ export function createOrderService(context: ServiceContext, options: OrderServic
     db,
     schema,
     publisher: transport,
+    writer,
     faults,
     logger,
     pollIntervalMs: options.relayPollIntervalMs,

@@ -75,6 +75,7 @@ export function createPaymentService(context: ServiceContext, options: PaymentSe
     db: context.db,
     schema,
     publisher: context.transport,
+    writer,
     faults: context.faults,
     logger,
   });

@@ -47,6 +47,7 @@ export function createRestaurantService(context: ServiceContext, options: Restau
     db: context.db,
     schema,
     publisher: context.transport,
+    writer,
     logger,
     faults: context.faults,
   });

@@ -5,7 +5,8 @@
 import type { Db, SqlExecutor } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { Faults } from '@ordo/faults';
-import type { ConsumerSequences, Inbox } from '@ordo/inbox';
+import type { ConsumerSequences, Inbox, SequenceVerdict } from '@ordo/inbox';
+import type { Envelope } from '../envelope.js';
 import type { Middleware } from './context.js';
 import type { FailureLog } from './failure-log.js';
 
@@ -20,27 +21,34 @@ export interface InboxMiddlewareOptions {
 
 export function inboxMiddleware(options: InboxMiddlewareOptions): Middleware {
   const { db, inbox, sequences, failures, faults } = options;
+  // The inbox row, and the aggregate's seq when the consumer keeps order: one statement for both.
+  const claim = async (
+    tx: SqlExecutor,
+    envelope: Envelope,
+    position: number,
+  ): Promise<'duplicate' | SequenceVerdict> => {
+    if (sequences) return sequences.claimAndAdvance(tx, inbox, envelope.id, envelope.key, envelope.seq, position);
+    return (await inbox.claim(tx, envelope.id)) ? 'next' : 'duplicate';
+  };
   return (next) => async (ctx) => {
     const envelope = ctx.envelope!;
     const apply = async (tx: SqlExecutor) => {
       // A replay skips both checks: the inbox row was written when the message was
       // dead-lettered, and the locked dead-letter row (beforeHandle) guards against a double replay.
       if (!ctx.replay) {
-        if (!(await inbox.claim(tx, envelope.id))) {
+        const verdict = await claim(tx, envelope, ctx.delivery.position);
+        if (verdict === 'duplicate') {
           ctx.outcome = 'duplicate';
           return;
         }
-        if (sequences) {
-          const verdict = await sequences.advance(tx, envelope.key, envelope.seq, ctx.delivery.position);
-          if (verdict === 'stale') {
-            ctx.outcome = 'stale';
-            return;
-          }
-          if (verdict === 'gap') {
-            throw new AppError(Errors.MSG_SEQUENCE_GAP, {
-              message: `${envelope.type} seq ${envelope.seq} of ${envelope.key} arrived before its predecessor`,
-            });
-          }
+        if (verdict === 'stale') {
+          ctx.outcome = 'stale';
+          return;
+        }
+        if (verdict === 'gap') {
+          throw new AppError(Errors.MSG_SEQUENCE_GAP, {
+            message: `${envelope.type} seq ${envelope.seq} of ${envelope.key} arrived before its predecessor`,
+          });
         }
       }
       await ctx.beforeHandle?.(tx);
