@@ -91,6 +91,19 @@ describe('outbox relay, after commit', () => {
     await expect.poll(() => unsent('broker-down')).toBe(0);
   });
 
+  it('when rows were left unsent before it started, then they go out before rows committed after the start', async () => {
+    const [left] = await write('left-before-start');
+    const publisher = new RecordingPublisher();
+    relay = new OutboxRelay({ db, schema: SCHEMA, publisher, writer, pollIntervalMs: 600_000 });
+    await relay.start();
+    const [fresh] = await write('after-start');
+
+    await expect.poll(() => publisher.published.map((m) => m.id)).toContain(fresh?.id);
+    const ids = publisher.published.map((m) => m.id);
+    expect(ids.indexOf(left?.id as string)).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf(left?.id as string)).toBeLessThan(ids.indexOf(fresh?.id as string));
+  });
+
   it('when the relay stops, then rows handed over before are published first, and later commits are left to the next start', async () => {
     const publisher = new RecordingPublisher();
     relay = new OutboxRelay({ db, schema: SCHEMA, publisher, writer, pollIntervalMs: 600_000 });

@@ -44,7 +44,10 @@ export interface OutboxRelayOptions {
 }
 
 export class OutboxRelay {
+  /** What the loop claims: every unsent row, or with the after-commit path only those past the grace period. */
   private readonly claims: ClaimStrategy;
+  /** Every unsent row, young ones too (drain, and the backlog at start). */
+  private readonly everyUnsent: ClaimStrategy;
   private readonly batchSize: number;
   private readonly faults: Faults;
   private readonly logger: Logger;
@@ -60,6 +63,7 @@ export class OutboxRelay {
   private readonly afterCommit: boolean;
   private readonly committed: OutboxRow[] = [];
   private publishingCommitted: Promise<void> | undefined;
+  private holdCommitted = false;
   private stopListening: (() => void) | undefined;
   /** Rows published since start. */
   published = 0;
@@ -73,19 +77,25 @@ export class OutboxRelay {
     const strategy = options.claim ?? (options.db.kind === 'pglite' && !this.inTransaction ? 'lease' : 'lock');
     this.afterCommit = options.writer !== undefined && !this.inTransaction;
     const graceMs = this.afterCommit ? (options.afterCommitGraceMs ?? 3_000) : undefined;
-    this.claims =
+    const claims = (grace: number | undefined) =>
       strategy === 'lock'
-        ? lockingClaims(options.db, options.schema, graceMs)
-        : leasingClaims(options.db, options.schema, options.leaseMs ?? 30_000, graceMs);
+        ? lockingClaims(options.db, options.schema, grace)
+        : leasingClaims(options.db, options.schema, options.leaseMs ?? 30_000, grace);
+    this.claims = claims(graceMs);
+    this.everyUnsent = graceMs === undefined ? this.claims : claims(undefined);
     this.batchSize = options.batchSize ?? 200;
     this.faults = options.faults ?? noFaults;
     this.logger = (options.logger ?? silentLogger).child({ relay: options.schema });
   }
 
-  /** Publishes one batch; returns how many rows it published. */
-  async publishBatch(): Promise<number> {
+  /** Publishes one batch of unsent rows (young ones too); returns how many rows it published. */
+  publishBatch(): Promise<number> {
+    return this.claimAndPublish(this.everyUnsent);
+  }
+
+  private async claimAndPublish(claims: ClaimStrategy): Promise<number> {
     const { publisher } = this.options;
-    const count = await this.claims.withBatch(this.batchSize, async (rows, tx) => {
+    const count = await claims.withBatch(this.batchSize, async (rows, tx) => {
       await this.faults.hit('relay.beforePublish');
       const messages = rows.map(rowToTransportMessage);
       if (this.inTransaction && tx && publisher.publishWithin) await publisher.publishWithin(tx, messages);
@@ -112,7 +122,19 @@ export class OutboxRelay {
     await this.claims.recover();
     if (this.afterCommit) {
       // New rows come from the writer; a NOTIFY would only wake the loop to find them too young.
+      // Rows committed from here on wait until what was unsent before (a previous run's, a seed's)
+      // is out, so the after-commit path never overtakes older rows at start.
+      this.holdCommitted = true;
       this.stopListening = this.options.writer?.onCommitted((rows) => this.takeCommitted(rows));
+      try {
+        await this.drain();
+      } catch (error) {
+        // The broker may be down at start: the loop publishes the backlog once it is back.
+        this.logger.warn({ err: error }, 'publishing the outbox backlog at start failed; the relay loop retries');
+      } finally {
+        this.holdCommitted = false;
+      }
+      this.takeCommitted([]);
     } else {
       this.unlisten = await this.options.db.listen(outboxChannel(this.options.schema), () => this.poke());
     }
@@ -138,8 +160,8 @@ export class OutboxRelay {
   }
 
   private takeCommitted(rows: OutboxRow[]): void {
-    if (rows.length === 0) return;
     this.committed.push(...rows);
+    if (this.holdCommitted || this.committed.length === 0) return;
     this.publishingCommitted ??= this.publishCommitted();
   }
 
@@ -199,7 +221,7 @@ export class OutboxRelay {
       this.woken = false;
       let count = 0;
       try {
-        count = await this.publishBatch();
+        count = await this.claimAndPublish(this.claims);
         failures = 0;
       } catch (error) {
         failures++;
