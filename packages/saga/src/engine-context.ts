@@ -37,8 +37,8 @@ export function openTransition(
 
 export async function saveTransition(engine: EngineContext, tx: SqlExecutor, transition: Transition): Promise<void> {
   const { state } = transition;
-  if (transition.changed) await engine.store.save(tx, state);
-  await engine.store.append(tx, state.id, transition.now, transition.log);
+  if (transition.changed) await engine.store.saveWithLog(tx, state, transition.now, transition.log);
+  else await engine.store.append(tx, state.id, transition.now, transition.log);
   await engine.writer.write(tx, transition.messages);
   await engine.faults.hit(SagaFaultPoints.BeforeCommit);
 }

@@ -25,9 +25,16 @@ export class SagaStore {
   private readonly instances: string;
   private readonly log: string;
 
+  /** The instance update of a transition; parameters from `updateParams`. */
+  private readonly updateSql: string;
+
   constructor(schema: string) {
     this.instances = `${ident(schema)}.saga_instances`;
     this.log = `${ident(schema)}.saga_step_log`;
+    this.updateSql = `UPDATE ${this.instances} SET status = $2, step_index = $3, phase = $4, data = $5::text::jsonb,
+      attempt = $6, deadline_at = $7, waiting_for_command_id = $8, last_error = $9, updated_at = $10,
+      compensation_reason = $11
+      WHERE id = $1`;
   }
 
   /** Inserts a new instance; false when the id is taken (nothing is written then). */
@@ -90,23 +97,31 @@ export class SagaStore {
   }
 
   async save(tx: SqlExecutor, state: SagaState): Promise<void> {
+    await tx.query(this.updateSql, updateParams(state), { prepare: true });
+  }
+
+  /**
+   * `save` and `append` in one statement (one round trip instead of two), for the transitions
+   * that change the instance and log something, which is nearly all of them.
+   */
+  async saveWithLog(tx: SqlExecutor, state: SagaState, at: Date, entries: readonly NewStepLogEntry[]): Promise<void> {
+    if (entries.length === 0) {
+      await this.save(tx, state);
+      return;
+    }
     await tx.query(
-      `UPDATE ${this.instances} SET status = $2, step_index = $3, phase = $4, data = $5::text::jsonb, attempt = $6,
-         deadline_at = $7, waiting_for_command_id = $8, last_error = $9, updated_at = $10,
-         compensation_reason = $11
-       WHERE id = $1`,
+      `WITH saved AS (${this.updateSql})
+       INSERT INTO ${this.log} (saga_id, step, action, command_id, detail, at)
+       SELECT $1, step, action, command_id, detail::jsonb, $12
+       FROM unnest($13::text[], $14::text[], $15::text[], $16::text[]) WITH ORDINALITY AS e(step, action, command_id, detail, ord)
+       ORDER BY ord`,
       [
-        state.id,
-        state.status,
-        state.stepIndex,
-        state.phase,
-        JSON.stringify(state.data),
-        state.attempt,
-        state.deadlineAt,
-        state.waitingForCommandId,
-        state.lastError,
-        state.updatedAt,
-        state.compensationReason,
+        ...updateParams(state),
+        at,
+        entries.map((e) => e.step),
+        entries.map((e) => e.action),
+        entries.map((e) => e.commandId),
+        entries.map((e) => JSON.stringify(e.detail)),
       ],
       { prepare: true },
     );
@@ -180,4 +195,21 @@ export class SagaStore {
     );
     return rows.map((r) => ({ sagaName: r.saga_name, version: r.version, count: r.count }));
   }
+}
+
+/** Parameters $1–$11 of `SagaStore.updateSql`. */
+function updateParams(state: SagaState): unknown[] {
+  return [
+    state.id,
+    state.status,
+    state.stepIndex,
+    state.phase,
+    JSON.stringify(state.data),
+    state.attempt,
+    state.deadlineAt,
+    state.waitingForCommandId,
+    state.lastError,
+    state.updatedAt,
+    state.compensationReason,
+  ];
 }
