@@ -103,6 +103,29 @@ describe.each(shapes)('Db adapter on %s', (_name, open) => {
     const rows = await kysely<Schema>(db).selectFrom('t1').selectAll().where('id', '=', 3).execute();
     expect(rows).toEqual([]);
   });
+
+  it('when a transaction commits, then its after-commit callbacks run after the commit, in order; after a rollback, never', async () => {
+    await db.query('CREATE TABLE after_commit_t (id int)');
+    const seen: string[] = [];
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO after_commit_t VALUES (1)');
+      tx.afterCommit?.(() => seen.push('first'));
+      tx.afterCommit?.(() => {
+        throw new Error('ignored: the data is committed either way');
+      });
+      tx.afterCommit?.(() => seen.push('third'));
+      expect(seen).toEqual([]);
+    });
+    expect(seen).toEqual(['first', 'third']);
+
+    await expect(
+      db.transaction(async (tx) => {
+        tx.afterCommit?.(() => seen.push('rolled back'));
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(seen).toEqual(['first', 'third']);
+  });
 });
 
 describe('Db adapter on postgres, when the LISTEN connection is lost', () => {
@@ -143,37 +166,5 @@ describe('Db adapter on postgres, when the LISTEN connection is lost', () => {
       )
       .toBe(true);
     await unlisten();
-  });
-});
-
-describe.each(shapes)('Db adapter on %s, after-commit callbacks', (_name, open) => {
-  let db: Db;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    ({ db, cleanup } = await open());
-  });
-  afterAll(() => cleanup());
-
-  it('when a transaction commits, then its after-commit callbacks run after the commit, in order; after a rollback, never', async () => {
-    await db.query('CREATE TABLE after_commit_t (id int)');
-    const seen: string[] = [];
-    await db.transaction(async (tx) => {
-      await tx.query('INSERT INTO after_commit_t VALUES (1)');
-      tx.afterCommit?.(() => seen.push('first'));
-      tx.afterCommit?.(() => {
-        throw new Error('ignored: the data is committed either way');
-      });
-      tx.afterCommit?.(() => seen.push('third'));
-      expect(seen).toEqual([]);
-    });
-    expect(seen).toEqual(['first', 'third']);
-
-    await expect(
-      db.transaction(async (tx) => {
-        tx.afterCommit?.(() => seen.push('rolled back'));
-        throw new Error('abort');
-      }),
-    ).rejects.toThrow('abort');
-    expect(seen).toEqual(['first', 'third']);
   });
 });

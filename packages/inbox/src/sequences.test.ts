@@ -1,6 +1,6 @@
 // The inbox claim and the per-aggregate seq check in one statement, on PGlite and Postgres.
 import { type Db, migrate } from '@ordo/db';
-import { createTestPgDatabase, createTestPgliteDb } from '@ordo/testing';
+import { openTestDatabase, TEST_DATABASES, type TestDatabase } from '@ordo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Inbox } from './inbox.js';
 import { inboxMigrations } from './migrations.js';
@@ -8,40 +8,17 @@ import { ConsumerSequences } from './sequences.js';
 
 const SCHEMA = 'inbox_test';
 
-const shapes: Array<[string, () => Promise<{ db: Db; cleanup: () => Promise<void> }>]> = [
-  [
-    'postgres',
-    async () => {
-      const database = await createTestPgDatabase('ordo_inbox');
-      const db = database.open();
-      return {
-        db,
-        cleanup: async () => {
-          await db.close();
-          await database.drop();
-        },
-      };
-    },
-  ],
-  [
-    'pglite',
-    async () => {
-      const db = await createTestPgliteDb();
-      return { db, cleanup: () => db.close() };
-    },
-  ],
-];
-
-describe.each(shapes)('ConsumerSequences.claimAndAdvance on %s', (_name, open) => {
+describe.each(TEST_DATABASES)('ConsumerSequences.claimAndAdvance on $name', ({ kind }) => {
+  let database: TestDatabase;
   let db: Db;
-  let cleanup: () => Promise<void>;
   const inbox = new Inbox(SCHEMA, 'c1');
   const sequences = new ConsumerSequences(SCHEMA, 'c1');
   beforeAll(async () => {
-    ({ db, cleanup } = await open());
+    database = await openTestDatabase(kind, { prefix: 'ordo_inbox' });
+    db = database.db;
     await migrate(db, SCHEMA, inboxMigrations);
   });
-  afterAll(() => cleanup());
+  afterAll(() => database.close());
 
   const step = (id: string, key: string, seq: number) =>
     db.transaction((tx) => sequences.claimAndAdvance(tx, inbox, id, key, seq, 1_000));

@@ -87,3 +87,38 @@ export async function pgliteTemplateSetup(): Promise<() => Promise<void>> {
     await rm(dir, { recursive: true, force: true });
   };
 }
+
+/** A database a test opened, and how to get rid of it. */
+export interface TestDatabase {
+  readonly db: Db;
+  /** Closes the Db; a Postgres test database is dropped too. */
+  close(): Promise<void>;
+}
+
+export type TestDatabaseKind = 'pglite' | 'postgres';
+
+/** Opens a PGlite clone of the run's template, or a fresh database on the local Postgres server. */
+export async function openTestDatabase(
+  kind: TestDatabaseKind,
+  options: { prefix?: string; max?: number } = {},
+): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const db = await createTestPgliteDb();
+    return { db, close: () => db.close() };
+  }
+  const database = await createTestPgDatabase(options.prefix);
+  const db = database.open({ max: options.max });
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Both kinds, for suites that must pass on each (`describe.each(TEST_DATABASES)`). */
+export const TEST_DATABASES: ReadonlyArray<{ readonly name: string; readonly kind: TestDatabaseKind }> = [
+  { name: 'PGlite', kind: 'pglite' },
+  { name: 'Postgres', kind: 'postgres' },
+];

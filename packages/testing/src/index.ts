@@ -2,8 +2,12 @@ export {
   adminPgUrl,
   createTestPgDatabase,
   createTestPgliteDb,
+  openTestDatabase,
   PGLITE_TEMPLATE_ENV,
   pgliteTemplateSetup,
+  TEST_DATABASES,
+  type TestDatabase,
+  type TestDatabaseKind,
   type TestPgDatabase,
 } from './databases.js';
 export { MemoryTransport } from './memory.transport.js';

@@ -3,7 +3,7 @@
 // and goes to the PSP under the same idempotency key; the first command id keeps its stored
 // reply, and once the operation succeeded a new command id is answered without the PSP.
 import type { Db } from '@ordo/db';
-import { createTestPgDatabase, createTestPgliteDb } from '@ordo/testing';
+import { openTestDatabase, TEST_DATABASES, type TestDatabase } from '@ordo/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   eventually,
@@ -15,35 +15,10 @@ import {
 } from './support/payment.harness.js';
 import { type PspSim, startPspSim } from './support/psp-sim.server.js';
 
-interface TestDatabase {
-  readonly db: Db;
-  close(): Promise<void>;
-}
-
-const databases = [
-  {
-    name: 'PGlite',
-    open: async (): Promise<TestDatabase> => {
-      const db = await createTestPgliteDb();
-      return { db, close: () => db.close() };
-    },
-  },
-  {
-    name: 'Postgres',
-    open: async (): Promise<TestDatabase> => {
-      const pg = await createTestPgDatabase('ordo_payment');
-      const db = pg.open({ max: 5 });
-      return {
-        db,
-        close: async () => {
-          await db.close();
-          await pg.drop();
-        },
-      };
-    },
-  },
-];
-
+const databases = TEST_DATABASES.map(({ name, kind }) => ({
+  name,
+  open: (): Promise<TestDatabase> => openTestDatabase(kind, { prefix: 'ordo_payment', max: 5 }),
+}));
 let psp: PspSim;
 beforeAll(async () => {
   psp = await startPspSim();
