@@ -28,7 +28,7 @@ import {
   demoCouriers,
   seedCouriers,
 } from '@ordo/delivery';
-import { createTestPgDatabase } from '@ordo/testing';
+import { createTestPgDatabase, seededRandom } from '@ordo/testing';
 import { machineInfo } from './machine.js';
 import { percentile } from './percentiles.js';
 
@@ -211,19 +211,8 @@ function afterDispatcher(): Dispatcher {
   };
 }
 
-/** A deterministic generator (mulberry32): every run sees the same pickup points. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pickupPoints(seed: number): () => GeoPoint {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const kmPerDegreeLat = 111.32;
   const kmPerDegreeLng = kmPerDegreeLat * Math.cos((DEMO_CITY_CENTRE.lat * Math.PI) / 180);
   return () => {

@@ -11,3 +11,4 @@ export {
   type TestPgDatabase,
 } from './databases.js';
 export { MemoryTransport } from './memory.transport.js';
+export { seededRandom } from './seeded-random.js';

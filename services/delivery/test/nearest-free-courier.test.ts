@@ -2,6 +2,7 @@
 // mark that the delivery writes keep on the courier's row, on PGlite and on Postgres.
 import type { GeoPoint } from '@ordo/contracts-common';
 import { type Db, migrate, type SqlExecutor } from '@ordo/db';
+import { seededRandom } from '@ordo/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DELIVERY_SCHEMA, deliveryMigrations } from '../src/data-access/migrations.js';
 import { type CourierSeed, DEMO_CITY_CENTRE, demoCouriers, seedCouriers } from '../src/data-access/seed.js';
@@ -32,17 +33,6 @@ async function plan(db: Db, options: string, point: GeoPoint): Promise<string> {
 /** The distance the dispatch query ranked by before ADR 0010 (equirectangular, squared degrees). */
 function equirectangular(a: GeoPoint, b: GeoPoint): number {
   return (a.lat - b.lat) ** 2 + ((a.lng - b.lng) * Math.cos((b.lat * Math.PI) / 180)) ** 2;
-}
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe.each(databases)('delivery: the nearest free courier ($name)', ({ open }) => {
@@ -189,7 +179,7 @@ describe.each(databases)('delivery: the nearest free courier ($name)', ({ open }
   });
 
   it('when couriers are ranked in Berlin, Lisbon, Oslo and Sydney, then the pick is the nearest by the former equirectangular distance (within 0.1 %)', async () => {
-    const next = random(42);
+    const next = seededRandom(42);
     const cities: GeoPoint[] = [DEMO_CITY_CENTRE, LISBON, { lat: 59.91, lng: 10.75 }, { lat: -33.87, lng: 151.21 }];
     const around = (centre: GeoPoint, km: number) => offset(centre, (next() * 2 - 1) * km, (next() * 2 - 1) * km);
     for (const [c, centre] of cities.entries()) {
