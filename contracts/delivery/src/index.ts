@@ -38,3 +38,5 @@ export const deliverySchemas = {
   ...schemasOf(DeliveryReplies),
   ...schemasOf(DeliveryEvents),
 };
+
+export * from './tracking.js';

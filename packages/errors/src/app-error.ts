@@ -13,10 +13,12 @@ export class AppError extends Error {
   readonly httpStatus: number;
   readonly retryable: boolean;
   readonly details: Record<string, unknown> | undefined;
+  /** When a retry may succeed, in seconds: HTTP answers carry it as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     definition: ErrorDefinition,
-    options: { message?: string; cause?: unknown; details?: Record<string, unknown> } = {},
+    options: { message?: string; cause?: unknown; details?: Record<string, unknown>; retryAfterSeconds?: number } = {},
   ) {
     super(options.message ?? definition.message, { cause: options.cause });
     this.name = 'AppError';
@@ -24,6 +26,7 @@ export class AppError extends Error {
     this.httpStatus = definition.httpStatus;
     this.retryable = definition.retryable;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

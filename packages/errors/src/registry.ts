@@ -175,6 +175,25 @@ export const Errors = {
     'No courier profile for this user',
   ),
 
+  TRACKING_BUSY: define(
+    'ORDO_ERR_TRACKING_BUSY',
+    429,
+    true,
+    'Too many location pings are being published right now; retry after the given time',
+  ),
+  TRACKING_UNAVAILABLE: define(
+    'ORDO_ERR_TRACKING_UNAVAILABLE',
+    503,
+    true,
+    'The tracking stream is not accepting pings right now; retry after the given time',
+  ),
+  TRACKING_PING_REJECTED: define(
+    'ORDO_ERR_TRACKING_PING_REJECTED',
+    400,
+    false,
+    'A location ping is from the future, too old, or out of order',
+  ),
+
   // Restaurant (menus, availability, kitchen tickets)
   RESTAURANT_NOT_FOUND: define('ORDO_ERR_RESTAURANT_NOT_FOUND', 404, false, 'No such restaurant'),
   RESTAURANT_TICKET_NOT_FOUND: define('ORDO_ERR_RESTAURANT_TICKET_NOT_FOUND', 404, false, 'No such kitchen ticket'),

@@ -19,6 +19,9 @@ async function appWithRoutes(options: { bodyLimit?: number } = {}): Promise<Fast
   instance.get('/app-error', async () => {
     throw new AppError(Errors.DLQ_NOT_FOUND, { message: 'no message 42 in the DLQ', details: { id: 42 } });
   });
+  instance.get('/busy', async () => {
+    throw new AppError(Errors.MSG_PUBLISH_FAILED, { retryAfterSeconds: 1.2 });
+  });
   instance.get('/app-error-5xx', async () => {
     throw new AppError(Errors.DB_MIGRATION_FAILED, { message: 'migration m1 failed: relation "secret_table" exists' });
   });
@@ -42,6 +45,15 @@ describe('errorHandlerPlugin', () => {
     expect(res.json()).toEqual({
       error: { code: 'ORDO_ERR_DB_MIGRATION_FAILED', message: Errors.DB_MIGRATION_FAILED.message },
     });
+  });
+
+  it('when an AppError says when to retry, then the answer carries Retry-After in whole seconds, rounded up', async () => {
+    app = await appWithRoutes();
+    const res = await app.inject({ method: 'GET', url: '/busy' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('2');
+    const plain = await app.inject({ method: 'GET', url: '/app-error' });
+    expect(plain.headers['retry-after']).toBeUndefined();
   });
 
   it('when the JSON body is malformed, then 400 ORDO_ERR_HTTP_MALFORMED_JSON', async () => {

@@ -1,6 +1,6 @@
 // Every error response of an Ordo service has the shape `{ error: { code, message } }`,
 // with a stable code from @ordo/errors. Register this plugin first, before any route.
-import { Errors } from '@ordo/errors';
+import { Errors, isAppError } from '@ordo/errors';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorBody, toErrorResponse } from './error-mapping.js';
@@ -9,6 +9,9 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   const { status, body } = toErrorResponse(error);
   if (status >= 500) request.log.error({ err: error, code: body.error.code }, 'request failed');
   else request.log.info({ code: body.error.code, reason: (error as Error)?.message }, 'request rejected');
+  if (isAppError(error) && error.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+  }
   return reply.code(status).send(body);
 }
 

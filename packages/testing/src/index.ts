@@ -11,4 +11,5 @@ export {
   type TestPgDatabase,
 } from './databases.js';
 export { MemoryTransport } from './memory.transport.js';
+export { startNatsServer, type TestNatsServer } from './nats-server.js';
 export { seededRandom } from './seeded-random.js';

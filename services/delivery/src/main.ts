@@ -2,7 +2,7 @@
 // from the host's context, and wires the entry points (HTTP routes, the command consumer, the
 // outbox relay and the assignment timer). Nothing here reads env vars; options are validated once.
 import type { RouteAuth } from '@ordo/auth';
-import { DeliveryTopics } from '@ordo/contracts-delivery';
+import { DeliveryTopics, TrackingTopic } from '@ordo/contracts-delivery';
 import { AppError, Errors } from '@ordo/errors';
 import { consumerMigrations, DEFAULT_FETCH_WAIT_MS } from '@ordo/messaging';
 import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
@@ -13,9 +13,11 @@ import { AssignmentRequestRepository } from './data-access/assignment-request.re
 import { CourierRepository } from './data-access/courier.repository.js';
 import { DeliveryRepository } from './data-access/delivery.repository.js';
 import { DELIVERY_SCHEMA, deliveryMigrations } from './data-access/migrations.js';
+import { TrackingPublisher } from './data-access/tracking.publisher.js';
 import { courierApi } from './entry-points/http/courier.api.js';
 import { deliveryRoutes } from './entry-points/http/delivery.routes.js';
 import { operatorApi } from './entry-points/http/operator.api.js';
+import { trackingApi } from './entry-points/http/tracking.api.js';
 import { createCommandConsumer } from './entry-points/messaging/command.consumer.js';
 import { AssignmentTimer } from './entry-points/timers/assignment.timer.js';
 import type { DeliveryDeps } from './use-cases/deps.js';
@@ -34,6 +36,19 @@ export interface DeliveryServiceOptions {
   readonly commandFetchWaitMs?: number;
   /** The outbox relay's fallback poll (it is woken by NOTIFY). Default 1 s. */
   readonly relayPollIntervalMs?: number;
+  /** Location-ping ingestion: backpressure and the tracking stream's bounds. */
+  readonly tracking?: TrackingOptions;
+}
+
+export interface TrackingOptions {
+  /** Ping batches waiting for the broker's ack at once; beyond it, 429. Default 256. */
+  readonly maxInFlight?: number;
+  /** How long a batch waits for the broker's ack before 503. Default 2 s. */
+  readonly ackTimeoutMs?: number;
+  /** The tracking stream keeps pings this long. Default 24 h. */
+  readonly retentionMs?: number;
+  /** And at most this many batches. Default 5,000,000. */
+  readonly maxBatches?: number;
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -84,6 +99,13 @@ export function createDeliveryService(context: ServiceContext, options: Delivery
     concurrency: positiveInt('commandConcurrency', options.commandConcurrency, 8),
     fetchWaitMs: positiveInt('commandFetchWaitMs', options.commandFetchWaitMs, DEFAULT_FETCH_WAIT_MS),
   });
+  const tracking = new TrackingPublisher({
+    publisher: transport,
+    topic: TrackingTopic,
+    logger,
+    maxInFlight: positiveInt('tracking.maxInFlight', options.tracking?.maxInFlight, 256),
+    ackTimeoutMs: positiveInt('tracking.ackTimeoutMs', options.tracking?.ackTimeoutMs, 2_000),
+  });
   const timer = new AssignmentTimer(
     () => db.transaction((tx) => dispatchWaiting(deps, tx, now())),
     retryIntervalMs,
@@ -95,11 +117,15 @@ export function createDeliveryService(context: ServiceContext, options: Delivery
     schema,
     migrations: [...outboxMigrations, ...consumerMigrations, ...participantMigrations, ...deliveryMigrations],
     routes: async (app) => {
-      await app.register(deliveryRoutes, { deps, db, auth: options.auth });
+      await app.register(deliveryRoutes, { deps, db, auth: options.auth, tracking });
     },
-    api: [...courierApi, ...operatorApi],
+    api: [...courierApi, ...operatorApi, ...trackingApi],
     async start() {
       for (const topic of Object.values(DeliveryTopics)) await transport.ensureTopic(topic);
+      await transport.ensureTopic(TrackingTopic, {
+        maxAgeMs: positiveInt('tracking.retentionMs', options.tracking?.retentionMs, 86_400_000),
+        maxMessages: positiveInt('tracking.maxBatches', options.tracking?.maxBatches, 5_000_000),
+      });
       await relay.start();
       await consumer.start();
       timer.start();

@@ -13,8 +13,7 @@ import { type Cluster, dropDatabases, startCluster } from '@ordo/cli/cluster';
 import { type DemoAccount, type HostOptions, type RunningHost, startHost } from '@ordo/cli/host';
 import { hostConfig } from '@ordo/config';
 import { silentLogger } from '@ordo/logger';
-import { adminPgUrl } from '@ordo/testing';
-import { startNatsServer } from './nats-server.js';
+import { adminPgUrl, startNatsServer } from '@ordo/testing';
 
 export type Shape = 'embedded' | 'distributed';
 export const SHAPES: readonly Shape[] = ['embedded', 'distributed'];

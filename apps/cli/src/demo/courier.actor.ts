@@ -1,5 +1,5 @@
 // A courier, run by one courier account: takes the job dispatch gives them, drives to the
-// restaurant reporting positions along a straight line, waits at the pickup shelf until the food
+// restaurant sending location pings along a straight line, waits at the pickup shelf until the food
 // is ready, reports the pickup, drives to the customer and reports the delivery.
 import type { ActorRuntime } from './actor-runtime.js';
 import type { ApiClient } from './api-client.js';
@@ -43,7 +43,11 @@ export function startCourier(
   let position: LatLng | undefined;
   let located = false;
 
-  async function drive(to: LatLng): Promise<void> {
+  /**
+   * Drives to `to`, sending a location ping for the delivery at every step (live tracking), and
+   * reports the position for dispatch once on arrival.
+   */
+  async function drive(delivery: Delivery, to: LatLng): Promise<void> {
     if (!located) {
       position = await options.startAt().catch(() => undefined);
       located = true;
@@ -53,9 +57,13 @@ export function startCourier(
     for (const point of route(from, to, steps)) {
       await runtime.sleep(pace.positionIntervalMs);
       position = point;
-      // A lost report is not worth stopping for: the next one says where the courier is.
-      await api.post('/v1/courier/position', point).catch((error) => runtime.report(actor, error, 'report a position'));
+      const ping = { at: new Date().toISOString(), lat: point.lat, lng: point.lng };
+      // A lost ping is not worth stopping for: the next one says where the courier is.
+      await api
+        .post('/v1/couriers/me/locations', { deliveryId: delivery.id, pings: [ping] })
+        .catch((error) => runtime.report(actor, error, 'send a location ping'));
     }
+    await api.post('/v1/courier/position', to).catch((error) => runtime.report(actor, error, 'report a position'));
   }
 
   async function current(): Promise<Delivery | null> {
@@ -81,12 +89,12 @@ export function startCourier(
     if (!delivery) return;
     if (delivery.status === 'ASSIGNED') delivery = await step(delivery, 'accept');
     if (delivery.status === 'ACCEPTED') {
-      await drive(delivery.pickup);
+      await drive(delivery, delivery.pickup);
       if (!(await waitForFood(delivery))) return;
       delivery = await step(delivery, 'picked-up');
     }
     if (delivery.status === 'PICKED_UP') {
-      await drive(delivery.dropoff);
+      await drive(delivery, delivery.dropoff);
       await step(delivery, 'delivered');
     }
   }

@@ -28,6 +28,9 @@ interface DeliveryRow {
 const COLUMNS = `id, order_id, saga_id, restaurant_id, courier_id, status, pickup_lat, pickup_lng, dropoff_lat,
   dropoff_lng, dropoff_line1, correlation_id, assigned_at, accepted_at, picked_up_at, delivered_at, cancelled_at,
   updated_at`;
+const QUALIFIED_COLUMNS = COLUMNS.split(',')
+  .map((c) => `d.${c.trim()}`)
+  .join(', ');
 const ACTIVE = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
 
 function toDelivery(row: DeliveryRow): Delivery {
@@ -52,9 +55,11 @@ function toDelivery(row: DeliveryRow): Delivery {
 
 export class DeliveryRepository {
   private readonly table: string;
+  private readonly couriers: string;
 
   constructor(schema: string) {
     this.table = `${ident(schema)}.deliveries`;
+    this.couriers = `${ident(schema)}.couriers`;
   }
 
   /**
@@ -107,6 +112,17 @@ export class DeliveryRepository {
     const { rows } = await tx.query<DeliveryRow>(
       `SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1 AND courier_id = $2 FOR UPDATE`,
       [id, courierId],
+    );
+    return rows[0] && toDelivery(rows[0]);
+  }
+
+  /** The delivery if it is one of this user's (as a courier), in any status. */
+  async findForCourierUser(executor: SqlExecutor, id: string, userId: string): Promise<Delivery | undefined> {
+    const { rows } = await executor.query<DeliveryRow>(
+      `SELECT ${QUALIFIED_COLUMNS} FROM ${this.table} d JOIN ${this.couriers} c ON c.id = d.courier_id
+       WHERE d.id = $1 AND c.user_id = $2`,
+      [id, userId],
+      { prepare: true },
     );
     return rows[0] && toDelivery(rows[0]);
   }
