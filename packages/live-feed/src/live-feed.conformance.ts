@@ -5,6 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { followFeed } from './follow-feed.js';
 import { compareEventIds, type FeedEvent, type LiveFeed, type LiveFeedBounds } from './live-feed.port.js';
 
+/** Appends one event; its id. */
+async function add(feed: LiveFeed, key: string, type: string, data: unknown): Promise<string> {
+  const [id] = await feed.append(key, [{ type, data }]);
+  if (!id) throw new Error('an event without an order was not appended');
+  return id;
+}
+
 export interface LiveFeedShape {
   readonly name: string;
   /** Instances of `open` in one test share their feeds when the adapter is shared (Redis). */
@@ -28,7 +35,7 @@ export function defineLiveFeedConformance(shape: LiveFeedShape): void {
       withFeeds(async (open) => {
         const feed = await open();
         const ids: string[] = [];
-        for (let i = 0; i < 10; i++) ids.push(await feed.append('order-1', i % 2 ? 'status' : 'position', { i }));
+        for (let i = 0; i < 10; i++) ids.push(await add(feed, 'order-1', i % 2 ? 'status' : 'position', { i }));
         for (let i = 1; i < ids.length; i++) expect(compareEventIds(ids[i]!, ids[i - 1]!)).toBeGreaterThan(0);
         const all = await feed.read('order-1', null);
         expect(all.map((e) => e.id)).toEqual(ids);
@@ -43,14 +50,41 @@ export function defineLiveFeedConformance(shape: LiveFeedShape): void {
       withFeeds(async (open) => {
         const feed = await open({ maxEventsPerFeed: 5 });
         const ids: string[] = [];
-        for (let i = 0; i < 12; i++) ids.push(await feed.append('order-1', 'position', { i }));
+        for (let i = 0; i < 12; i++) ids.push(await add(feed, 'order-1', 'position', { i }));
         expect((await feed.read('order-1', null)).map((e) => e.id)).toEqual(ids.slice(7));
+      }));
+
+    it('when events carry an order, then one not newer than the last of its type is skipped, atomically with the rest', () =>
+      withFeeds(async (open) => {
+        const feed = await open();
+        const first = await feed.append('o', [
+          { type: 'position', data: { at: 1 }, order: 1 },
+          { type: 'position', data: { at: 2 }, order: 2 },
+          { type: 'status', data: { s: 'CONFIRMED' }, order: 1 },
+        ]);
+        expect(first.every((id) => id !== null)).toBe(true);
+        // A redelivered batch, with one new ping: only the new one is appended.
+        const again = await feed.append('o', [
+          { type: 'position', data: { at: 2 }, order: 2 },
+          { type: 'position', data: { at: 3 }, order: 3 },
+          { type: 'status', data: { s: 'CONFIRMED' }, order: 1 },
+          { type: 'eta', data: { seconds: 60 } },
+        ]);
+        expect(again.map((id) => id !== null)).toEqual([false, true, false, true]);
+        const types = (await feed.read('o', null)).map((e) => `${e.type}:${JSON.stringify(e.data)}`);
+        expect(types).toEqual([
+          'position:{"at":1}',
+          'position:{"at":2}',
+          'status:{"s":"CONFIRMED"}',
+          'position:{"at":3}',
+          'eta:{"seconds":60}',
+        ]);
       }));
 
     it('when nothing is appended to a feed for its time to live, then it is gone', () =>
       withFeeds(async (open) => {
         const feed = await open({ feedTtlMs: 200 });
-        await feed.append('order-1', 'position', {});
+        await add(feed, 'order-1', 'position', {});
         expect(await feed.read('order-1', null)).toHaveLength(1);
         await expect.poll(() => feed.read('order-1', null), { timeout: 5_000 }).toEqual([]);
       }));
@@ -61,16 +95,16 @@ export function defineLiveFeedConformance(shape: LiveFeedShape): void {
         const reader = shape.shared ? await open() : writer;
         const heard: FeedEvent[] = [];
         const stop = await reader.subscribe('order-1', (e) => heard.push(e));
-        const id = await writer.append('order-1', 'eta', { seconds: 300 });
-        await writer.append('order-2', 'eta', { seconds: 1 });
+        const id = await add(writer, 'order-1', 'eta', { seconds: 300 });
+        await add(writer, 'order-2', 'eta', { seconds: 1 });
         await expect.poll(() => heard).toEqual([{ id, type: 'eta', data: { seconds: 300 } }]);
         await stop();
-        await writer.append('order-1', 'eta', { seconds: 200 });
+        await add(writer, 'order-1', 'eta', { seconds: 200 });
         // A second subscriber hears the next append; by then the first would have heard the one
         // before it, had it still listened.
         const late: string[] = [];
         const stopLate = await reader.subscribe('order-1', (e) => late.push(e.id));
-        const next = await writer.append('order-1', 'eta', { seconds: 50 });
+        const next = await add(writer, 'order-1', 'eta', { seconds: 50 });
         await expect.poll(() => late).toEqual([next]);
         expect(heard.map((e) => e.id)).toEqual([id]);
         await stopLate();
@@ -81,10 +115,10 @@ export function defineLiveFeedConformance(shape: LiveFeedShape): void {
         const writer = await open();
         const reader = shape.shared ? await open() : writer;
         const ids: string[] = [];
-        for (let i = 0; i < 50; i++) ids.push(await writer.append('order-1', 'position', { i }));
+        for (let i = 0; i < 50; i++) ids.push(await add(writer, 'order-1', 'position', { i }));
         let appending = true;
         const appender = (async () => {
-          for (let i = 50; i < 250; i++) ids.push(await writer.append('order-1', 'position', { i }));
+          for (let i = 50; i < 250; i++) ids.push(await add(writer, 'order-1', 'position', { i }));
           appending = false;
         })();
         const got: string[] = [];
@@ -99,11 +133,11 @@ export function defineLiveFeedConformance(shape: LiveFeedShape): void {
     it('when a follower joins with no id, then it gets the whole kept history first', () =>
       withFeeds(async (open) => {
         const feed = await open();
-        const ids = [await feed.append('o', 'status', { s: 'CONFIRMED' }), await feed.append('o', 'position', {})];
+        const ids = [await add(feed, 'o', 'status', { s: 'CONFIRMED' }), await add(feed, 'o', 'position', {})];
         const got: string[] = [];
         const stop = await followFeed(feed, 'o', null, (e) => got.push(e.id));
         expect(got).toEqual(ids);
-        const next = await feed.append('o', 'position', { n: 1 });
+        const next = await add(feed, 'o', 'position', { n: 1 });
         await expect.poll(() => got).toEqual([...ids, next]);
         await stop();
       }));

@@ -13,12 +13,24 @@ export interface FeedEvent<T = unknown> {
 
 export type FeedListener = (event: FeedEvent) => void;
 
+export interface NewFeedEvent {
+  readonly type: string;
+  readonly data: unknown;
+  /**
+   * When set, the event is appended only if `order` is greater than the last `order` appended
+   * with the same type to this feed (e.g. a ping's time, an event's seq): a projection that
+   * handles a message twice appends nothing twice.
+   */
+  readonly order?: number;
+}
+
 export interface LiveFeed {
   /**
-   * Appends an event; the oldest events of the feed fall off past its length bound, and the
-   * feed expires when nothing was appended for its time to live. Returns the event's id.
+   * Appends events in order, atomically; the oldest events of the feed fall off past its length
+   * bound, and the feed expires when nothing was appended for its time to live. Returns each
+   * event's id, or null for one not appended (see `NewFeedEvent.order`).
    */
-  append(feed: string, type: string, data: unknown): Promise<string>;
+  append(feed: string, events: readonly NewFeedEvent[]): Promise<Array<string | null>>;
   /** Events after `afterId` (all when null), oldest first, at most `limit`. */
   read(feed: string, afterId: string | null, limit?: number): Promise<FeedEvent[]>;
   /** Calls `listener` for every event appended from now on, by any process. Resolves once listening. */

@@ -7,6 +7,7 @@ import {
   type FeedListener,
   type LiveFeed,
   type LiveFeedBounds,
+  type NewFeedEvent,
 } from './live-feed.port.js';
 
 interface Feed {
@@ -14,6 +15,8 @@ interface Feed {
   lastMs: number;
   lastSeq: number;
   touchedAt: number;
+  /** The last `order` appended, by event type. */
+  orders: Map<string, number>;
 }
 
 export interface MemoryLiveFeedOptions extends LiveFeedBounds {
@@ -38,24 +41,44 @@ export class MemoryLiveFeed implements LiveFeed {
     this.now = options.now ?? Date.now;
   }
 
-  async append(feedKey: string, type: string, data: unknown): Promise<string> {
+  async append(feedKey: string, events: readonly NewFeedEvent[]): Promise<Array<string | null>> {
     const now = this.now();
-    const feed = this.live(feedKey, now) ?? { events: [], lastMs: 0, lastSeq: 0, touchedAt: now };
-    if (now > feed.lastMs) {
-      feed.lastMs = now;
-      feed.lastSeq = 0;
-    } else {
-      feed.lastSeq++;
-    }
-    const event: FeedEvent = { id: `${feed.lastMs}-${feed.lastSeq}`, type, data: structuredClone(data) };
-    feed.events.push(event);
+    const feed: Feed = this.live(feedKey, now) ?? {
+      events: [],
+      lastMs: 0,
+      lastSeq: 0,
+      touchedAt: now,
+      orders: new Map(),
+    };
+    const appended: FeedEvent[] = [];
+    const ids = events.map((input) => {
+      if (input.order !== undefined) {
+        const last = feed.orders.get(input.type);
+        if (last !== undefined && input.order <= last) return null;
+        feed.orders.set(input.type, input.order);
+      }
+      if (now > feed.lastMs) {
+        feed.lastMs = now;
+        feed.lastSeq = 0;
+      } else {
+        feed.lastSeq++;
+      }
+      const event: FeedEvent = {
+        id: `${feed.lastMs}-${feed.lastSeq}`,
+        type: input.type,
+        data: structuredClone(input.data),
+      };
+      feed.events.push(event);
+      appended.push(event);
+      return event.id;
+    });
     if (feed.events.length > this.maxEvents) feed.events.splice(0, feed.events.length - this.maxEvents);
     feed.touchedAt = now;
     this.feeds.delete(feedKey);
     this.feeds.set(feedKey, feed);
     this.evict(now);
-    for (const listener of this.listeners.get(feedKey) ?? []) listener(event);
-    return event.id;
+    for (const event of appended) for (const listener of this.listeners.get(feedKey) ?? []) listener(event);
+    return ids;
   }
 
   async read(feedKey: string, afterId: string | null, limit = this.maxEvents): Promise<FeedEvent[]> {

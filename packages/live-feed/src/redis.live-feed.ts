@@ -8,15 +8,36 @@ import {
   type FeedListener,
   type LiveFeed,
   type LiveFeedBounds,
+  type NewFeedEvent,
 } from './live-feed.port.js';
 
-// Append, trim, refresh the TTL and publish in one atomic step: a subscriber never hears of an
-// event that a read cannot find.
+// Append (skipping events whose order is not newer), trim, refresh the TTLs and publish, in one
+// atomic step: a subscriber never hears of an event that a read cannot find. KEYS[1] is the
+// stream, KEYS[2] a hash of the last order per event type; ARGV: bound, TTL, then per event its
+// type, JSON data and order ('' for none).
 const APPEND = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PUBLISH', KEYS[1], id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3])
-return id`;
+local ids = {}
+local n = 0
+for i = 3, #ARGV, 3 do
+  local kind, data, order = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local fresh = true
+  if order ~= '' then
+    local last = redis.call('HGET', KEYS[2], kind)
+    if last and tonumber(order) <= tonumber(last) then fresh = false
+    else redis.call('HSET', KEYS[2], kind, order) end
+  end
+  n = n + 1
+  if fresh then
+    local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', kind, 'd', data)
+    redis.call('PUBLISH', KEYS[1], id .. '\\n' .. kind .. '\\n' .. data)
+    ids[n] = id
+  else
+    ids[n] = ''
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+return ids`;
 
 export interface RedisLiveFeedOptions extends LiveFeedBounds {
   /** For appends and reads. */
@@ -38,17 +59,20 @@ export class RedisLiveFeed implements LiveFeed {
     options.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
   }
 
-  async append(feed: string, type: string, data: unknown): Promise<string> {
-    const id = await this.options.redis.eval(
+  async append(feed: string, events: readonly NewFeedEvent[]): Promise<Array<string | null>> {
+    if (events.length === 0) return [];
+    const args = events.flatMap((e) => [e.type, JSON.stringify(e.data), e.order === undefined ? '' : String(e.order)]);
+    const key = this.key(feed);
+    const ids = (await this.options.redis.eval(
       APPEND,
-      1,
-      this.key(feed),
+      2,
+      key,
+      `${key}:order`,
       String(this.maxEvents),
-      type,
-      JSON.stringify(data),
       String(this.ttlMs),
-    );
-    return String(id);
+      ...args,
+    )) as string[];
+    return ids.map((id) => (id === '' ? null : id));
   }
 
   async read(feed: string, afterId: string | null, limit = this.maxEvents): Promise<FeedEvent[]> {
@@ -80,8 +104,9 @@ export class RedisLiveFeed implements LiveFeed {
     this.listeners.clear();
   }
 
+  /** The feed's stream; the braces keep its keys in one Redis Cluster slot. */
   private key(feed: string): string {
-    return `${this.options.prefix}${feed}`;
+    return `${this.options.prefix}{${feed}}`;
   }
 
   private dispatch(channel: string, message: string): void {
