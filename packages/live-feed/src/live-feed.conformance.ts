@@ -72,6 +72,11 @@ export function defineLiveFeedConformance(shape: LiveFeedShape): void {
         ]);
         expect(again.map((id) => id !== null)).toEqual([false, true, false, true]);
         const types = (await feed.read('o', null)).map((e) => `${e.type}:${JSON.stringify(e.data)}`);
+        const latest = await feed.latest('o');
+        expect(Object.keys(latest).sort()).toEqual(['eta', 'position', 'status']);
+        expect(latest.position).toEqual({ id: again[1], type: 'position', data: { at: 3 } });
+        expect(latest.status?.data).toEqual({ s: 'CONFIRMED' });
+        expect(await feed.latest('nothing-here')).toEqual({});
         expect(types).toEqual([
           'position:{"at":1}',
           'position:{"at":2}',
@@ -87,6 +92,7 @@ export function defineLiveFeedConformance(shape: LiveFeedShape): void {
         await add(feed, 'order-1', 'position', {});
         expect(await feed.read('order-1', null)).toHaveLength(1);
         await expect.poll(() => feed.read('order-1', null), { timeout: 5_000 }).toEqual([]);
+        expect(await feed.latest('order-1')).toEqual({});
       }));
 
     it('when a subscriber listens, then it hears each later append of its feed only, until it stops', () =>

@@ -33,6 +33,8 @@ export interface LiveFeed {
   append(feed: string, events: readonly NewFeedEvent[]): Promise<Array<string | null>>;
   /** Events after `afterId` (all when null), oldest first, at most `limit`. */
   read(feed: string, afterId: string | null, limit?: number): Promise<FeedEvent[]>;
+  /** The newest event of each type appended while the feed lives (e.g. the last position), by type. */
+  latest(feed: string): Promise<Record<string, FeedEvent>>;
   /** Calls `listener` for every event appended from now on, by any process. Resolves once listening. */
   subscribe(feed: string, listener: FeedListener): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -17,6 +17,8 @@ interface Feed {
   touchedAt: number;
   /** The last `order` appended, by event type. */
   orders: Map<string, number>;
+  /** The newest event, by type. */
+  latest: Map<string, FeedEvent>;
 }
 
 export interface MemoryLiveFeedOptions extends LiveFeedBounds {
@@ -49,6 +51,7 @@ export class MemoryLiveFeed implements LiveFeed {
       lastSeq: 0,
       touchedAt: now,
       orders: new Map(),
+      latest: new Map(),
     };
     const appended: FeedEvent[] = [];
     const ids = events.map((input) => {
@@ -69,6 +72,7 @@ export class MemoryLiveFeed implements LiveFeed {
         data: structuredClone(input.data),
       };
       feed.events.push(event);
+      feed.latest.set(event.type, event);
       appended.push(event);
       return event.id;
     });
@@ -86,6 +90,11 @@ export class MemoryLiveFeed implements LiveFeed {
     if (!feed) return [];
     const after = afterId === null ? feed.events : feed.events.filter((e) => compareEventIds(e.id, afterId) > 0);
     return after.slice(0, limit);
+  }
+
+  async latest(feedKey: string): Promise<Record<string, FeedEvent>> {
+    const feed = this.live(feedKey, this.now());
+    return feed ? Object.fromEntries(feed.latest) : {};
   }
 
   async subscribe(feedKey: string, listener: FeedListener): Promise<() => Promise<void>> {

@@ -13,8 +13,8 @@ import {
 
 // Append (skipping events whose order is not newer), trim, refresh the TTLs and publish, in one
 // atomic step: a subscriber never hears of an event that a read cannot find. KEYS[1] is the
-// stream, KEYS[2] a hash of the last order per event type; ARGV: bound, TTL, then per event its
-// type, JSON data and order ('' for none).
+// stream, KEYS[2] a hash of the last order (`o:<type>`) and the newest event (`e:<type>`) per
+// event type; ARGV: bound, TTL, then per event its type, JSON data and order ('' for none).
 const APPEND = `
 local ids = {}
 local n = 0
@@ -22,13 +22,14 @@ for i = 3, #ARGV, 3 do
   local kind, data, order = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local fresh = true
   if order ~= '' then
-    local last = redis.call('HGET', KEYS[2], kind)
+    local last = redis.call('HGET', KEYS[2], 'o:' .. kind)
     if last and tonumber(order) <= tonumber(last) then fresh = false
-    else redis.call('HSET', KEYS[2], kind, order) end
+    else redis.call('HSET', KEYS[2], 'o:' .. kind, order) end
   end
   n = n + 1
   if fresh then
     local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', kind, 'd', data)
+    redis.call('HSET', KEYS[2], 'e:' .. kind, id .. '\\n' .. data)
     redis.call('PUBLISH', KEYS[1], id .. '\\n' .. kind .. '\\n' .. data)
     ids[n] = id
   else
@@ -36,7 +37,7 @@ for i = 3, #ARGV, 3 do
   end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return ids`;
 
 export interface RedisLiveFeedOptions extends LiveFeedBounds {
@@ -67,7 +68,7 @@ export class RedisLiveFeed implements LiveFeed {
       APPEND,
       2,
       key,
-      `${key}:order`,
+      `${key}:last`,
       String(this.maxEvents),
       String(this.ttlMs),
       ...args,
@@ -79,6 +80,18 @@ export class RedisLiveFeed implements LiveFeed {
     const start = afterId === null ? '-' : `(${afterId}`;
     const entries = await this.options.redis.xrange(this.key(feed), start, '+', 'COUNT', limit);
     return entries.map(([id, fields]) => toEvent(id, fields));
+  }
+
+  async latest(feed: string): Promise<Record<string, FeedEvent>> {
+    const fields = await this.options.redis.hgetall(`${this.key(feed)}:last`);
+    const latest: Record<string, FeedEvent> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (!field.startsWith('e:')) continue;
+      const type = field.slice(2);
+      const cut = value.indexOf('\n');
+      latest[type] = { id: value.slice(0, cut), type, data: JSON.parse(value.slice(cut + 1)) };
+    }
+    return latest;
   }
 
   async subscribe(feed: string, listener: FeedListener): Promise<() => Promise<void>> {
