@@ -21,6 +21,12 @@ export const Errors = {
     'Content type must be application/json',
   ),
   BODY_TOO_LARGE: define('ORDO_ERR_HTTP_BODY_TOO_LARGE', 413, false, 'The request body is too large'),
+  HTTP_INVALID_TEXT: define(
+    'ORDO_ERR_HTTP_INVALID_TEXT',
+    400,
+    false,
+    'The request contains a character that is not accepted (NUL, a control or a bidi override character)',
+  ),
   NOT_FOUND: define('ORDO_ERR_HTTP_NOT_FOUND', 404, false, 'No such resource'),
   INTERNAL: define('ORDO_ERR_HTTP_INTERNAL', 500, true, 'Internal error'),
   NOT_READY: define('ORDO_ERR_HTTP_NOT_READY', 503, true, 'The service is not ready'),

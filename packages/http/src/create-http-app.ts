@@ -9,6 +9,7 @@ import Fastify, {
 } from 'fastify';
 import { errorHandlerPlugin, frameworkErrorHandler } from './error-handler.plugin.js';
 import { type HealthPluginOptions, healthPlugin } from './health.plugin.js';
+import { refuseHostileText } from './hostile-text.js';
 
 export interface HttpAppOptions extends HealthPluginOptions {
   /** A pino logger (from @ordo/logger); Fastify logs nothing when omitted. */
@@ -65,6 +66,7 @@ export async function createHttpApp(options: HttpAppOptions = {}): Promise<Fasti
   // fails validation as a 400.
   app.removeContentTypeParser('text/plain');
   await app.register(errorHandlerPlugin);
+  refuseHostileText(app);
   await app.register(healthPlugin, {
     checks: options.checks,
     checkTimeoutMs: options.checkTimeoutMs,

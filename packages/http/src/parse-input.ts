@@ -5,7 +5,7 @@ import { AppError, Errors } from '@ordo/errors';
 import { z } from 'zod';
 
 /** The part of the request a schema checks, named as Fastify names it in its validation errors. */
-export type RequestPart = 'body' | 'querystring' | 'params';
+export type RequestPart = 'body' | 'querystring' | 'params' | 'headers';
 
 /** RFC 6901: `/items/0/quantity`; the root is the empty string. */
 function pointer(path: readonly PropertyKey[]): string {
