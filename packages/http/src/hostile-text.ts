@@ -35,13 +35,23 @@ function checkValue(value: unknown, path: string): void {
     if (bad) throw refuse('body', path, bad);
   } else if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) checkValue(item, `${path}/${i}`);
-  } else if (value !== null && typeof value === 'object') {
+  } else if (isPlainObject(value)) {
     for (const [key, item] of Object.entries(value)) {
       const bad = hostileCharacter(key);
       if (bad) throw refuse('body', `${path}/${key.replace(/[^\x20-\x7E]/g, '?')}`, bad);
       checkValue(item, `${path}/${key}`);
     }
   }
+}
+
+/**
+ * Parsed JSON only: a body some other parser produced (the gateway's proxy hands on the request
+ * stream, a Buffer) is not walked; the service that parses it checks it.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function checkUrl(request: FastifyRequest): void {
