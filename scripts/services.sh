@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the local servers the distributed shape and its tests need are up:
 # PostgreSQL (127.0.0.1:5432, trust auth), NATS with JetStream (4222), Redis 7 (6379),
-# plus pgbench. Installs from Debian's packages when a server is missing (needs root).
+# plus pgbench, and Chromium for the web app's browser tests. Installs from Debian's packages
+# when something is missing (needs root).
 # Idempotent, and quick when all is already running: it only probes the ports then.
 set -euo pipefail
 
@@ -204,7 +205,20 @@ ensure_nats() {
   log "NATS is up on 127.0.0.1:$NATS_PORT"
 }
 
+# --- Chromium (browser tests of apps/web) -----------------------------------
+
+CHROMIUM_BIN=${ORDO_CHROMIUM:-/usr/bin/chromium}
+
+ensure_chromium() {
+  [[ -x $CHROMIUM_BIN ]] && return 0
+  # fonts-liberation is only a recommendation of the package; the screenshots need real fonts.
+  apt_install chromium fonts-liberation
+  [[ -x $CHROMIUM_BIN ]] || die "chromium is missing at $CHROMIUM_BIN after install"
+  log "Chromium installed at $CHROMIUM_BIN"
+}
+
 ensure_postgres
 ensure_redis
 ensure_nats
-log "PostgreSQL :$PG_PORT, Redis :$REDIS_PORT, NATS :$NATS_PORT are up; pgbench at $(command -v pgbench)"
+ensure_chromium
+log "PostgreSQL :$PG_PORT, Redis :$REDIS_PORT, NATS :$NATS_PORT are up; pgbench at $(command -v pgbench); Chromium at $CHROMIUM_BIN"

@@ -29,6 +29,18 @@ export const DeliveryReplies = {
 };
 
 export const DeliveryEvents = {
+  /** A courier got the order's delivery (saga step 4); the first event of every delivery. */
+  courierAssigned: message(
+    'delivery.assigned.v1',
+    z.object({
+      deliveryId: id,
+      orderId: id,
+      courierId: id,
+      courierUserId: id,
+      courierName: z.string(),
+      at: isoTime,
+    }),
+  ),
   pickedUp: message('delivery.picked_up.v1', z.object({ deliveryId: id, orderId: id, courierId: id, at: isoTime })),
   delivered: message('delivery.delivered.v1', z.object({ deliveryId: id, orderId: id, courierId: id, at: isoTime })),
 };

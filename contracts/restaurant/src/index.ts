@@ -41,8 +41,20 @@ export const RestaurantEvents = {
       version: z.number().int().positive(),
     }),
   ),
+  /** A ticket was reserved for an order (saga step 2); the first event of every ticket. */
+  ticketOpened: message(
+    'restaurant.ticket_opened.v1',
+    z.object({
+      ticketId: id,
+      orderId: id,
+      restaurantId: id,
+      lines: z.array(ticketLine.extend({ name: z.string() })),
+    }),
+  ),
   ticketAccepted: message('restaurant.ticket_accepted.v1', z.object({ ticketId: id, orderId: id })),
   ticketReady: message('restaurant.ticket_ready.v1', z.object({ ticketId: id, orderId: id })),
+  /** A user works at a restaurant (keyed by the user id: each user's links are their own aggregate). */
+  staffAssigned: message('restaurant.staff_assigned.v1', z.object({ userId: id, restaurantId: id })),
 };
 
 export const RestaurantCommands = {

@@ -200,6 +200,14 @@ export const Errors = {
     'A location ping is from the future, too old, or out of order',
   ),
 
+  // Query (read models)
+  QUERY_VIEW_BEHIND: define(
+    'ORDO_ERR_QUERY_VIEW_BEHIND',
+    503,
+    true,
+    'The view has not caught up with the version asked for yet; retry shortly',
+  ),
+
   // Restaurant (menus, availability, kitchen tickets)
   RESTAURANT_NOT_FOUND: define('ORDO_ERR_RESTAURANT_NOT_FOUND', 404, false, 'No such restaurant'),
   RESTAURANT_TICKET_NOT_FOUND: define('ORDO_ERR_RESTAURANT_TICKET_NOT_FOUND', 404, false, 'No such kitchen ticket'),

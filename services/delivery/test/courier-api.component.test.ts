@@ -57,14 +57,25 @@ describe('delivery: courier and operator HTTP API', () => {
 
     const events = await h.events();
     expect(events.map((e) => [e.type, e.key, e.seq])).toEqual([
-      ['delivery.picked_up.v1', id, 1],
-      ['delivery.delivered.v1', id, 2],
+      ['delivery.assigned.v1', id, 1],
+      ['delivery.picked_up.v1', id, 2],
+      ['delivery.delivered.v1', id, 3],
     ]);
     expect(events[0]).toMatchObject({
+      payload: {
+        deliveryId: id,
+        orderId: 'order-saga-1',
+        courierId: 'courier-ana',
+        courierUserId: 'ana',
+        courierName: 'ana',
+      },
+      correlation_id: 'corr-saga-1',
+    });
+    expect(events[1]).toMatchObject({
       payload: { deliveryId: id, orderId: 'order-saga-1', courierId: 'courier-ana' },
       correlation_id: 'corr-saga-1',
     });
-    expect(events[1]?.payload.at).toBe(h.clock.now().toISOString());
+    expect(events[2]?.payload.at).toBe(h.clock.now().toISOString());
     const after = (await call('GET', '/v1/courier/jobs', 'ana')).json();
     expect(after).toMatchObject({ current: null, recent: [{ id, status: 'DELIVERED' }] });
   });
@@ -77,7 +88,8 @@ describe('delivery: courier and operator HTTP API', () => {
       code: Errors.DELIVERY_ILLEGAL_TRANSITION.code,
       details: { status: 'ASSIGNED' },
     });
-    expect(await h.events()).toEqual([]);
+    // Only the assignment was published.
+    expect((await h.events()).map((e) => e.type)).toEqual(['delivery.assigned.v1']);
   });
 
   it("when a courier acts on another courier's delivery, then 404 ORDO_ERR_DELIVERY_NOT_FOUND, as for one that does not exist", async () => {

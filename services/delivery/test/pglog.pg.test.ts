@@ -104,7 +104,8 @@ describe('delivery over pglog on Postgres', () => {
     const pickedUp = await next(events, (e) => e.type === 'delivery.picked_up.v1');
     expect(pickedUp).toMatchObject({
       key: deliveryId,
-      seq: 1,
+      // After delivery.assigned.v1.
+      seq: 2,
       correlationId: 'flow-saga-1',
       payload: { deliveryId, orderId: 'order-saga-1', courierId: 'courier-ana' },
     });

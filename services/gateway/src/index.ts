@@ -2,7 +2,13 @@ export { gatewayMigrations } from './data-access/migrations.js';
 export { EMAIL_MAX_LENGTH, normalizeEmail } from './domain/email.js';
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './domain/password-policy.js';
 export type { User, UserView } from './domain/user.js';
-export type { Upstream } from './entry-points/http/proxy.routes.js';
+export type { Upstream, UpstreamPrefix } from './entry-points/http/proxy.routes.js';
+export {
+  type DemoAccountView,
+  WEB_CONFIG_PATH,
+  type WebAppOptions,
+  type WebConfig,
+} from './entry-points/http/web-app.plugin.js';
 export { GATEWAY_SCHEMA } from './gateway-schema.js';
 export { createGatewayService, type GatewayOptions, type GatewayService } from './main.js';
 export {

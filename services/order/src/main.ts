@@ -36,6 +36,11 @@ export interface OrderServiceOptions {
   sagaTimerIntervalMs?: number;
   consumers?: { concurrency?: number; fetchWaitMs?: number; ackWaitMs?: number };
   relayPollIntervalMs?: number;
+  /**
+   * Answer `GET /v1/orders` and `GET /v1/orders/:id` from the order tables. Default true; false
+   * where the query service serves them from its views in the same process.
+   */
+  serveReads?: boolean;
 }
 
 export interface OrderService extends OrdoService {
@@ -97,6 +102,7 @@ export function createOrderService(context: ServiceContext, options: OrderServic
     pollIntervalMs: options.relayPollIntervalMs,
   });
 
+  const serveReads = options.serveReads ?? true;
   return {
     name: 'order',
     schema,
@@ -104,10 +110,10 @@ export function createOrderService(context: ServiceContext, options: OrderServic
     knowsRestaurants: (restaurantIds) => orderDatabaseKnowsRestaurants(db, restaurantIds),
     migrations: [...outboxMigrations, ...consumerMigrations, ...sagaMigrations, ...orderMigrations],
     routes: async (app) => {
-      await app.register(orderRoutes, { db, orders, auth: options.auth, placeOrder, cancelOrder });
+      await app.register(orderRoutes, { db, orders, auth: options.auth, placeOrder, cancelOrder, serveReads });
       await app.register(sagaOpsRoutes, { engine, auth: options.auth });
     },
-    api: [...orderApi, ...sagaOpsApi],
+    api: [...(serveReads ? orderApi : orderApi.filter((op) => op.method !== 'GET')), ...sagaOpsApi],
     async start() {
       await engine.assertDefinitionsCover();
       await relay.start();

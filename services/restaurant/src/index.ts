@@ -1,5 +1,6 @@
 // @ordo/restaurant: restaurants, menus and kitchen tickets; a participant of the order sagas.
 
+export type { RestaurantCacheOptions } from './data-access/restaurant-catalogue.cache.js';
 export type { StaffAssignment } from './data-access/staff.repository.js';
 export { RESTAURANT_SCHEMA } from './data-access/tables.js';
 export { DEMO_CITY_CENTRE, demoRestaurants } from './demo-restaurants.js';

@@ -1,5 +1,6 @@
 // Composition root of the restaurant service: its schema and migrations, HTTP routes, the saga
-// command consumer and the outbox relay, wired from the ServiceContext. Nothing here reads env vars.
+// command consumer, the outbox relay and the cached catalogue, wired from the ServiceContext and
+// the options. Nothing here reads env vars.
 import type { RouteAuth } from '@ordo/auth';
 import { RestaurantTopics } from '@ordo/contracts-restaurant';
 import type { Migration } from '@ordo/db';
@@ -7,7 +8,9 @@ import { consumerMigrations } from '@ordo/messaging';
 import { OutboxRelay, type OutboxRelayOptions, OutboxWriter, outboxMigrations } from '@ordo/outbox';
 import { CommandReplier, participantMigrations } from '@ordo/participant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import { invalidatingMenus } from './data-access/menu-invalidation.publisher.js';
 import { restaurantTableMigrations } from './data-access/migrations.js';
+import { type RestaurantCacheOptions, RestaurantCatalogue } from './data-access/restaurant-catalogue.cache.js';
 import { RESTAURANT_SCHEMA } from './data-access/tables.js';
 import { restaurantsApi } from './entry-points/http/restaurants.api.js';
 import { restaurantRoutes } from './entry-points/http/routes.js';
@@ -22,6 +25,11 @@ export interface RestaurantServiceOptions {
   /** Tuning of the saga command consumer (group `restaurant.commands`). */
   readonly commands?: CommandConsumerTuning;
   readonly relay?: Pick<OutboxRelayOptions, 'pollIntervalMs' | 'batchSize' | 'claim' | 'leaseMs' | 'retentionMs'>;
+  /**
+   * The cache of restaurants and menus: its shared level (Redis when several instances serve the
+   * routes) and bounds. Default: an LRU in this process only.
+   */
+  readonly cache?: RestaurantCacheOptions;
 }
 
 export interface RestaurantService extends OrdoService {
@@ -41,12 +49,16 @@ export function createRestaurantService(context: ServiceContext, options: Restau
   const schema = RESTAURANT_SCHEMA;
   const logger = context.logger.child({ service: 'restaurant' });
   const writer = new OutboxWriter(schema);
-  const deps: RestaurantDeps = { db: context.db, writer, now: context.now };
+  const catalogue = new RestaurantCatalogue(context.db, context.now, {
+    onError: (err) => logger.warn({ err }, 'restaurant cache: a read or invalidation went around the shared level'),
+    ...options.cache,
+  });
+  const deps: RestaurantDeps = { db: context.db, writer, catalogue, now: context.now };
   const relay = new OutboxRelay({
     ...options.relay,
     db: context.db,
     schema,
-    publisher: context.transport,
+    publisher: invalidatingMenus(context.transport, (ids) => catalogue.changed(ids)),
     writer,
     logger,
     faults: context.faults,
@@ -57,6 +69,7 @@ export function createRestaurantService(context: ServiceContext, options: Restau
     topic: RestaurantTopics.commands,
     transport: context.transport,
     replier: new CommandReplier(schema, writer, RestaurantTopics.replies),
+    writer,
     now: context.now,
     logger,
     faults: context.faults,
@@ -72,6 +85,7 @@ export function createRestaurantService(context: ServiceContext, options: Restau
     },
     api: [...restaurantsApi, ...ticketsApi],
     async start() {
+      await catalogue.start();
       for (const topic of Object.values(RestaurantTopics)) await context.transport.ensureTopic(topic);
       await relay.start();
       await consumer.start();
@@ -84,7 +98,12 @@ export function createRestaurantService(context: ServiceContext, options: Restau
       await relay
         .drain()
         .catch((err) => logger.warn({ err }, 'final outbox drain failed; rows stay for the next relay'));
+      await catalogue.stop();
     },
-    seed: (seed) => seedRestaurants(context.db, writer, seed, { now: context.now }),
+    async seed(seed) {
+      const result = await seedRestaurants(context.db, writer, seed, { now: context.now });
+      await catalogue.changed(result.published.map((p) => p.restaurantId));
+      return result;
+    },
   };
 }

@@ -165,6 +165,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrls[service],
     NATS_URL: servers.natsUrl,
+    REDIS_URL: servers.redisUrl,
     ORDO_NATS_NAMESPACE: name,
     ORDO_GATEWAY_URL: urlOf('gateway'),
     ORDO_PSP_URL: urlOf('psp-sim'),

@@ -5,6 +5,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { checkDemoSwitches, demoSwitches, demoSwitchVariables, type Env, envLogLevel, parseConfig } from '@ordo/config';
+import { ensureWebBuild } from '@ordo/web/build';
 import { z } from 'zod';
 import { deleteStreams, dropDatabases, startCluster } from '../cluster/cluster.js';
 import { DEFAULT_SERVERS } from '../cluster/server-checks.js';
@@ -76,7 +77,9 @@ export async function clusterUp(options: ClusterCommandOptions, env: Env = proce
       `a cluster is already running from ${stateFile(options.stateDir)}; run \`ordo cluster down\` first`,
     );
   }
-  console.log('starting the distributed shape (6 processes)…');
+  // The gateway serves the web app from apps/web/dist: built here, as `npm start` builds it.
+  await ensureWebBuild((line) => console.log(line));
+  console.log('starting the distributed shape (7 processes)…');
   const cluster = await startCluster({
     name: options.name,
     gatewayPort: options.port,

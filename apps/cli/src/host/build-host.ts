@@ -2,14 +2,17 @@
 // PostgreSQL for the single-node shape), the pglog transport on it, every Ordo service mounted on
 // one Fastify app (with Ordo's error handling, health and metrics, and the API docs at /docs),
 // the demo data seeded unless turned off. It does not listen; `start()` starts the services' work.
+
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { allowAnonymous } from '@ordo/auth';
 import type { HostConfig } from '@ordo/config';
 import { createPgDb, createPgliteDb, type Db } from '@ordo/db';
 import { createHttpApp, docsPlugin } from '@ordo/http';
+import { MemoryLiveFeed } from '@ordo/live-feed';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
+import { MemoryReadStore } from '@ordo/read-store';
 import { demoRestaurants } from '@ordo/restaurant';
 import { createPglogTransport } from '@ordo/transport-pglog';
 import type { FastifyInstance } from 'fastify';
@@ -68,9 +71,20 @@ export async function buildHost(options: HostOptions): Promise<Host> {
   try {
     const log = await createPglogTransport({ db });
     transport = log;
-    services = await createEmbeddedServices({ db, transport: log, logger, tuning: options.tuning });
+    let demo: DemoCredentials | undefined;
+    services = await createEmbeddedServices({
+      db,
+      transport: log,
+      logger,
+      tuning: options.tuning,
+      demoAccounts: () => demo?.accounts,
+      // One process on PGlite: views and live feeds in memory, rebuilt from the log at start.
+      readModels: config.databaseUrl
+        ? undefined
+        : { store: new MemoryReadStore(), feed: new MemoryLiveFeed(), rebuildOnStart: true },
+    });
     await services.migrate();
-    const demo = config.seed
+    demo = config.seed
       ? await seedDemo({ gateway: db, restaurant: services.restaurant, delivery: db }, dataDir)
       : undefined;
     app = await createHttpApp({

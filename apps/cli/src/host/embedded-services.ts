@@ -4,7 +4,7 @@
 import { routeAuth } from '@ordo/auth';
 import { type Db, migrate } from '@ordo/db';
 import { noFaults } from '@ordo/faults';
-import type { GatewayService } from '@ordo/gateway';
+import type { DemoAccountView, GatewayService } from '@ordo/gateway';
 import { createHttpApp } from '@ordo/http';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
@@ -13,7 +13,7 @@ import { createPspSimService } from '@ordo/psp-sim';
 import type { RestaurantService } from '@ordo/restaurant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
 import type { FastifyInstance } from 'fastify';
-import { buildGateway, buildService, type Tuning } from './service-catalog.js';
+import { buildGateway, buildService, type ReadModels, type Tuning } from './service-catalog.js';
 
 export interface EmbeddedServices {
   /** Mounted on the host's HTTP server, started in this order, stopped in reverse. */
@@ -38,6 +38,14 @@ export interface EmbeddedOptions {
     /** Where the PSP simulator listens (default: any free port). */
     pspPort?: number;
   };
+  /** The demo accounts once seeded, for the web app's sign-in page (embedded demo only). */
+  demoAccounts?: () => readonly DemoAccountView[] | undefined;
+  /**
+   * The query service's store and feeds. Without them there is no query service and the order
+   * service answers reads from its tables (the single-node shape, where several processes share
+   * the work and an in-memory view in each would see only its share of the events).
+   */
+  readModels?: ReadModels;
 }
 
 export async function createEmbeddedServices(options: EmbeddedOptions): Promise<EmbeddedServices> {
@@ -61,14 +69,15 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
   await pspApp.register(psp.routes);
   const pspUrl = await pspApp.listen({ host: '127.0.0.1', port: options.tuning?.pspPort ?? 0 });
 
-  const gateway = buildGateway(context('gateway'));
+  const gateway = buildGateway(context('gateway'), undefined, options.demoAccounts);
   const auth = routeAuth(gateway.verifier);
-  const build = { auth, pspUrl, tuning: options.tuning };
+  const build = { auth, pspUrl, tuning: options.tuning, readModels: options.readModels };
   const restaurant = buildService('restaurant', context('restaurant'), build);
   const delivery = buildService('delivery', context('delivery'), build);
   const payment = buildService('payment', context('payment'), build);
   const order = buildService('order', context('order'), build);
-  const services: OrdoService[] = [gateway, restaurant, delivery, payment, order];
+  const query = options.readModels ? buildService('query', context('query'), build) : undefined;
+  const services: OrdoService[] = [gateway, restaurant, delivery, payment, order, ...(query ? [query] : [])];
 
   return {
     services,

@@ -1,17 +1,30 @@
 // The services Ordo runs, how each is built from a ServiceContext, and which HTTP paths each
 // owns. The embedded host builds all of them in one process; `ordo serve <service>` builds one,
 // and the gateway of the distributed shape forwards each path prefix to its owner.
+import { fileURLToPath } from 'node:url';
 import type { RouteAuth } from '@ordo/auth';
 import { createDeliveryService } from '@ordo/delivery';
-import { createGatewayService, type GatewayService, type Upstream } from '@ordo/gateway';
+import {
+  createGatewayService,
+  type DemoAccountView,
+  type GatewayService,
+  type Upstream,
+  type UpstreamPrefix,
+} from '@ordo/gateway';
+import type { LiveFeed } from '@ordo/live-feed';
 import { createOrderService, type OrderService } from '@ordo/order';
 import { createPaymentService, type PaymentServiceOptions } from '@ordo/payment';
-import { createRestaurantService, type RestaurantService } from '@ordo/restaurant';
+import { createQueryService, type QueryService } from '@ordo/query';
+import type { ReadStore } from '@ordo/read-store';
+import { createRestaurantService, type RestaurantCacheOptions, type RestaurantService } from '@ordo/restaurant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
 import { z } from 'zod';
 
-/** Services behind the gateway, in start order (a participant before the orchestrator). */
-export const BUSINESS_SERVICES = ['restaurant', 'delivery', 'payment', 'order'] as const;
+/**
+ * Services behind the gateway, in start order (a participant before the orchestrator, the read
+ * side last).
+ */
+export const BUSINESS_SERVICES = ['restaurant', 'delivery', 'payment', 'order', 'query'] as const;
 export type BusinessService = (typeof BUSINESS_SERVICES)[number];
 
 /** Every process of the distributed shape: the gateway, the services, and the PSP stand-in. */
@@ -22,16 +35,36 @@ export function isServiceName(name: string): name is ServiceName {
   return (SERVICE_NAMES as readonly string[]).includes(name);
 }
 
+const READS = ['GET', 'HEAD'] as const;
+const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
 /**
- * The path prefixes each service's routes live under. A test registers each service's routes
- * and checks that every one of them falls under its prefixes, so this table cannot drift.
+ * The path prefixes each service's routes live under, and for a prefix two services share, the
+ * methods each takes (orders are written by the order service and read from the query service's
+ * views). A longer prefix wins over a shorter one. A test registers each service's routes and
+ * checks that every one of them is routed to its own service, so this table cannot drift.
  */
-export const HTTP_PREFIXES: Readonly<Record<BusinessService, readonly string[]>> = {
+export const HTTP_PREFIXES: Readonly<Record<BusinessService, readonly UpstreamPrefix[]>> = {
   restaurant: ['/v1/restaurants', '/v1/restaurant'],
   delivery: ['/v1/couriers', '/v1/courier'],
   payment: ['/v1/ops/payments'],
-  order: ['/v1/orders', '/v1/ops/sagas'],
+  order: [{ prefix: '/v1/orders', methods: WRITES }, '/v1/ops/sagas'],
+  query: [{ prefix: '/v1/orders', methods: READS }, '/v1/restaurant/board', '/v1/courier/job'],
 };
+
+/** The service the gateway forwards `method path` to: the longest prefix that takes the method. */
+export function ownerOf(method: string, path: string): BusinessService | undefined {
+  let best: { service: BusinessService; length: number } | undefined;
+  for (const service of BUSINESS_SERVICES) {
+    for (const entry of HTTP_PREFIXES[service]) {
+      const { prefix, methods } = typeof entry === 'string' ? { prefix: entry, methods: undefined } : entry;
+      const under = path === prefix || path.startsWith(`${prefix}/`);
+      if (!under || (methods && !methods.includes(method))) continue;
+      if (!best || prefix.length > best.length) best = { service, length: prefix.length };
+    }
+  }
+  return best?.service;
+}
 
 /**
  * Settings tests (and operators) shorten: the same shape in both runtime shapes. The embedded
@@ -66,17 +99,33 @@ export interface BuildOptions {
   /** Where the payment provider listens (payment service). */
   readonly pspUrl?: string;
   readonly tuning?: Tuning;
+  /**
+   * The query service's read store and live feeds. Where they are given, orders are read from
+   * the views and the order service serves no reads itself (in one process both would claim
+   * `GET /v1/orders`); without them the order service answers reads from its own tables.
+   */
+  readonly readModels?: ReadModels;
+  /** The restaurant service's cache; in the distributed shape its second level is Redis. */
+  readonly restaurantCache?: RestaurantCacheOptions;
+}
+
+export interface ReadModels {
+  readonly store: ReadStore;
+  readonly feed: LiveFeed;
+  /** The embedded shape's in-memory store starts empty: rebuild it from the log at start. */
+  readonly rebuildOnStart?: boolean;
 }
 
 /** Builds one business service (not started). */
 export function buildService(name: 'restaurant', context: ServiceContext, options: BuildOptions): RestaurantService;
 export function buildService(name: 'order', context: ServiceContext, options: BuildOptions): OrderService;
+export function buildService(name: 'query', context: ServiceContext, options: BuildOptions): QueryService;
 export function buildService(name: BusinessService, context: ServiceContext, options: BuildOptions): OrdoService;
 export function buildService(name: BusinessService, context: ServiceContext, options: BuildOptions): OrdoService {
   const { auth, tuning } = options;
   switch (name) {
     case 'restaurant':
-      return createRestaurantService(context, { auth });
+      return createRestaurantService(context, { auth, cache: options.restaurantCache });
     case 'delivery':
       return createDeliveryService(context, {
         auth,
@@ -87,17 +136,33 @@ export function buildService(name: BusinessService, context: ServiceContext, opt
       return createPaymentService(context, { ...tuning?.payment, pspBaseUrl: options.pspUrl, access: auth });
     }
     case 'order':
-      return createOrderService(context, { auth, sagaTimerIntervalMs: tuning?.sagaTimerIntervalMs });
+      return createOrderService(context, {
+        auth,
+        sagaTimerIntervalMs: tuning?.sagaTimerIntervalMs,
+        serveReads: options.readModels === undefined,
+      });
+    case 'query': {
+      if (!options.readModels) throw new Error('the query service needs its read store and live feeds');
+      const { store, feed, rebuildOnStart } = options.readModels;
+      return createQueryService(context, { auth, store, feed, rebuildOnStart });
+    }
   }
 }
 
-/** The gateway; in the distributed shape it forwards every other service's paths to it. */
+/** The built web app (apps/web, `vite build`), which the gateway serves at `/` in both shapes. */
+export const WEB_APP_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+/**
+ * The gateway; in the distributed shape it forwards every other service's paths to it. The
+ * embedded host passes its demo accounts, which the web app's sign-in page offers.
+ */
 export function buildGateway(
   context: ServiceContext,
   upstreamUrls?: Readonly<Record<BusinessService, string>>,
+  demoAccounts?: () => readonly DemoAccountView[] | undefined,
 ): GatewayService {
   const upstreams: Upstream[] | undefined = upstreamUrls
     ? BUSINESS_SERVICES.map((service) => ({ service, prefixes: HTTP_PREFIXES[service], url: upstreamUrls[service] }))
     : undefined;
-  return createGatewayService(context, { upstreams });
+  return createGatewayService(context, { upstreams, web: { root: WEB_APP_DIR, demoAccounts } });
 }

@@ -60,6 +60,14 @@ export function serveConfigSchema(service: ServiceName) {
         .string()
         .regex(/^[a-z0-9_-]+$/, 'must be one lowercase token of [a-z0-9_-]')
         .optional(),
+      /**
+       * Redis: the query service's read models and live feeds (required there), and the restaurant
+       * service's shared cache level (optional: without it each process caches on its own).
+       */
+      REDIS_URL: z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+        .optional(),
       /** The gateway, whose JWKS every other service checks tokens against. */
       ORDO_GATEWAY_URL: httpUrl.optional(),
       /** The payment provider (payment service). */
@@ -80,6 +88,7 @@ export function serveConfigSchema(service: ServiceName) {
       if ((BUSINESS_SERVICES as readonly string[]).includes(service)) need('ORDO_GATEWAY_URL', 'to check tokens');
       if (service === 'payment') need('ORDO_PSP_URL', 'by the payment service');
       if (service === 'gateway') need('ORDO_UPSTREAMS', 'by the gateway');
+      if (service === 'query') need('REDIS_URL', 'by the query service (read models, live feeds)');
     })
     .transform((env) => ({
       service,
@@ -89,6 +98,7 @@ export function serveConfigSchema(service: ServiceName) {
       databasePoolSize: env.DATABASE_POOL_SIZE,
       natsUrl: env.NATS_URL,
       natsNamespace: env.ORDO_NATS_NAMESPACE,
+      redisUrl: env.REDIS_URL,
       gatewayUrl: env.ORDO_GATEWAY_URL,
       pspUrl: env.ORDO_PSP_URL,
       upstreams: env.ORDO_UPSTREAMS,

@@ -9,17 +9,21 @@ import {
   RemoteJwksVerifier,
   routeAuth,
 } from '@ordo/auth';
+import { redisSecondLevel } from '@ordo/cache';
 import { createPgDb, type Db, migrate } from '@ordo/db';
 import { Faults } from '@ordo/faults';
 import { createHttpApp, docsPlugin, type ReadinessCheck } from '@ordo/http';
+import { MemoryLiveFeed, RedisLiveFeed } from '@ordo/live-feed';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
 import { runPspSim } from '@ordo/psp-sim';
+import { MemoryReadStore, RedisReadStore } from '@ordo/read-store';
 import type { OrdoService } from '@ordo/service-kit';
 import { createNatsTransport } from '@ordo/transport-nats';
 import type { FastifyInstance } from 'fastify';
 import { apiDocument } from '../host/api-document.js';
-import { BUSINESS_SERVICES, buildGateway, buildService } from '../host/service-catalog.js';
+import { BUSINESS_SERVICES, type BuildOptions, buildGateway, buildService } from '../host/service-catalog.js';
+import { RedisConnections } from './redis.js';
 import type { ServeConfig } from './serve-config.js';
 
 export interface ServedService {
@@ -48,6 +52,7 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
     applicationName: `ordo-${name}`,
   });
   let transport: Transport | undefined;
+  const redis = config.redisUrl ? new RedisConnections(config.redisUrl, name, logger) : undefined;
   let service: OrdoService | undefined;
   let app: FastifyInstance | undefined;
   let started = false;
@@ -58,6 +63,7 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
         await app?.close();
         if (started) await service?.stop();
         await transport?.close();
+        await redis?.close();
       } finally {
         await db.close();
       }
@@ -87,6 +93,7 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
         auth: routeAuth(verifier),
         pspUrl: config.pspUrl,
         tuning: config.tuning,
+        ...redisBacked(name, redis, `ordo:${config.natsNamespace ?? 'ordo'}`, logger),
       });
     }
     await migrate(db, service.schema, service.migrations);
@@ -100,8 +107,9 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
       // The gateway serves the whole API's docs. The other services are built here only to read
       // the operations they declare; they are never started and open no connection.
       const gateway = service as ReturnType<typeof buildGateway>;
+      const readModels = { store: new MemoryReadStore(), feed: new MemoryLiveFeed() };
       const described = BUSINESS_SERVICES.map((s) =>
-        buildService(s, context, { auth: routeAuth(gateway.verifier), pspUrl: 'http://127.0.0.1:1' }),
+        buildService(s, context, { auth: routeAuth(gateway.verifier), pspUrl: 'http://127.0.0.1:1', readModels }),
       );
       await app.register(docsPlugin, { document: apiDocument([gateway, ...described]), config: allowAnonymous() });
     }
@@ -115,4 +123,38 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
     await close();
     throw error;
   }
+}
+
+/**
+ * What a service keeps in Redis: the query service its views and live feeds (it needs Redis), the
+ * restaurant service its shared cache level and invalidation channel (optional).
+ */
+function redisBacked(
+  service: string,
+  redis: RedisConnections | undefined,
+  prefix: string,
+  logger: Logger,
+): Pick<BuildOptions, 'readModels' | 'restaurantCache'> {
+  if (!redis) return {};
+  if (service === 'query') {
+    const commands = redis.connect('views');
+    return {
+      readModels: {
+        store: new RedisReadStore({ redis: commands, prefix: `${prefix}:views` }),
+        feed: new RedisLiveFeed({ redis: commands, subscriber: redis.connect('feeds'), prefix: `${prefix}:feed:` }),
+      },
+    };
+  }
+  if (service === 'restaurant') {
+    return {
+      restaurantCache: {
+        secondLevel: redisSecondLevel({
+          redis: redis.connect('cache'),
+          prefix: `${prefix}:cache:`,
+          onError: (err) => logger.warn({ err }, 'restaurant cache invalidation channel'),
+        }),
+      },
+    };
+  }
+  return {};
 }

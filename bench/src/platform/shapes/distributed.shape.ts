@@ -23,7 +23,7 @@ export async function startDistributed(options: BenchOptions, log: (m: string) =
     // Registered before the start: a start that fails half-way still leaves nothing behind.
     cleanUp.add(`delete the NATS streams of ${name}`, () => deleteStreams(options.natsUrl, name));
     cleanUp.add(`drop the databases of ${name}`, () => dropDatabases(options.postgresUrl, name));
-    log(`starting cluster ${name} (6 processes)`);
+    log(`starting cluster ${name} (7 processes)`);
     const cluster = await startCluster({
       name,
       gatewayPort: 0,
@@ -47,6 +47,7 @@ export async function startDistributed(options: BenchOptions, log: (m: string) =
     return {
       name: 'distributed',
       url: cluster.url,
+      demoCredentialsFile: join(dir, 'demo-credentials.json'),
       orderDatabaseUrl: cluster.databaseUrls.order,
       postgresAdminUrl: options.postgresUrl,
       databases: Object.values(cluster.databaseUrls).map(databaseOf),

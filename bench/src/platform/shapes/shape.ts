@@ -15,6 +15,8 @@ export interface RunningShape {
   readonly name: ShapeName;
   /** Where clients send requests (the gateway, or the one process). */
   readonly url: string;
+  /** Where the shape keeps `demo-credentials.json` (the demo accounts' passwords), when it seeded them. */
+  readonly demoCredentialsFile?: string;
   /** The order service's database, read directly for completion (Postgres shapes only). */
   readonly orderDatabaseUrl: string | undefined;
   /** The server (admin) URL for pg_stat_*; undefined for PGlite. */

@@ -45,6 +45,13 @@ export class CourierRepository {
     this.deliveries = `${ident(schema)}.deliveries`;
   }
 
+  async findById(executor: SqlExecutor, courierId: string): Promise<Courier | undefined> {
+    const { rows } = await executor.query<CourierRow>(`SELECT ${COLUMNS} FROM ${this.couriers} c WHERE id = $1`, [
+      courierId,
+    ]);
+    return rows[0] && toCourier(rows[0]);
+  }
+
   async findByUserId(executor: SqlExecutor, userId: string): Promise<Courier | undefined> {
     const { rows } = await executor.query<CourierRow>(`SELECT ${COLUMNS} FROM ${this.couriers} c WHERE user_id = $1`, [
       userId,

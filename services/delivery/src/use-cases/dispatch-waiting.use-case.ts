@@ -3,9 +3,10 @@
 // on a new request, when a courier becomes free (delivered, cancelled, available again), and
 // from the timer.
 
+import { DeliveryEvents, DeliveryTopics } from '@ordo/contracts-delivery';
 import type { SqlExecutor } from '@ordo/db';
 import { RequestStatus } from '../data-access/assignment-request.repository.js';
-import { assignDelivery } from '../domain/delivery.js';
+import { assignDelivery, type Delivery } from '../domain/delivery.js';
 import type { DeliveryDeps } from './deps.js';
 import { courierAssigned, noCourier } from './replies.js';
 
@@ -54,9 +55,32 @@ export async function dispatchWaiting(deps: DeliveryDeps, tx: SqlExecutor, now: 
       now,
     );
     await deps.deliveries.insert(tx, delivery);
+    await announceAssignment(deps, tx, delivery);
     await deps.requests.markDecided(tx, request.id, RequestStatus.Assigned, delivery.id, now);
     await deps.replier.complete(tx, request.commandId, courierAssigned(delivery));
     assigned++;
   }
   return { assigned, failed };
+}
+
+/** Publishes who got the delivery (the read side shows the courier's name and job), with it. */
+async function announceAssignment(deps: DeliveryDeps, tx: SqlExecutor, delivery: Delivery): Promise<void> {
+  const courier = await deps.couriers.findById(tx, delivery.courierId);
+  if (!courier) throw new Error(`courier ${delivery.courierId} was just locked but is gone`);
+  await deps.writer.write(tx, [
+    {
+      topic: DeliveryTopics.events,
+      type: DeliveryEvents.courierAssigned.type,
+      key: delivery.id,
+      payload: {
+        deliveryId: delivery.id,
+        orderId: delivery.orderId,
+        courierId: courier.id,
+        courierUserId: courier.userId,
+        courierName: courier.name,
+        at: delivery.assignedAt.toISOString(),
+      },
+      correlationId: delivery.correlationId,
+    },
+  ]);
 }

@@ -1,7 +1,7 @@
 // Reads and writes orders. Updates are optimistic: a concurrent change to the same order makes
 // the later writer fail with a retryable error (its message is redelivered and re-decided).
 import type { Address } from '@ordo/contracts-common';
-import type { OrderStatus } from '@ordo/contracts-order';
+import { type OrderStatus, OrderTopics } from '@ordo/contracts-order';
 import { ident, type SqlExecutor } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { Order, OrderLine } from '../domain/order.js';
@@ -47,9 +47,21 @@ export class OrderRepository {
   private readonly orders: string;
   private readonly lines: string;
 
+  private readonly sequences: string;
+
   constructor(schema: string) {
     this.orders = `${ident(schema)}.orders`;
     this.lines = `${ident(schema)}.order_lines`;
+    this.sequences = `${ident(schema)}.outbox_sequences`;
+  }
+
+  /** The seq of the order's newest event on `order.events` (what its read model's version reaches). */
+  async eventVersion(executor: SqlExecutor, orderId: string): Promise<number> {
+    const { rows } = await executor.query<{ last_seq: string | number }>(
+      `SELECT last_seq FROM ${this.sequences} WHERE topic = $1 AND key = $2`,
+      [OrderTopics.events, orderId],
+    );
+    return Number(rows[0]?.last_seq ?? 0);
   }
 
   async insert(tx: SqlExecutor, order: Order): Promise<void> {

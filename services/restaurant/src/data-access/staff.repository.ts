@@ -17,14 +17,14 @@ export async function isStaffOf(executor: SqlExecutor, userId: string, restauran
   return row !== undefined;
 }
 
-/** Adds the assignments that are not there yet; returns how many were added. */
-export async function addStaff(tx: SqlExecutor, assignments: readonly StaffAssignment[]): Promise<number> {
-  if (assignments.length === 0) return 0;
+/** Adds the assignments that are not there yet; returns those that were added. */
+export async function addStaff(tx: SqlExecutor, assignments: readonly StaffAssignment[]): Promise<StaffAssignment[]> {
+  if (assignments.length === 0) return [];
   const added = await q(tx)
     .insertInto('restaurant_staff')
     .values(assignments.map((a) => ({ user_id: a.userId, restaurant_id: a.restaurantId })))
     .onConflict((oc) => oc.doNothing())
-    .returning('user_id')
+    .returning(['user_id', 'restaurant_id'])
     .execute();
-  return added.length;
+  return added.map((row) => ({ userId: row.user_id, restaurantId: row.restaurant_id }));
 }

@@ -1,7 +1,13 @@
 // Saga step "create kitchen ticket": reserve a PENDING ticket, or say why the kitchen cannot.
-import { type RestaurantCommands, RestaurantReplies } from '@ordo/contracts-restaurant';
+import {
+  type RestaurantCommands,
+  RestaurantEvents,
+  RestaurantReplies,
+  RestaurantTopics,
+} from '@ordo/contracts-restaurant';
 import type { SqlExecutor } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
+import type { OutboxWriter } from '@ordo/outbox';
 import type { Reply } from '@ordo/participant';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
@@ -17,7 +23,7 @@ export type CreateTicketCommand = z.infer<typeof RestaurantCommands.createTicket
 export async function createTicket(
   tx: SqlExecutor,
   command: CreateTicketCommand,
-  context: { now: Date; correlationId: string },
+  context: { now: Date; correlationId: string; writer: OutboxWriter },
 ): Promise<Reply> {
   await lockOrder(tx, command.orderId);
   const existing = await findTicketByOrder(tx, command.orderId);
@@ -43,5 +49,15 @@ export async function createTicket(
     now: context.now,
   });
   await insertTicket(tx, ticket);
+  // The ticket's first event: the read side's kitchen board learns of it (and its lines) here.
+  await context.writer.write(tx, [
+    {
+      topic: RestaurantTopics.events,
+      type: RestaurantEvents.ticketOpened.type,
+      key: ticket.id,
+      payload: { ticketId: ticket.id, orderId: ticket.orderId, restaurantId: ticket.restaurantId, lines: ticket.lines },
+      correlationId: context.correlationId,
+    },
+  ]);
   return sagaReply(RestaurantReplies.ticketCreated, { ticketId: ticket.id });
 }

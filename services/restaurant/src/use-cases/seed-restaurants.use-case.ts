@@ -1,7 +1,7 @@
 // Seeds the catalogue: idempotent by restaurant id, and a menu is published only when the seed
 // changed something. Also links staff accounts (user ids from the caller) to their restaurants.
 import { geoPoint, id } from '@ordo/contracts-common';
-import { menuItem, openingHours, RestaurantTopics } from '@ordo/contracts-restaurant';
+import { menuItem, openingHours, RestaurantEvents, RestaurantTopics } from '@ordo/contracts-restaurant';
 import type { Db } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { OutboxWriter } from '@ordo/outbox';
@@ -90,7 +90,17 @@ export async function seedRestaurants(
         });
       }
     }
-    const staffAdded = await addStaff(tx, staff);
-    return { published, unchanged, staffAdded };
+    const added = await addStaff(tx, staff);
+    // Keyed by user: each user's links are an aggregate of their own (the read side's staff view).
+    await writer.write(
+      tx,
+      added.map((link) => ({
+        topic: RestaurantTopics.events,
+        type: RestaurantEvents.staffAssigned.type,
+        key: link.userId,
+        payload: { userId: link.userId, restaurantId: link.restaurantId },
+      })),
+    );
+    return { published, unchanged, staffAdded: added.length };
   });
 }

@@ -9,7 +9,7 @@ import type { Transport } from '@ordo/messaging';
 import { createTestPgliteDb, MemoryTransport } from '@ordo/testing';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { createRestaurantService, type RestaurantService } from '../../src/index.js';
+import { createRestaurantService, type RestaurantCacheOptions, type RestaurantService } from '../../src/index.js';
 import { SagaDriver, TopicReader } from './bus.js';
 import { MONDAY_NOON, testSeed } from './fixtures.js';
 import { as, testAuth } from './test-auth.js';
@@ -35,16 +35,28 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { db?: Db; transport?: Transport } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  readonly db?: Db;
+  readonly transport?: Transport;
+  /** The service's cache (default: its own LRU, nothing shared). */
+  readonly cache?: RestaurantCacheOptions;
+  /** A clock shared with another harness (default: a new one at MONDAY_NOON). */
+  readonly clock?: { now: Date };
+  /** Another harness (a second instance of the service) owns the database: leave it open on close. */
+  readonly sharedDb?: boolean;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const db = options.db ?? (await createTestPgliteDb());
   const transport = options.transport ?? new MemoryTransport();
-  const clock = { now: MONDAY_NOON };
+  const clock = options.clock ?? { now: MONDAY_NOON };
   const service = createRestaurantService(
     { db, transport, logger: silentLogger, faults: noFaults, now: () => clock.now },
     {
       auth: testAuth,
       commands: { fetchWaitMs: 200, backoff: { baseMs: 5, maxMs: 20 } },
       relay: { pollIntervalMs: 100 },
+      cache: options.cache,
     },
   );
   await migrate(db, service.schema, service.migrations);
@@ -96,7 +108,7 @@ export async function startHarness(options: { db?: Db; transport?: Transport } =
       await replies.close();
       await events.close();
       await transport.close();
-      await db.close();
+      if (!options.sharedDb) await db.close();
     },
   };
 }

@@ -7,11 +7,18 @@ import { AppError, Errors } from '@ordo/errors';
 import { toErrorResponse } from '@ordo/http';
 import type { FastifyPluginAsync } from 'fastify';
 
+/**
+ * A path prefix (`/v1/orders` matches `/v1/orders` and `/v1/orders/...`), for every method or
+ * for some: two services may share a prefix by method (the order service takes the writes, the
+ * query service the reads). A longer prefix wins over a shorter one.
+ */
+export type UpstreamPrefix = string | { readonly prefix: string; readonly methods: readonly string[] };
+
 export interface Upstream {
   /** The service that owns the routes, for logs and error details. */
   readonly service: string;
-  /** Path prefixes it owns, e.g. `/v1/orders` (matches `/v1/orders` and `/v1/orders/...`). */
-  readonly prefixes: readonly string[];
+  /** Path prefixes it owns. */
+  readonly prefixes: readonly UpstreamPrefix[];
   /** Where it listens, e.g. `http://127.0.0.1:3101`. */
   readonly url: string;
 }
@@ -36,11 +43,13 @@ export function proxyRoutes(options: ProxyRoutesOptions): FastifyPluginAsync {
       }
     });
     for (const upstream of options.upstreams) {
-      for (const prefix of upstream.prefixes) {
+      for (const entry of upstream.prefixes) {
+        const { prefix, methods } = typeof entry === 'string' ? { prefix: entry, methods: undefined } : entry;
         await app.register(httpProxy, {
           upstream: upstream.url,
           prefix,
           rewritePrefix: prefix,
+          ...(methods ? { httpMethods: [...methods] } : {}),
           http: { requestOptions: { timeout: options.timeoutMs ?? 10_000 } },
           replyOptions: {
             // A service that is down or restarting answers with Ordo's error shape, not the

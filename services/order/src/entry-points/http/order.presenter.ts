@@ -45,10 +45,15 @@ export const orderPageSchema = z.object({
   next: z.string().nullable().meta({ description: 'Pass as `after` for the next page; null on the last one.' }),
 });
 
-export const orderAcceptedSchema = z.object({ id, status: orderStatus });
+const version = z.number().int().meta({
+  description: 'Pass as `minVersion` when reading the order: the read waits until it shows at least this write.',
+});
+
+export const orderAcceptedSchema = z.object({ id, status: orderStatus, version });
 
 export const cancellationAcceptedSchema = z.object({
   id,
   status: orderStatus,
   cancellation: z.literal('requested'),
+  version,
 });

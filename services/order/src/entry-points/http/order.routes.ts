@@ -17,7 +17,15 @@ export interface OrderRoutesOptions {
   auth: RouteAuth;
   placeOrder(input: z.infer<typeof placeOrderBody> & { customerId: string }): Promise<Order>;
   cancelOrder(input: { orderId: string; customerId: string }): Promise<Order>;
+  /** Register the read routes (false where the query service serves them in this process). */
+  serveReads: boolean;
 }
+
+/**
+ * The version of the order's events a new order has: `order.placed.v1` is always its first.
+ * A client reading the order with `minVersion` set to it never sees it missing.
+ */
+const PLACED_VERSION = 1;
 
 export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, options) => {
   const { auth, orders, db } = options;
@@ -26,8 +34,22 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
     const body = parseInput(placeOrderBody, request.body, 'body');
     const caller = auth.currentUser(request);
     const order = await options.placeOrder({ ...body, customerId: caller.id });
-    return reply.code(202).header('location', `/v1/orders/${order.id}`).send({ id: order.id, status: order.status });
+    return reply
+      .code(202)
+      .header('location', `/v1/orders/${order.id}`)
+      .send({ id: order.id, status: order.status, version: PLACED_VERSION });
   });
+
+  app.post('/v1/orders/:id/cancel', { preHandler: auth.authorize(['customer']) }, async (request, reply) => {
+    const { id: orderId } = parseInput(orderIdParams, request.params, 'params');
+    const caller = auth.currentUser(request);
+    const order = await options.cancelOrder({ orderId, customerId: caller.id });
+    // Read after the cancellation committed: a read with this `minVersion` sees at least this state.
+    const version = await orders.eventVersion(db, orderId);
+    return reply.code(202).send({ id: order.id, status: order.status, cancellation: 'requested', version });
+  });
+
+  if (!options.serveReads) return;
 
   app.get('/v1/orders/:id', { preHandler: auth.authorize(['customer', 'operator']) }, async (request) => {
     const { id: orderId } = parseInput(orderIdParams, request.params, 'params');
@@ -44,12 +66,5 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
     const caller = auth.currentUser(request);
     const page = await orders.listByCustomer(db, caller.id, { limit: query.limit, after: query.after });
     return { orders: page.orders.map(orderView), next: page.next };
-  });
-
-  app.post('/v1/orders/:id/cancel', { preHandler: auth.authorize(['customer']) }, async (request, reply) => {
-    const { id: orderId } = parseInput(orderIdParams, request.params, 'params');
-    const caller = auth.currentUser(request);
-    const order = await options.cancelOrder({ orderId, customerId: caller.id });
-    return reply.code(202).send({ id: order.id, status: order.status, cancellation: 'requested' });
   });
 };

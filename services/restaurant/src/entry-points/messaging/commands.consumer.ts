@@ -5,6 +5,7 @@ import type { Db } from '@ordo/db';
 import type { Faults } from '@ordo/faults';
 import type { Logger } from '@ordo/logger';
 import { Consumer, type ConsumerOptions, type MessageHandler, SchemaRegistry, type Transport } from '@ordo/messaging';
+import type { OutboxWriter } from '@ordo/outbox';
 import type { CommandReplier } from '@ordo/participant';
 import { type CancelTicketCommand, cancelTicket } from '../../use-cases/cancel-ticket.use-case.js';
 import { type ConfirmTicketCommand, confirmTicket } from '../../use-cases/confirm-ticket.use-case.js';
@@ -24,6 +25,8 @@ export interface CommandConsumerOptions {
   readonly topic: string;
   readonly transport: Transport;
   readonly replier: CommandReplier;
+  /** Writes the ticket's events next to the reply. */
+  readonly writer: OutboxWriter;
   readonly now: () => Date;
   readonly logger: Logger;
   readonly faults: Faults;
@@ -31,13 +34,13 @@ export interface CommandConsumerOptions {
 }
 
 export function createCommandConsumer(options: CommandConsumerOptions): Consumer {
-  const { replier, now } = options;
+  const { replier, writer, now } = options;
   const registry = new SchemaRegistry();
   for (const command of Object.values(RestaurantCommands)) registry.register(command.type, command.schema);
 
   const onCreate: MessageHandler<CreateTicketCommand> = async (command, ctx) => {
     await replier.handle(ctx.tx, ctx.envelope, command, () =>
-      createTicket(ctx.tx, command, { now: now(), correlationId: ctx.envelope.correlationId }),
+      createTicket(ctx.tx, command, { now: now(), correlationId: ctx.envelope.correlationId, writer }),
     );
   };
   const onCancel: MessageHandler<CancelTicketCommand> = async (command, ctx) => {

@@ -1,0 +1,171 @@
+// Browser test of the web app on the embedded shape: a real host in this process (PGlite, every
+// service, the demo data seeded, the demo traffic off), the app as `npm start` serves it, and
+// Debian's Chromium driving it. Screenshots go to test-artifacts/web/.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningHost, startHost } from '@ordo/cli/host';
+import { hostConfig } from '@ordo/config';
+import { silentLogger } from '@ordo/logger';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuild } from '../scripts/ensure-build.js';
+import { launchChromium, screenshot } from './browser.js';
+
+// The saga confirms an order in well under a second here; this only bounds a broken run.
+const SAGA_MS = 45_000;
+
+describe('web app in Chromium (embedded shape)', () => {
+  let root: string;
+  let host: RunningHost;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    root = await mkdtemp(join(tmpdir(), 'ordo-web-browser-'));
+    host = await startHost({
+      config: hostConfig({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false }),
+      logger: silentLogger,
+      tuning: { sagaTimerIntervalMs: 200 },
+    });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await host?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  // Uncaught exceptions and console errors (a Content-Security-Policy violation is one) of every
+  // page; failed requests the app handles itself (a 404 of the stream, a 401) are not errors here.
+  const pageErrors: string[] = [];
+
+  async function openPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        pageErrors.push(message.text());
+      }
+    });
+    return page;
+  }
+
+  /** Signs in with a demo account offered on the sign-in page. */
+  async function signIn(page: Page, who: 'customer' | { restaurant: string }): Promise<void> {
+    await page.goto(`${host.url}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    if (who === 'customer') {
+      await page.getByRole('button', { name: 'Use the demo customer' }).click();
+    } else {
+      await page.getByText('Restaurant staff').click();
+      await page.getByRole('listitem').filter({ hasText: who.restaurant }).getByRole('button', { name: 'Use' }).click();
+    }
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  /** From the restaurant list: two currywursts to Alexanderplatz with the approving test card. */
+  async function orderCurrywurst(page: Page): Promise<string> {
+    await page.getByRole('link', { name: /Curry Corner/ }).click();
+    await page.getByRole('heading', { name: 'Curry Corner' }).waitFor();
+    const add = page.getByRole('button', { name: 'Add Currywurst', exact: true });
+    await add.click();
+    await add.click();
+    expect(await page.getByTestId('cart-total').textContent()).toBe('€9.00');
+    await page.getByLabel('Deliver to').selectOption({ label: 'Alexanderplatz 1, Berlin' });
+    await page.getByLabel(/Visa test card/).check();
+    await page.getByRole('button', { name: 'Pay €9.00' }).click();
+    await page.waitForURL(/\/orders\/[^/]+$/);
+    return decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+  }
+
+  it('when the sign-in page opens in the embedded demo, then it offers the demo customer’s credentials', async () => {
+    const page = await openPage();
+    await page.goto(`${host.url}/orders`);
+    await page.waitForURL(/\/sign-in\?next=%2Forders$/);
+    const customer = host.demo?.accounts.find((a) => a.role === 'customer');
+    expect(await page.getByTestId('demo-email').textContent()).toBe(customer?.email);
+    expect(await page.getByTestId('demo-password').textContent()).toBe(customer?.password);
+    await screenshot(page, 'sign-in');
+  });
+
+  it('when a wrong password is entered, then the sign-in page says so and stays', async () => {
+    const page = await openPage();
+    await page.goto(`${host.url}/sign-in`);
+    await page.getByLabel('Email').fill('customer@demo.ordo.dev');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: /./ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+  });
+
+  it('when the customer orders from a menu and pays, then the order page shows it CONFIRMED with restaurant, destination, courier and route on the map', async () => {
+    const page = await openPage();
+    await signIn(page, 'customer');
+    const orderId = await orderCurrywurst(page);
+
+    await page.getByTestId('order-status').filter({ hasText: 'Confirmed' }).waitFor({ timeout: SAGA_MS });
+    await page.locator('[data-status="CONFIRMED"].is-done').waitFor();
+    const map = page.locator('figure.map');
+    await map.locator('[data-marker="restaurant"]').waitFor();
+    await map.locator('[data-marker="destination"]').waitFor();
+    await map.locator('[data-testid="route"]').waitFor();
+    // A courier is assigned by the time the order is confirmed: their marker is on the map.
+    // (Live positions come with GET /v1/orders/:id/track; until then it stands at the pickup.)
+    const courier = map.locator('[data-marker="courier"]');
+    await courier.waitFor();
+    expect(await courier.locator('title').textContent()).toMatch(/^Courier/);
+    expect(await map.getByRole('img').getAttribute('aria-label')).toMatch(/courier/);
+    expect(await page.getByRole('button', { name: 'Cancel order' }).isEnabled()).toBe(true);
+    await screenshot(page, 'order-desktop');
+
+    // Phone width: everything fits the screen, nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await courier.waitFor();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await screenshot(page, 'order-phone', { fullPage: true });
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My orders' }).click();
+    const row = page.locator(`a[href="/orders/${orderId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Curry Corner');
+    await screenshot(page, 'orders-phone');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('when the customer cancels a confirmed order, then it ends CANCELLED and can no longer be cancelled', async () => {
+    const page = await openPage({ width: 390, height: 844 });
+    await signIn(page, 'customer');
+    await orderCurrywurst(page);
+    await page.getByTestId('order-status').filter({ hasText: 'Confirmed' }).waitFor({ timeout: SAGA_MS });
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel' }).click();
+    await page.getByTestId('order-status').filter({ hasText: 'Cancelled' }).waitFor({ timeout: SAGA_MS });
+    expect(await page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+    await page.locator('[data-status="CANCELLED"].is-failed').waitFor();
+  });
+
+  it('when restaurant staff open their board, then they accept a new ticket and mark it ready', async () => {
+    const customer = await openPage();
+    await signIn(customer, 'customer');
+    const orderId = await orderCurrywurst(customer);
+    await customer.getByTestId('order-status').filter({ hasText: 'Confirmed' }).waitFor({ timeout: SAGA_MS });
+
+    const staff = await openPage();
+    await signIn(staff, { restaurant: 'Curry Corner' });
+    await staff.waitForURL(/\/kitchen$/);
+    const reference = `#${orderId.replace(/-/g, '').slice(-8).toUpperCase()}`;
+    const ticket = (column: string) =>
+      staff.getByRole('region', { name: new RegExp(`^${column}`) }).locator('li.ticket', { hasText: reference });
+    await ticket('New').getByRole('button', { name: 'Accept' }).click();
+    await ticket('Cooking').getByRole('button', { name: 'Mark ready' }).click();
+    await ticket('Ready for pickup').waitFor();
+    await screenshot(staff, 'kitchen');
+  });
+});

@@ -1,0 +1,245 @@
+// The read benchmark: a distributed shape with orders in it, then `GET /v1/orders/:id` through
+// the gateway (served from the query service's views) at a fixed offered rate and at saturation,
+// and the same reads straight from the order service (its own tables) at the same rate, with the
+// CPU of each process and of the order database's Postgres backends during each window.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { machineInfo } from '../machine.js';
+import { percentile } from '../percentiles.js';
+import { pgStatusSource } from '../platform/completion/pg-status-source.js';
+import { OrderTracker } from '../platform/completion/tracker.js';
+import { registerCustomers } from '../platform/customers.js';
+import { type HttpClient, httpClient } from '../platform/http-client.js';
+import { orderPlacer } from '../platform/load/order-placer.js';
+import { menuChoices } from '../platform/menu.js';
+import { type Cost, createMeter } from '../platform/meter/meter.js';
+import { openPgStats } from '../platform/meter/pg-stats.js';
+import { parseBenchOptions } from '../platform/options.js';
+import { waitOrderable, waitReady } from '../platform/readiness.js';
+import { CleanUp } from '../platform/shapes/clean-up.js';
+import { openShape } from '../platform/shapes/open-shape.js';
+import { databaseOf } from '../platform/shapes/postgres-admin.js';
+import { closedLoopReads, openLoopReads, type ReadResult, type ReadTarget } from './read-load.js';
+
+export interface ReadBenchOptions {
+  readonly postgresUrl: string;
+  readonly natsUrl: string;
+  /** Offered reads per second in the fixed-rate phases. */
+  readonly rate: number;
+  readonly durationS: number;
+  /** Callers in the saturation phase. */
+  readonly concurrency: number;
+  /** Orders placed (and read) before the phases. */
+  readonly orders: number;
+  readonly jsonFile: string | undefined;
+  readonly resultsDir: string;
+}
+
+export interface ReadPhase {
+  readonly name: string;
+  readonly offered: string;
+  readonly perSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly p999Ms: number;
+  readonly failures: Record<string, number>;
+  /** CPU per 1,000 answered reads, ms, by process; `order db` is the order database's backends. */
+  readonly cpuMsPer1k: Record<string, number>;
+  /** Cores the order database's backends kept busy on average. */
+  readonly orderDbCores: number;
+  readonly machineBusyPercent: number;
+}
+
+export interface ReadReport {
+  readonly benchmark: 'ordo reads';
+  readonly at: string;
+  readonly machine: ReturnType<typeof machineInfo>;
+  readonly settings: ReadBenchOptions;
+  readonly orders: number;
+  readonly phases: ReadPhase[];
+}
+
+function phase(name: string, offered: string, result: ReadResult, cost: Cost): ReadPhase {
+  const cpuMsPer1k: Record<string, number> = {};
+  for (const row of cost.cpu) {
+    if (row.group === 'excluded') continue;
+    const label = row.process.startsWith("postgres: this run's") ? 'order db' : row.process;
+    cpuMsPer1k[label] = result.ok > 0 ? (row.cpuMs * 1000) / result.ok : Number.NaN;
+  }
+  const orderDb = cost.cpu.find((r) => r.process.startsWith("postgres: this run's"));
+  return {
+    name,
+    offered,
+    perSec: result.perSec,
+    p50Ms: percentile(result.latenciesMs, 50),
+    p99Ms: percentile(result.latenciesMs, 99),
+    p999Ms: percentile(result.latenciesMs, 99.9),
+    failures: result.failures,
+    cpuMsPer1k,
+    orderDbCores: orderDb?.cores ?? Number.NaN,
+    machineBusyPercent: cost.machineBusyPercent,
+  };
+}
+
+export async function runReadBench(options: ReadBenchOptions, log: (m: string) => void): Promise<ReadReport> {
+  const cleanUp = new CleanUp(log);
+  try {
+    const shapeOptions = parseBenchOptions([
+      '--shape',
+      'distributed',
+      '--postgres-url',
+      options.postgresUrl,
+      '--nats-url',
+      options.natsUrl,
+      '--couriers',
+      String(options.orders * 2 + 100),
+    ]);
+    const shape = await openShape(shapeOptions, log);
+    cleanUp.add('close the shape', () => shape.close());
+    const orderProcess = shape.processes.find((p) => p.label === 'order');
+    if (!shape.orderDatabaseUrl || !shape.postgresAdminUrl || !orderProcess) {
+      throw new Error('the read benchmark needs the distributed shape on a local PostgreSQL');
+    }
+    const gateway = httpClient(shape.url);
+    const direct = httpClient(orderProcess.url);
+    cleanUp.add('close the HTTP clients', async () => {
+      gateway.close();
+      direct.close();
+    });
+    await waitReady(gateway);
+    const customers = await registerCustomers(gateway, 20);
+    cleanUp.add('stop refreshing tokens', async () => customers.stop());
+    const choices = await menuChoices(gateway, customers.token(0));
+    await waitOrderable(gateway, customers.token(0), choices);
+
+    const source = await pgStatusSource(shape.orderDatabaseUrl);
+    cleanUp.add('close the status source', () => source.close());
+    const tracker = new OrderTracker(source, 20);
+    cleanUp.add('stop the tracker', () => tracker.stop());
+    const place = orderPlacer(gateway, customers, choices, tracker);
+    log(`placing ${options.orders} orders`);
+    const targets: ReadTarget[] = [];
+    // orderPlacer gives call n to customer n % count; 16 in flight at a time.
+    for (let n = 0; n < options.orders; n += 16) {
+      const batch = Array.from({ length: Math.min(16, options.orders - n) }, () => place());
+      const outcomes = await Promise.all(batch);
+      outcomes.forEach((o, i) => {
+        if (o.id) targets.push({ path: `/v1/orders/${o.id}`, token: customers.token((n + i) % customers.count) });
+      });
+    }
+    await waitForViews(gateway, targets, log);
+
+    const pgStats = await openPgStats(shape.postgresAdminUrl);
+    cleanUp.add('close the stats connection', () => pgStats.close());
+    const meter = createMeter({
+      ordo: shape.processes.filter((p) => ['gateway', 'query', 'order'].includes(p.label)),
+      natsPid: undefined,
+      pg: { reader: pgStats, databases: [databaseOf(shape.orderDatabaseUrl)] },
+      ownStatements: () => 0,
+    });
+    cleanUp.add('stop the meter', async () => meter.close());
+    const measure = async (name: string, offered: string, run: () => Promise<ReadResult>) => {
+      log(`${name}: ${options.durationS} s`);
+      const a = await meter.snapshot();
+      const result = await run();
+      const b = await meter.snapshot();
+      const p = phase(name, offered, result, meter.cost(a, b, result.ok));
+      log(`${name}: ${p.perSec.toFixed(0)} reads/s, p50 ${p.p50Ms.toFixed(2)} ms, p99 ${p.p99Ms.toFixed(2)} ms`);
+      return p;
+    };
+    const phases: ReadPhase[] = [];
+    phases.push(
+      await measure('views, through the gateway', `${options.rate}/s`, () =>
+        openLoopReads(gateway, targets, options.rate, options.durationS),
+      ),
+    );
+    phases.push(
+      await measure('order service tables, direct', `${options.rate}/s`, () =>
+        openLoopReads(direct, targets, options.rate, options.durationS),
+      ),
+    );
+    phases.push(
+      await measure('views, through the gateway, saturation', `${options.concurrency} callers`, () =>
+        closedLoopReads(gateway, targets, options.concurrency, options.durationS),
+      ),
+    );
+    return {
+      benchmark: 'ordo reads',
+      at: new Date().toISOString(),
+      machine: machineInfo(),
+      settings: options,
+      orders: targets.length,
+      phases,
+    };
+  } finally {
+    await cleanUp.run();
+  }
+}
+
+/** Until every order reads 200 through the gateway (the views are fed by events). */
+async function waitForViews(http: HttpClient, targets: readonly ReadTarget[], log: (m: string) => void) {
+  const deadline = Date.now() + 60_000;
+  for (const target of targets) {
+    while ((await http.get(target.path, target.token)).status !== 200) {
+      if (Date.now() > deadline) throw new Error(`${target.path} still not readable after 60 s`);
+      await delay(50);
+    }
+  }
+  log(`${targets.length} orders readable through the gateway`);
+}
+
+export function readMarkdown(report: ReadReport): string {
+  const processes = [...new Set(report.phases.flatMap((p) => Object.keys(p.cpuMsPer1k)))];
+  const head = [
+    'phase',
+    'offered',
+    'reads/s',
+    'p50 ms',
+    'p99 ms',
+    'p99.9 ms',
+    'failed',
+    'order db cores',
+    ...processes.map((p) => `CPU ms/1k: ${p}`),
+  ];
+  const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+  const rows = report.phases.map((p) => [
+    p.name,
+    p.offered,
+    fmt(p.perSec, 0),
+    fmt(p.p50Ms, 2),
+    fmt(p.p99Ms, 2),
+    fmt(p.p999Ms, 2),
+    String(Object.values(p.failures).reduce((a, b) => a + b, 0)),
+    fmt(p.orderDbCores, 3),
+    ...processes.map((name) => fmt(p.cpuMsPer1k[name] ?? Number.NaN)),
+  ]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    `## Ordo read benchmark, ${report.at}`,
+    '',
+    `Machine: ${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}. Distributed shape, ` +
+      `${report.orders} orders read round robin by their customers, ${report.settings.durationS} s per phase.`,
+    '',
+    line(head),
+    line(head.map(() => '---')),
+    ...rows.map(line),
+    '',
+  ].join('\n');
+}
+
+export async function writeReadResults(report: ReadReport, options: ReadBenchOptions): Promise<string[]> {
+  const dir = resolve(options.resultsDir);
+  await mkdir(dir, { recursive: true });
+  const base = join(dir, `read-${report.at.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`);
+  const json = `${JSON.stringify(report, (_k, v) => (Number.isNaN(v) ? null : v), 2)}\n`;
+  await writeFile(`${base}.json`, json);
+  await writeFile(`${base}.md`, readMarkdown(report));
+  const written = [`${base}.json`, `${base}.md`];
+  if (options.jsonFile) {
+    await mkdir(dirname(resolve(options.jsonFile)), { recursive: true });
+    await writeFile(resolve(options.jsonFile), json);
+    written.push(resolve(options.jsonFile));
+  }
+  return written;
+}

@@ -1,0 +1,10 @@
+// What the query service's use cases are given by the composition root.
+import type { ReadStore } from '@ordo/read-store';
+import type { ViewChanges } from './view-changes.js';
+
+export interface QueryDeps {
+  readonly store: ReadStore;
+  readonly changes: ViewChanges;
+  /** How long a read that names a version waits for the view to reach it. */
+  readonly readYourWritesTimeoutMs: number;
+}
