@@ -139,6 +139,51 @@ describe('web app in Chromium (embedded shape)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  /** Signs in as the demo courier the order went to; their token and delivery id. */
+  async function courierOf(orderId: string): Promise<{ token: string; deliveryId: string }> {
+    for (const account of host.demo?.accounts.filter((a) => a.role === 'courier') ?? []) {
+      const login = await fetch(`${host.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: account.email, password: account.password }),
+      });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const jobs = await fetch(`${host.url}/v1/courier/jobs`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const { current } = (await jobs.json()) as { current: { id: string; orderId: string } | null };
+      if (current?.orderId === orderId) return { token: accessToken, deliveryId: current.id };
+    }
+    throw new Error(`no demo courier has order ${orderId}`);
+  }
+
+  it('when the courier drives, then the courier marker moves on the order page between two screenshots', async () => {
+    const page = await openPage();
+    await signIn(page, 'customer');
+    const orderId = await orderCurrywurst(page);
+    await page.getByTestId('order-status').filter({ hasText: 'Confirmed' }).waitFor({ timeout: SAGA_MS });
+    await page.locator('figure.map [data-marker="courier"]').waitFor();
+    const { token, deliveryId } = await courierOf(orderId);
+    // The courier app's pings: from Curry Corner's street towards Alexanderplatz.
+    const ping = async (lat: number, lng: number) => {
+      const res = await fetch(`${host.url}/v1/couriers/me/locations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ deliveryId, pings: [{ at: new Date().toISOString(), lat, lng }] }),
+      });
+      expect(res.status).toBe(202);
+    };
+    await ping(52.5145, 13.401);
+    const live = page.locator('figure.map [data-marker="courier"][data-approximate="false"]');
+    await expect.poll(() => live.getAttribute('data-lat'), { timeout: 15_000 }).toBe('52.5145');
+    const before = await live.getAttribute('style');
+    await screenshot(page, 'courier-before');
+    await ping(52.5195, 13.4095);
+    await expect.poll(() => live.getAttribute('data-lat'), { timeout: 15_000 }).toBe('52.5195');
+    expect(await live.getAttribute('style')).not.toBe(before);
+    await screenshot(page, 'courier-after');
+    await expect.poll(() => page.getByTestId('eta').textContent(), { timeout: 15_000 }).toMatch(/\d/);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('when the customer cancels a confirmed order, then it ends CANCELLED and can no longer be cancelled', async () => {
     const page = await openPage({ width: 390, height: 844 });
     await signIn(page, 'customer');

@@ -122,6 +122,9 @@ describe.each<StoreShape>([memoryStore, redisStore])('query: live tracking ($nam
     expect(etas).toHaveLength(2);
     // Still to drive: to the restaurant, then to the customer; faster at 10 m/s than at the default 5.
     expect(etas[0]?.data.seconds).toBeGreaterThan(0);
+    expect(Date.parse(String(etas[0]?.data.arrivesAt)) - Date.parse(String(etas[0]?.data.at))).toBe(
+      Number(etas[0]?.data.seconds) * 1_000,
+    );
     expect(Number(etas[1]?.data.seconds)).toBeLessThan(Number(etas[0]?.data.seconds));
     const ids = stream.events.map((e) => e.id);
     expect([...ids].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))).toEqual(ids);

@@ -40,9 +40,11 @@ describe('toTrackEvent', () => {
       status: 'PICKED_UP',
       at,
     });
-    expect(toTrackEvent({ event: 'eta', data: JSON.stringify({ etaSeconds: 90 }), id: '3' })).toEqual({
+    const eta = { seconds: 90, arrivesAt: '2026-12-06T10:01:30.000Z', at: '2026-12-06T10:00:00.000Z' };
+    expect(toTrackEvent({ event: 'eta', data: JSON.stringify(eta), id: '3' })).toEqual({
       type: 'eta',
       etaSeconds: 90,
+      at: eta.arrivesAt,
     });
     expect(toTrackEvent({ event: 'position', data: '{"lat":"x"}', id: '4' })).toBeUndefined();
     expect(toTrackEvent({ event: 'position', data: 'not json', id: '5' })).toBeUndefined();

@@ -97,10 +97,11 @@ export function toTrackEvent(message: SseMessage): TrackEvent | undefined {
     case 'status':
       return typeof data.status === 'string' ? { type: 'status', status: data.status as OrderStatus, at } : undefined;
     case 'eta':
+      // `{seconds, arrivesAt, at}`: `at` is the ping the estimate was made from, not the arrival.
       return {
         type: 'eta',
-        ...(typeof data.etaSeconds === 'number' ? { etaSeconds: data.etaSeconds } : {}),
-        ...(typeof data.at === 'string' ? { at: data.at } : {}),
+        ...(typeof data.seconds === 'number' ? { etaSeconds: data.seconds } : {}),
+        ...(typeof data.arrivesAt === 'string' ? { at: data.arrivesAt } : {}),
       };
     default:
       return undefined;

@@ -33,7 +33,8 @@ export async function projectLocations(deps: TrackingDeps, report: LocationsRepo
   const last = report.pings.at(-1);
   const eta = last && (await etaAt(deps.store, report.orderId, last));
   if (last && eta !== undefined) {
-    events.push({ type: TrackEvent.Eta, data: { seconds: eta, at: last.at }, order: Date.parse(last.at) });
+    const arrivesAt = new Date(Date.parse(last.at) + eta * 1_000).toISOString();
+    events.push({ type: TrackEvent.Eta, data: { seconds: eta, arrivesAt, at: last.at }, order: Date.parse(last.at) });
   }
   await deps.feed.append(report.orderId, events);
 }

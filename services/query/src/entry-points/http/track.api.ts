@@ -24,7 +24,7 @@ export const trackApi: readonly ApiOperation[] = [
     summary: 'Follow an order live (server-sent events)',
     description:
       'A `text/event-stream` of `position` (`{at, lat, lng, heading?, speed?}`), `status` (`{status, at}`) and ' +
-      '`eta` (`{seconds, at}`) events, each with an `id`. Without `Last-Event-ID` it starts with the recent ' +
+      '`eta` (`{seconds, arrivesAt, at}`: seconds still to go from the ping at `at`) events, each with an `id`. Without `Last-Event-ID` it starts with the recent ' +
       'history (the path so far, the statuses); with it, it resumes right after that event: nothing missed, ' +
       'nothing twice. Only the order’s customer and operators may follow it.',
     tags: ['Orders'],
