@@ -57,6 +57,31 @@ describe.each(SHAPES)('ordering, %s shape', (shape) => {
     };
   }
 
+  it('when a customer reads an order right after placing or cancelling it, with the version the write returned, then never a 404 nor an older version', async () => {
+    const { customer, order } = await placeOrder();
+    const placed = order as { id: string; version?: number };
+    expect(placed.version).toBe(1);
+    // At once, before the read side may have seen the order: the read waits for it.
+    const first = await customer.get<OrderView & { version: number }>(`/v1/orders/${order.id}?minVersion=1`);
+    expect(first.status).toBe(200);
+    expect(first.body.version).toBeGreaterThanOrEqual(1);
+
+    await expect
+      .poll(async () => (await customer.get<OrderView>(`/v1/orders/${order.id}`)).body.status, slow)
+      .toBe('CONFIRMED');
+    const cancel = await customer.post<{ status: string; version: number }>(`/v1/orders/${order.id}/cancel`);
+    expect(cancel.status).toBe(202);
+    expect(cancel.body.version).toBeGreaterThanOrEqual(2);
+    const after = await customer.get<OrderView & { version: number }>(
+      `/v1/orders/${order.id}?minVersion=${cancel.body.version}`,
+    );
+    expect(after.status).toBe(200);
+    expect(after.body.version).toBeGreaterThanOrEqual(cancel.body.version);
+    await expect
+      .poll(async () => (await customer.get<OrderView>(`/v1/orders/${order.id}`)).body.status, slow)
+      .toBe('CANCELLED');
+  });
+
   it('when a customer orders, then kitchen, payment and courier confirm it; pickup captures the total once; delivery ends it', async () => {
     const { customer, order, location, expectedTotal } = await placeOrder();
     expect(order.status).toBe('APPROVAL_PENDING');

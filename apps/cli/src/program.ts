@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { clusterDown, clusterStatus, clusterUp } from './commands/cluster.command.js';
 import { demoCommand } from './commands/demo.command.js';
+import { projectionsRebuild } from './commands/projections.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { startCommand } from './commands/start.command.js';
 import { SERVICE_NAMES } from './host/service-catalog.js';
@@ -59,6 +60,18 @@ export function buildProgram(): Command {
   clusterOptions(cluster.command('status').description('show its processes')).action((options) =>
     clusterStatus(options),
   );
+
+  program
+    .command('projections')
+    .description("the query service's read models")
+    .command('rebuild')
+    .description(
+      'replay the event log into a fresh keyspace and switch readers to it at once (the same env as `ordo serve query`: DATABASE_URL, NATS_URL, ORDO_NATS_NAMESPACE, REDIS_URL, ORDO_GATEWAY_URL)',
+    )
+    .action(async () => {
+      const result = await projectionsRebuild();
+      console.log(JSON.stringify(result));
+    });
 
   return program;
 }

@@ -57,6 +57,7 @@ describe('ordo cluster', () => {
       body: JSON.stringify({ email: customer.email, password: customer.password }),
     });
     expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
     const restaurants = (await (await fetch(`${state.url}/v1/restaurants`)).json()) as { restaurants: unknown[] };
     expect(restaurants.restaurants.length).toBeGreaterThan(0);
     // The gateway serves the same API document as the embedded host.
@@ -89,8 +90,42 @@ describe('ordo cluster', () => {
       )
       .toBeTruthy();
 
+    // The read models rebuilt while the cluster runs: readers switch to the new keyspace at once,
+    // and the customer's orders are all still there.
+    const ordersOf = async () => {
+      const res = await fetch(`${state.url}/v1/orders?limit=100`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: Array<{ id: string }> }).data.map((o) => o.id);
+    };
+    const before = await ordersOf();
+    expect(before.length).toBeGreaterThan(0);
+    const query = new URL(adminPgUrl());
+    query.pathname = `/${name}_query`;
+    const rebuilt = await run(process.execPath, [ORDO, 'projections', 'rebuild'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: query.toString(),
+        NATS_URL: 'nats://127.0.0.1:4222',
+        ORDO_NATS_NAMESPACE: name,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        ORDO_GATEWAY_URL: state.url,
+        ORDO_LOG_LEVEL: 'warn',
+      },
+      timeout: 120_000,
+    });
+    const result = JSON.parse(rebuilt.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      applied: number;
+      generation: number;
+    };
+    expect(result.applied).toBeGreaterThan(0);
+    expect(result.generation).toBeGreaterThan(0);
+    const after = await ordersOf();
+    expect(before.filter((id) => !after.includes(id))).toEqual([]);
+
     const status = await ordo('status', '--port', '0');
-    expect(status.stdout.match(/ ready$/gm)).toHaveLength(6);
+    expect(status.stdout.match(/ ready$/gm)).toHaveLength(7);
     // A second `up` refuses while the first runs.
     await expect(ordo('up', '--port', '0', '--base-port', '0')).rejects.toThrow(/already running/);
 

@@ -129,7 +129,7 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
  * What a service keeps in Redis: the query service its views and live feeds (it needs Redis), the
  * restaurant service its shared cache level and invalidation channel (optional).
  */
-function redisBacked(
+export function redisBacked(
   service: string,
   redis: RedisConnections | undefined,
   prefix: string,
