@@ -4,6 +4,7 @@
 // the gateway at a fixed offered rate and at saturation, and from the order service's own tables
 // at the same rate, with the order database's CPU in each. See bench/README.md.
 import { parseArgs } from 'node:util';
+import { positiveNumber } from './distributed-run.js';
 import { type ReadBenchOptions, readMarkdown, runReadBench, writeReadResults } from './read/run-read-bench.js';
 
 const log = (message: string) => process.stderr.write(`bench:read: ${message}\n`);
@@ -21,16 +22,11 @@ function options(): ReadBenchOptions {
       'results-dir': { type: 'string', default: 'bench/results' },
     },
   });
-  const number = (name: string, value: string | undefined) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got '${value}'`);
-    return n;
-  };
   return {
-    rate: number('rate', values.rate),
-    durationS: number('duration', values.duration),
-    concurrency: number('concurrency', values.concurrency),
-    orders: number('orders', values.orders),
+    rate: positiveNumber('rate', values.rate),
+    durationS: positiveNumber('duration', values.duration),
+    concurrency: positiveNumber('concurrency', values.concurrency),
+    orders: positiveNumber('orders', values.orders),
     postgresUrl: values['postgres-url'] as string,
     natsUrl: values['nats-url'] as string,
     jsonFile: values.json,

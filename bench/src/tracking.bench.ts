@@ -2,9 +2,8 @@
 //   [--per-courier 4] [--duration 20] [--postgres-url URL] [--nats-url URL]`
 // Live tracking in the distributed shape: ping → SSE subscriber latency at a fixed rate with many
 // subscribers open, and pings ingested per second at saturation. See bench/README.md.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { positiveNumber, writeRunResults } from './distributed-run.js';
 import { runTrackingBench, type TrackingBenchOptions, trackingMarkdown } from './tracking/run-tracking-bench.js';
 
 const log = (message: string) => process.stderr.write(`bench:tracking: ${message}\n`);
@@ -23,17 +22,12 @@ function options(): TrackingBenchOptions {
       'results-dir': { type: 'string', default: 'bench/results' },
     },
   });
-  const number = (name: string, value: string | undefined) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got '${value}'`);
-    return n;
-  };
   return {
-    subscribers: number('subscribers', values.subscribers),
-    rate: number('rate', values.rate),
-    batch: Math.min(100, number('batch', values.batch)),
-    perCourier: number('per-courier', values['per-courier']),
-    durationS: number('duration', values.duration),
+    subscribers: positiveNumber('subscribers', values.subscribers),
+    rate: positiveNumber('rate', values.rate),
+    batch: Math.min(100, positiveNumber('batch', values.batch)),
+    perCourier: positiveNumber('per-courier', values['per-courier']),
+    durationS: positiveNumber('duration', values.duration),
     postgresUrl: values['postgres-url'] as string,
     natsUrl: values['nats-url'] as string,
     jsonFile: values.json,
@@ -46,14 +40,7 @@ async function main(): Promise<void> {
   const report = await runTrackingBench(settings, log);
   const markdown = trackingMarkdown(report);
   console.log(markdown);
-  const dir = resolve(settings.resultsDir);
-  await mkdir(dir, { recursive: true });
-  const base = join(dir, `tracking-${report.at.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`);
-  const json = `${JSON.stringify(report, (_k, v) => (Number.isNaN(v) ? null : v), 2)}\n`;
-  await writeFile(`${base}.json`, json);
-  await writeFile(`${base}.md`, markdown);
-  if (settings.jsonFile) await writeFile(resolve(settings.jsonFile), json);
-  log(`wrote ${base}.json, ${base}.md`);
+  log(`wrote ${(await writeRunResults(settings, 'tracking', report, markdown)).join(', ')}`);
 }
 
 main().catch((error) => {

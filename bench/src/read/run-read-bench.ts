@@ -2,9 +2,8 @@
 // the gateway (served from the query service's views) at a fixed offered rate and at saturation,
 // and the same reads straight from the order service (its own tables) at the same rate, with the
 // CPU of each process and of the order database's Postgres backends during each window.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { startDistributedShape, writeRunResults } from '../distributed-run.js';
 import { machineInfo } from '../machine.js';
 import { percentile } from '../percentiles.js';
 import { pgStatusSource } from '../platform/completion/pg-status-source.js';
@@ -15,10 +14,8 @@ import { orderPlacer } from '../platform/load/order-placer.js';
 import { menuChoices } from '../platform/menu.js';
 import { type Cost, createMeter } from '../platform/meter/meter.js';
 import { openPgStats } from '../platform/meter/pg-stats.js';
-import { parseBenchOptions } from '../platform/options.js';
 import { waitOrderable, waitReady } from '../platform/readiness.js';
 import { CleanUp } from '../platform/shapes/clean-up.js';
-import { openShape } from '../platform/shapes/open-shape.js';
 import { databaseOf } from '../platform/shapes/postgres-admin.js';
 import { closedLoopReads, openLoopReads, type ReadResult, type ReadTarget } from './read-load.js';
 
@@ -85,17 +82,7 @@ function phase(name: string, offered: string, result: ReadResult, cost: Cost): R
 export async function runReadBench(options: ReadBenchOptions, log: (m: string) => void): Promise<ReadReport> {
   const cleanUp = new CleanUp(log);
   try {
-    const shapeOptions = parseBenchOptions([
-      '--shape',
-      'distributed',
-      '--postgres-url',
-      options.postgresUrl,
-      '--nats-url',
-      options.natsUrl,
-      '--couriers',
-      String(options.orders * 2 + 100),
-    ]);
-    const shape = await openShape(shapeOptions, log);
+    const shape = await startDistributedShape(options, options.orders * 2 + 100, log);
     cleanUp.add('close the shape', () => shape.close());
     const orderProcess = shape.processes.find((p) => p.label === 'order');
     if (!shape.orderDatabaseUrl || !shape.postgresAdminUrl || !orderProcess) {
@@ -228,18 +215,6 @@ export function readMarkdown(report: ReadReport): string {
   ].join('\n');
 }
 
-export async function writeReadResults(report: ReadReport, options: ReadBenchOptions): Promise<string[]> {
-  const dir = resolve(options.resultsDir);
-  await mkdir(dir, { recursive: true });
-  const base = join(dir, `read-${report.at.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`);
-  const json = `${JSON.stringify(report, (_k, v) => (Number.isNaN(v) ? null : v), 2)}\n`;
-  await writeFile(`${base}.json`, json);
-  await writeFile(`${base}.md`, readMarkdown(report));
-  const written = [`${base}.json`, `${base}.md`];
-  if (options.jsonFile) {
-    await mkdir(dirname(resolve(options.jsonFile)), { recursive: true });
-    await writeFile(resolve(options.jsonFile), json);
-    written.push(resolve(options.jsonFile));
-  }
-  return written;
+export function writeReadResults(report: ReadReport, options: ReadBenchOptions): Promise<string[]> {
+  return writeRunResults(options, 'read', report, readMarkdown(report));
 }

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import { startDistributedShape } from '../distributed-run.js';
 import { machineInfo } from '../machine.js';
 import { percentile } from '../percentiles.js';
 import { pgStatusSource } from '../platform/completion/pg-status-source.js';
@@ -13,10 +14,8 @@ import { registerCustomers } from '../platform/customers.js';
 import { type HttpClient, httpClient } from '../platform/http-client.js';
 import { orderPlacer } from '../platform/load/order-placer.js';
 import { menuChoices } from '../platform/menu.js';
-import { parseBenchOptions } from '../platform/options.js';
 import { waitOrderable, waitReady } from '../platform/readiness.js';
 import { CleanUp } from '../platform/shapes/clean-up.js';
-import { openShape } from '../platform/shapes/open-shape.js';
 import { type Subscriber, sseAgent, subscribe } from './sse-subscriber.js';
 
 export interface TrackingBenchOptions {
@@ -84,19 +83,8 @@ export async function runTrackingBench(
 ): Promise<TrackingReport> {
   const cleanUp = new CleanUp(log);
   try {
-    const shape = await openShape(
-      parseBenchOptions([
-        '--shape',
-        'distributed',
-        '--postgres-url',
-        options.postgresUrl,
-        '--nats-url',
-        options.natsUrl,
-        '--couriers',
-        '0',
-      ]),
-      log,
-    );
+    // Only the demo couriers (they have accounts to send pings with).
+    const shape = await startDistributedShape(options, 0, log);
     cleanUp.add('close the shape', () => shape.close());
     if (!shape.orderDatabaseUrl || !shape.demoCredentialsFile) throw new Error('needs the distributed shape');
     const http = httpClient(shape.url, { maxSockets: 256 });
