@@ -17,10 +17,10 @@ function issuesOf(env: Record<string, string>): string[] {
 }
 
 describe('hostConfigSchema', () => {
-  it('when nothing is set, then the embedded defaults apply: PGlite, demo data and demo traffic', () => {
+  it('when nothing is set, then the embedded defaults apply: PGlite, demo data and demo traffic, on loopback only', () => {
     expect(parseConfig(hostConfigSchema, {})).toEqual({
       port: 3000,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       dataDir: './.ordo/data',
       databaseUrl: undefined,
       databasePoolSize: 16,

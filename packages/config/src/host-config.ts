@@ -7,7 +7,11 @@ import { envInt, envLogLevel, envPort } from './env-types.js';
 export const hostConfigSchema = z
   .object({
     PORT: envPort().default(3000),
-    HOST: z.string().default('0.0.0.0'),
+    /**
+     * Loopback unless told otherwise: `npm start` is for trying Ordo on this machine, and its demo
+     * sign-in page shows the demo accounts' passwords. `HOST=0.0.0.0` opens it to the network.
+     */
+    HOST: z.string().default('127.0.0.1'),
     ORDO_DATA_DIR: z.string().default('./.ordo/data'),
     /** PostgreSQL instead of PGlite: the single-node shape. */
     DATABASE_URL: z
