@@ -69,7 +69,7 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
   await pspApp.register(psp.routes);
   const pspUrl = await pspApp.listen({ host: '127.0.0.1', port: options.tuning?.pspPort ?? 0 });
 
-  const gateway = buildGateway(context('gateway'), undefined, options.demoAccounts);
+  const gateway = buildGateway(context('gateway'), { demoAccounts: options.demoAccounts });
   const auth = routeAuth(gateway.verifier);
   const build = { auth, pspUrl, tuning: options.tuning, readModels: options.readModels };
   const restaurant = buildService('restaurant', context('restaurant'), build);

@@ -152,15 +152,20 @@ export function buildService(name: BusinessService, context: ServiceContext, opt
 /** The built web app (apps/web, `vite build`), which the gateway serves at `/` in both shapes. */
 export const WEB_APP_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
+/** What the gateway is built with besides its context; every field is optional. */
+export interface GatewayBuildOptions {
+  /** The distributed shape: where each business service listens; the gateway forwards to them. */
+  readonly upstreamUrls?: Readonly<Record<BusinessService, string>>;
+  /** The embedded demo's accounts, which the web app's sign-in page offers. */
+  readonly demoAccounts?: () => readonly DemoAccountView[] | undefined;
+}
+
 /**
  * The gateway; in the distributed shape it forwards every other service's paths to it. The
  * embedded host passes its demo accounts, which the web app's sign-in page offers.
  */
-export function buildGateway(
-  context: ServiceContext,
-  upstreamUrls?: Readonly<Record<BusinessService, string>>,
-  demoAccounts?: () => readonly DemoAccountView[] | undefined,
-): GatewayService {
+export function buildGateway(context: ServiceContext, options: GatewayBuildOptions = {}): GatewayService {
+  const { upstreamUrls, demoAccounts } = options;
   const upstreams: Upstream[] | undefined = upstreamUrls
     ? BUSINESS_SERVICES.map((service) => ({ service, prefixes: HTTP_PREFIXES[service], url: upstreamUrls[service] }))
     : undefined;

@@ -82,7 +82,7 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
     faults.armFromSpec(config.faults);
     const context = { db, transport: nats, logger, faults, now: () => new Date() };
     if (name === 'gateway') {
-      service = buildGateway(context, config.upstreams);
+      service = buildGateway(context, { upstreamUrls: config.upstreams });
     } else {
       const verifier = new RemoteJwksVerifier({
         jwksUrl: new URL(JWKS_PATH, config.gatewayUrl),
