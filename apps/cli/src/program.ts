@@ -1,8 +1,10 @@
 // The `ordo` command line: one subcommand per runtime job.
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
+import { auditVerify } from './commands/audit.command.js';
 import { clusterDown, clusterStatus, clusterUp } from './commands/cluster.command.js';
 import { demoCommand } from './commands/demo.command.js';
+import { keysRotate } from './commands/keys.command.js';
 import { projectionsRebuild } from './commands/projections.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { startCommand } from './commands/start.command.js';
@@ -71,6 +73,36 @@ export function buildProgram(): Command {
     .action(async () => {
       const result = await projectionsRebuild();
       console.log(JSON.stringify(result));
+    });
+
+  program
+    .command('keys')
+    .description("Ordo's keys")
+    .command('rotate')
+    .description(
+      'make a new token signing key current; old keys verify until their tokens expire (env: DATABASE_URL, ORDO_OPERATOR_TOKEN)',
+    )
+    .option('--database <url>', "the gateway's PostgreSQL database (single-node, distributed)")
+    .option('--url <url>', 'a running gateway instead (the embedded shape), with an operator token')
+    .option('--token <token>', "an operator's access token for --url (default: ORDO_OPERATOR_TOKEN)")
+    .action(async (options: { database?: string; url?: string; token?: string }) => {
+      console.log(JSON.stringify(await keysRotate(options)));
+    });
+
+  program
+    .command('audit')
+    .description('the tamper-evident audit log')
+    .command('verify')
+    .description(
+      'recompute the hash chain and check the signed checkpoints; names the first bad entry and exits 1 (env: DATABASE_URL)',
+    )
+    .option('--database <url>', "the audit service's PostgreSQL database")
+    .option('--schema <name>', 'the schema holding the log', 'audit')
+    .option('--public-key <base64>', "the checkpoint key's public half, as the audit service logged it at first start")
+    .action(async (options: { database?: string; schema?: string; publicKey?: string }) => {
+      const report = await auditVerify(options);
+      console.log(report.text);
+      if (!report.ok) process.exitCode = 1;
     });
 
   return program;

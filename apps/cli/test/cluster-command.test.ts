@@ -33,7 +33,7 @@ describe('ordo cluster', () => {
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
-  it('when a user runs up, status and down --purge, then seven processes serve the API, the demo orders through it, and nothing is left afterwards', async () => {
+  it('when a user runs up, status and down --purge, then eight processes serve the API, the demo orders through it, and nothing is left afterwards', async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'ordo-cluster-cli-'));
     const up = await ordo('up', '--port', '0', '--base-port', '0');
     expect(up.stdout).toContain('gateway:');
@@ -42,7 +42,7 @@ describe('ordo cluster', () => {
       processes: Array<{ service: string; pid: number }>;
     };
     expect(state.processes.map((p) => p.service).sort()).toEqual(
-      ['delivery', 'demo', 'gateway', 'order', 'payment', 'psp-sim', 'query', 'restaurant'].sort(),
+      ['audit', 'delivery', 'demo', 'gateway', 'order', 'payment', 'psp-sim', 'query', 'restaurant'].sort(),
     );
     expect(state.processes.every((p) => alive(p.pid))).toBe(true);
 
@@ -125,7 +125,7 @@ describe('ordo cluster', () => {
     expect(before.filter((id) => !after.includes(id))).toEqual([]);
 
     const status = await ordo('status', '--port', '0');
-    expect(status.stdout.match(/ ready$/gm)).toHaveLength(7);
+    expect(status.stdout.match(/ ready$/gm)).toHaveLength(8);
     // A second `up` refuses while the first runs.
     await expect(ordo('up', '--port', '0', '--base-port', '0')).rejects.toThrow(/already running/);
 

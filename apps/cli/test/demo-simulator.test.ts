@@ -8,6 +8,7 @@ import { hostConfig } from '@ordo/config';
 import { createLogger, silentLogger } from '@ordo/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DemoRates, type DemoSimulator, startDemoSimulator } from '../src/demo/demo-simulator.js';
+import { LOAD_TEST_RATE_LIMITS } from '../src/host/index.js';
 import { type RunningHost, startHost } from '../src/host/start-host.js';
 
 interface LogRecord {
@@ -73,6 +74,8 @@ describe('demo simulator', () => {
       config: hostConfig({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false }),
       logger: silentLogger,
       tuning: { sagaTimerIntervalMs: 200 },
+      // The simulator runs ten times faster than the demo's pace here.
+      rateLimits: LOAD_TEST_RATE_LIMITS,
     });
   }, 120_000);
 

@@ -1,4 +1,5 @@
 // Component test of the embedded host: real PGlite in a temp dir, a real socket on port 0.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,10 @@ import { createPgliteDb } from '@ordo/db';
 import { silentLogger } from '@ordo/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHost, startHost } from '../src/host/start-host.js';
+
+// The operators' token of /metrics and the detailed readiness report (ORDO_METRICS_TOKEN).
+const METRICS_TOKEN = randomBytes(24).toString('hex');
+const withToken = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
 
 describe('embedded host', () => {
   let root: string;
@@ -22,6 +27,7 @@ describe('embedded host', () => {
       dataDir: join(root, 'nested', 'data'),
       logLevel: 'silent',
       demo: false,
+      metricsToken: METRICS_TOKEN,
     });
     host = await startHost({ config, logger: silentLogger });
     baseUrl = host.url;
@@ -43,8 +49,14 @@ describe('embedded host', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it('when GET /readyz, then 200 with the db and transport checks passing', async () => {
+  it('when GET /readyz without the metrics token, then 200 with the status only', async () => {
     const res = await fetch(`${baseUrl}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready' });
+  });
+
+  it('when GET /readyz?detail=true with the metrics token, then 200 with the db and transport checks passing', async () => {
+    const res = await fetch(`${baseUrl}/readyz?detail=true`, withToken);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: 'ready',
@@ -55,9 +67,10 @@ describe('embedded host', () => {
     });
   });
 
-  it('when GET /metrics, then Prometheus text with the request histogram', async () => {
+  it('when GET /metrics, then 401 without the metrics token and Prometheus text with the request histogram', async () => {
     await fetch(`${baseUrl}/healthz`);
-    const res = await fetch(`${baseUrl}/metrics`);
+    expect((await fetch(`${baseUrl}/metrics`)).status).toBe(401);
+    const res = await fetch(`${baseUrl}/metrics`, withToken);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();

@@ -36,6 +36,8 @@ describe('ordo start --database (single-node shape)', () => {
         ORDO_DATA_DIR: dataDir,
         ORDO_DEMO: 'off',
         ORDO_LOG_LEVEL: 'warn',
+        // The test polls its orders' status twice a second for up to two minutes.
+        ORDO_RATE_LIMITS: '{"factor":1000000}',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

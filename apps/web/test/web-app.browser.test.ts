@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningHost, startHost } from '@ordo/cli/host';
+import { LOAD_TEST_RATE_LIMITS, type RunningHost, startHost } from '@ordo/cli/host';
 import { hostConfig } from '@ordo/config';
 import { silentLogger } from '@ordo/logger';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -28,6 +28,8 @@ describe('web app in Chromium (embedded shape)', () => {
       config: hostConfig({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false }),
       logger: silentLogger,
       tuning: { sagaTimerIntervalMs: 200 },
+      // Every courier and several pages log in from 127.0.0.1 within a minute.
+      rateLimits: LOAD_TEST_RATE_LIMITS,
     });
     browser = await launchChromium();
   });

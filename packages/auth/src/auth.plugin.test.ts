@@ -6,6 +6,7 @@ import { requireUser } from './authenticate.hook.js';
 import { EphemeralKeyStore } from './ephemeral.key-store.js';
 import { LocalKeysVerifier } from './local-keys.verifier.js';
 import { type Role, Role as Roles } from './role.js';
+import { routeAuth } from './route-auth.js';
 import { TokenIssuer } from './token-issuer.js';
 
 const ISS = 'urn:ordo:gateway';
@@ -130,5 +131,47 @@ describe('authPlugin', () => {
       headers: { authorization: await bearer(Roles.Courier) },
     });
     expect(res.json()).toEqual({ name: 'delivery', user: { id: 'user-courier', role: 'courier' } });
+  });
+
+  it('when a service registers it with its RouteAuth, then that check runs first, once per request, even when registered twice', async () => {
+    app = await createHttpApp();
+    const auth = routeAuth(new LocalKeysVerifier({ keys, issuer: ISS, audience: AUD }));
+    let checks = 0;
+    const counted = {
+      authorize: (roles: readonly Role[]) => {
+        const check = auth.authorize(roles);
+        return async function (this: FastifyInstance, ...args: Parameters<typeof check>) {
+          checks += 1;
+          return check.apply(this, args);
+        } as typeof check;
+      },
+    };
+    await app.register(async (service) => {
+      await service.register(authPlugin, { auth: counted });
+      await service.register(async (routes) => {
+        await routes.register(authPlugin, { auth: counted });
+        routes.post('/v1/ops', { config: allow(Roles.Operator) }, async (request) => auth.currentUser(request));
+      });
+    });
+    const anonymous = await app.inject({
+      method: 'POST',
+      url: '/v1/ops',
+      payload: 'not json',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer');
+    expect(
+      (await app.inject({ method: 'POST', url: '/v1/ops', headers: { authorization: await bearer(Roles.Courier) } }))
+        .statusCode,
+    ).toBe(403);
+    checks = 0;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/ops',
+      headers: { authorization: await bearer(Roles.Operator) },
+    });
+    expect(res.json()).toEqual({ id: 'user-operator', role: 'operator' });
+    expect(checks).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync, onRequestHookHandler, RouteOptions } from 'fas
 import fp from 'fastify-plugin';
 import { authenticate, requireRole } from './authenticate.hook.js';
 import { ALL_ROLES, type Role } from './role.js';
+import type { RouteAuth } from './route-auth.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 /** Who may call a route: authenticated callers with one of `roles`, or anyone. */
@@ -32,8 +33,23 @@ export function allowAnonymous(): { access: RouteAccess } {
   return { access: { anonymous: true } };
 }
 
-export interface AuthPluginOptions {
-  verifier: TokenVerifier;
+/**
+ * The gateway checks tokens with its verifier; a business service with the `RouteAuth` its host
+ * gives it (the gateway's keys in-process, the JWKS over HTTP, or a test's stand-in).
+ */
+export type AuthPluginOptions = { verifier: TokenVerifier } | { auth: Pick<RouteAuth, 'authorize'> };
+
+// Set on the scope that holds the guard: a nested registration (a service's guard inside a scope
+// the host already guards) would otherwise check every token twice.
+const GUARDED = 'ordoAccessGuard';
+
+function checksFor(options: AuthPluginOptions): (roles: readonly Role[]) => onRequestHookHandler[] {
+  if ('verifier' in options) {
+    const authn = authenticate(options.verifier) as onRequestHookHandler;
+    return (roles) => [authn, requireRole(...roles) as onRequestHookHandler];
+  }
+  const { auth } = options;
+  return (roles) => [auth.authorize(roles) as onRequestHookHandler];
 }
 
 function hooksOf(value: RouteOptions['onRequest']): onRequestHookHandler[] {
@@ -41,9 +57,11 @@ function hooksOf(value: RouteOptions['onRequest']): onRequestHookHandler[] {
   return (Array.isArray(value) ? value : [value]) as onRequestHookHandler[];
 }
 
-const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { verifier }) => {
+const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app, options) => {
+  if (app.hasDecorator(GUARDED)) return;
+  app.decorate(GUARDED, true);
   if (!app.hasRequestDecorator('user')) app.decorateRequest('user', null);
-  const authn = authenticate(verifier) as onRequestHookHandler;
+  const checks = checksFor(options);
 
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
@@ -55,7 +73,7 @@ const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { verifier }) 
     }
     if ('anonymous' in access) return;
     // First in line: nothing else runs for a caller who may not be here.
-    route.onRequest = [authn, requireRole(...access.roles) as onRequestHookHandler, ...hooksOf(route.onRequest)];
+    route.onRequest = [...checks(access.roles), ...hooksOf(route.onRequest)];
   });
 
   // A protected route's handler may also answer 401 (a token whose account is gone): RFC 6750
@@ -71,6 +89,6 @@ const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { verifier }) 
 /**
  * Registers access control for the routes declared after it in the same scope (register it
  * inside a service's routes plugin): decorates `request.user` and enforces each route's
- * `config.access`.
+ * `config.access`. Registering it again inside a guarded scope changes nothing.
  */
 export const authPlugin = fp(plugin, { name: '@ordo/auth', fastify: '5.x' });

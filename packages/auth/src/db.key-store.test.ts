@@ -1,6 +1,6 @@
 import { type Db, migrate } from '@ordo/db';
 import { createTestPgliteDb } from '@ordo/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DbKeyStore } from './db.key-store.js';
 import { authKeyMigrations } from './migrations.js';
 
@@ -50,5 +50,67 @@ describe('DbKeyStore', () => {
     await expect(store.signingKey()).rejects.toMatchObject({ code: 'ORDO_ERR_AUTH_KEYS_UNAVAILABLE', httpStatus: 503 });
     await database.query('ALTER TABLE keys_test.signing_keys_away RENAME TO signing_keys');
     await expect(store.signingKey()).resolves.toMatchObject({ alg: 'ES256' });
+  });
+});
+
+// Rotation tests share one database (a PGlite clone costs seconds on a busy box), each on its own schema.
+describe('DbKeyStore rotation', () => {
+  let shared: Db;
+  let n = 0;
+  beforeAll(async () => {
+    shared = await createTestPgliteDb();
+  });
+  afterAll(() => shared?.close());
+
+  async function freshSchema(): Promise<{ database: Db; schema: string }> {
+    const schema = `keys_rotation_${++n}`;
+    await migrate(shared, schema, authKeyMigrations);
+    return { database: shared, schema };
+  }
+
+  it('when rotated, then the new key signs, the old one stays published for the retention, and the next rotation drops it', async () => {
+    const { database, schema } = await freshSchema();
+    let now = new Date('2026-01-01T12:00:00Z');
+    const options = { now: () => now, retiredKeyRetentionSeconds: 600 };
+    const store = new DbKeyStore(database, schema, options);
+    const first = (await store.signingKey()).kid;
+    const rotation = await store.rotate();
+    expect(rotation).toEqual({ kid: expect.any(String), retired: [first], dropped: [] });
+    expect((await store.signingKey()).kid).toBe(rotation.kid);
+    expect((await store.publicKeys()).keys.map((k) => k.kid)).toEqual([first, rotation.kid]);
+
+    now = new Date(now.getTime() + 601_000);
+    expect((await store.publicKeys()).keys.map((k) => k.kid)).toEqual([rotation.kid]);
+    const next = await store.rotate();
+    expect(next).toMatchObject({ retired: [rotation.kid], dropped: [first] });
+  });
+
+  it('when another process rotates, then a store re-reads the current key once its copy is older than the max age, and keeps its copy if the reload fails', async () => {
+    const { database, schema } = await freshSchema();
+    let now = new Date('2026-01-01T12:00:00Z');
+    const replica = new DbKeyStore(database, schema, { now: () => now, currentKeyMaxAgeMs: 60_000 });
+    const first = (await replica.signingKey()).kid;
+    const { kid: second } = await new DbKeyStore(database, schema).rotate();
+    now = new Date(now.getTime() + 59_000);
+    expect((await replica.signingKey()).kid).toBe(first);
+    now = new Date(now.getTime() + 2_000);
+    expect((await replica.signingKey()).kid).toBe(second);
+
+    await database.query(`ALTER TABLE ${schema}.signing_keys RENAME TO signing_keys_away`);
+    now = new Date(now.getTime() + 61_000);
+    expect((await replica.signingKey()).kid).toBe(second);
+    await database.query(`ALTER TABLE ${schema}.signing_keys_away RENAME TO signing_keys`);
+  });
+
+  it('when two rotations run at once, then they run one after the other and one key is current', async () => {
+    const { database, schema } = await freshSchema();
+    const store = new DbKeyStore(database, schema);
+    await store.signingKey();
+    const [a, b] = await Promise.all([store.rotate(), new DbKeyStore(database, schema).rotate()]);
+    expect(new Set([...a.retired, ...b.retired]).size).toBe(2);
+    const { rows } = await database.query(
+      `SELECT count(*)::int AS n FROM ${schema}.signing_keys WHERE retired_at IS NULL`,
+    );
+    expect(rows).toEqual([{ n: 1 }]);
   });
 });

@@ -1,10 +1,12 @@
 // A KeyStore on the owning service's database: the first process to start creates the key
-// pair, every later one (and every concurrent one) reads it.
+// pair, every later one (and every concurrent one) reads it. `rotate` makes a new key current;
+// retired keys stay published until every token they signed has expired, then are dropped.
 import { type Db, ident } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { JSONWebKeySet, JWK } from 'jose';
-import type { KeyStore, SigningKey } from './key-store.port.js';
+import type { RotatableKeyStore, SigningKey, SigningKeyRotation } from './key-store.port.js';
 import { generateStoredKeyPair, toPublishedJwk, toSigningKey } from './signing-key.js';
+import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS } from './token-issuer.js';
 
 interface KeyRow {
   kid: string;
@@ -12,31 +14,93 @@ interface KeyRow {
   private_jwk: JWK;
 }
 
-export class DbKeyStore implements KeyStore {
+export interface DbKeyStoreOptions {
+  /**
+   * How long a process signs with the key it loaded before reading the current one again
+   * (default 60 s): how soon a rotation done elsewhere (another replica, `ordo keys rotate`)
+   * reaches this process.
+   */
+  currentKeyMaxAgeMs?: number;
+  /**
+   * How long a retired key stays in the JWKS (default: the default access-token TTL plus two
+   * minutes). Must cover the access-token TTL plus `currentKeyMaxAgeMs`, since a replica may
+   * sign with the old key that long after the rotation.
+   */
+  retiredKeyRetentionSeconds?: number;
+  now?: () => Date;
+}
+
+export const DEFAULT_CURRENT_KEY_MAX_AGE_MS = 60_000;
+
+export class DbKeyStore implements RotatableKeyStore {
   private readonly table: string;
-  private current: Promise<SigningKey> | undefined;
+  private readonly now: () => Date;
+  private readonly maxAgeMs: number;
+  private readonly retentionMs: number;
+  private current: { key: Promise<SigningKey>; loadedAt: number } | undefined;
 
   /** `schema` must hold `authKeyMigrations`. Nothing is read until the first call. */
   constructor(
     private readonly db: Db,
     schema: string,
+    options: DbKeyStoreOptions = {},
   ) {
     this.table = `${ident(schema)}.signing_keys`;
+    this.now = options.now ?? (() => new Date());
+    this.maxAgeMs = options.currentKeyMaxAgeMs ?? DEFAULT_CURRENT_KEY_MAX_AGE_MS;
+    this.retentionMs = (options.retiredKeyRetentionSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS + 120) * 1000;
   }
 
   signingKey(): Promise<SigningKey> {
-    this.current ??= this.loadOrCreate().catch((cause: unknown) => {
-      this.current = undefined; // the next call tries again
+    const cached = this.current;
+    const now = this.now().getTime();
+    if (cached && now - cached.loadedAt < this.maxAgeMs) return cached.key;
+    const loading = this.loadOrCreate().catch((cause: unknown) => {
+      // Keep signing with the key we had rather than failing logins while the database
+      // hiccups; a later call tries to reload.
+      if (cached) return cached.key;
+      if (this.current?.key === loading) this.current = undefined;
       throw new AppError(Errors.AUTH_KEYS_UNAVAILABLE, { message: 'cannot load or create the signing key', cause });
     });
-    return this.current;
+    this.current = { key: loading, loadedAt: now };
+    return loading;
   }
 
   async publicKeys(): Promise<JSONWebKeySet> {
     const { rows } = await this.db.query<Pick<KeyRow, 'kid' | 'public_jwk'>>(
-      `SELECT kid, public_jwk FROM ${this.table} WHERE retired_at IS NULL ORDER BY created_at`,
+      `SELECT kid, public_jwk FROM ${this.table} WHERE retired_at IS NULL OR retired_at > $1 ORDER BY created_at`,
+      [this.retentionHorizon()],
     );
     return { keys: rows.map((r) => toPublishedJwk({ kid: r.kid, publicJwk: r.public_jwk })) };
+  }
+
+  async rotate(): Promise<SigningKeyRotation> {
+    const generated = await generateStoredKeyPair();
+    const now = this.now();
+    const result = await this.db.transaction(async (tx) => {
+      // Rotations (from two operators, or the CLI and an endpoint) run one after the other;
+      // readers (ACCESS SHARE) are not blocked.
+      await tx.query(`LOCK TABLE ${this.table} IN EXCLUSIVE MODE`);
+      const retired = await tx.query<{ kid: string }>(
+        `UPDATE ${this.table} SET retired_at = $1 WHERE retired_at IS NULL RETURNING kid`,
+        [now],
+      );
+      const dropped = await tx.query<{ kid: string }>(
+        `DELETE FROM ${this.table} WHERE retired_at IS NOT NULL AND retired_at <= $1 RETURNING kid`,
+        [this.retentionHorizon()],
+      );
+      await tx.query(
+        `INSERT INTO ${this.table} (kid, alg, public_jwk, private_jwk) VALUES ($1, $2, $3::jsonb, $4::jsonb)`,
+        [generated.kid, generated.alg, JSON.stringify(generated.publicJwk), JSON.stringify(generated.privateJwk)],
+      );
+      return { kid: generated.kid, retired: retired.rows.map((r) => r.kid), dropped: dropped.rows.map((r) => r.kid) };
+    });
+    this.current = { key: toSigningKey(generated), loadedAt: this.now().getTime() };
+    return result;
+  }
+
+  private retentionHorizon(): Date {
+    return new Date(this.now().getTime() - this.retentionMs);
   }
 
   private async loadOrCreate(): Promise<SigningKey> {

@@ -8,9 +8,16 @@ export {
 } from './auth.plugin.js';
 export { type AuthHook, authenticate, requireRole, requireUser } from './authenticate.hook.js';
 export type { AccessTokenClaims, AuthenticatedUser, TokenResponse } from './claims.js';
-export { DbKeyStore } from './db.key-store.js';
+export { DbKeyStore, type DbKeyStoreOptions, DEFAULT_CURRENT_KEY_MAX_AGE_MS } from './db.key-store.js';
 export { EphemeralKeyStore } from './ephemeral.key-store.js';
-export { type KeyStore, type PublicKeySource, SIGNING_ALGORITHM, type SigningKey } from './key-store.port.js';
+export {
+  type KeyStore,
+  type PublicKeySource,
+  type RotatableKeyStore,
+  SIGNING_ALGORITHM,
+  type SigningKey,
+  type SigningKeyRotation,
+} from './key-store.port.js';
 export { LocalKeysVerifier, type LocalKeysVerifierOptions } from './local-keys.verifier.js';
 export { authKeyMigrations } from './migrations.js';
 export {

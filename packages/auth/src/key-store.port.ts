@@ -21,3 +21,18 @@ export interface KeyStore extends PublicKeySource {
   /** The key new tokens are signed with; created on first use when there is none. */
   signingKey(): Promise<SigningKey>;
 }
+
+/** What one rotation did: the key that signs from now on, and what happened to the older ones. */
+export interface SigningKeyRotation {
+  /** The new current key. */
+  kid: string;
+  /** Keys that stopped signing now; they keep verifying until their tokens have expired. */
+  retired: string[];
+  /** Retired keys old enough that no token they signed is still valid; gone from the store. */
+  dropped: string[];
+}
+
+export interface RotatableKeyStore extends KeyStore {
+  /** Creates a new key and makes it current; older keys keep verifying for a while. */
+  rotate(): Promise<SigningKeyRotation>;
+}

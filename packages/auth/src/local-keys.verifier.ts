@@ -7,8 +7,13 @@ import { type TokenVerifier, type TokenVerifierOptions, verifyAccessToken } from
 
 export interface LocalKeysVerifierOptions extends TokenVerifierOptions {
   keys: PublicKeySource;
-  /** An unknown `kid` reloads the keys at most this often (default 30 s), so garbage kids cannot hammer the source. */
+  /**
+   * An unknown `kid` reloads the keys at most this often (default 5 s), so garbage kids cannot
+   * hammer the source; short, because a token signed by a just-rotated key is refused until then.
+   */
   reloadCooldownMs?: number;
+  /** Keys are reloaded after this long (default 10 min, as the remote verifier), so a dropped key stops verifying. */
+  cacheMaxAgeMs?: number;
 }
 
 export class LocalKeysVerifier implements TokenVerifier {
@@ -27,16 +32,30 @@ export class LocalKeysVerifier implements TokenVerifier {
       return await getKey(...args);
     } catch (error) {
       // A kid we have not seen may be a key created since we loaded (rotation).
-      const cooldown = this.options.reloadCooldownMs ?? 30_000;
-      if (!(error instanceof errors.JWKSNoMatchingKey) || Date.now() - this.loadedAt < cooldown) throw error;
+      const cooldown = this.options.reloadCooldownMs ?? 5_000;
+      if (!(error instanceof errors.JWKSNoMatchingKey) || this.clock() - this.loadedAt < cooldown) throw error;
       return (await this.load(true))(...args);
     }
   }
 
+  private clock(): number {
+    return (this.options.now?.() ?? new Date()).getTime();
+  }
+
   private load(force: boolean): Promise<JWTVerifyGetKey> {
-    if (force || !this.jwks) {
-      this.loadedAt = Date.now();
-      const loading = this.options.keys.publicKeys().then((set) => createLocalJWKSet(set));
+    const stale = this.clock() - this.loadedAt >= (this.options.cacheMaxAgeMs ?? 10 * 60_000);
+    if (force || !this.jwks || stale) {
+      this.loadedAt = this.clock();
+      const previous = this.jwks;
+      // A reload that fails keeps the keys we had (a database hiccup is no reason to refuse
+      // every token); only the very first load fails outright.
+      const loading = this.options.keys
+        .publicKeys()
+        .then((set) => createLocalJWKSet(set))
+        .catch((error: unknown) => {
+          if (previous) return previous;
+          throw error;
+        });
       loading.catch(() => {
         if (this.jwks === loading) this.jwks = undefined;
       });

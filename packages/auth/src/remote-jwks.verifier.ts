@@ -13,7 +13,10 @@ export interface RemoteJwksVerifierOptions extends TokenVerifierOptions {
   fetchTimeoutMs?: number;
   /** Keys are refetched after this long (default 10 min); an unknown `kid` refetches sooner. */
   cacheMaxAgeMs?: number;
-  /** An unknown `kid` refetches at most this often (default 30 s). */
+  /**
+   * An unknown `kid` refetches at most this often (default 5 s): a token signed by a key rotated
+   * in since the last fetch is refused for at most this long.
+   */
   cooldownMs?: number;
 }
 
@@ -25,7 +28,7 @@ export class RemoteJwksVerifier implements TokenVerifier {
     this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
       timeoutDuration: options.fetchTimeoutMs ?? 2_000,
       cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
-      cooldownDuration: options.cooldownMs ?? 30_000,
+      cooldownDuration: options.cooldownMs ?? 5_000,
     });
   }
 

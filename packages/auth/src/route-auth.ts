@@ -1,5 +1,6 @@
-// The role check every service's routes take as an option: `authorize(roles)` is one preHandler
-// that authenticates the bearer token and then checks the role; `currentUser` reads the caller.
+// The role check every service's routes take as an option: `authorize(roles)` is one hook that
+// authenticates the bearer token and then checks the role (`authPlugin` with `{ auth }` runs it as
+// each route's first onRequest hook); `currentUser` reads the caller.
 import type { FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { authenticate, requireRole, requireUser } from './authenticate.hook.js';
 import type { AuthenticatedUser } from './claims.js';

@@ -26,6 +26,8 @@ export const UnauthenticatedReason = {
   Missing: 'missing',
   Malformed: 'malformed',
   Expired: 'expired',
+  /** `nbf` or `iat` lies in the future (beyond the clock tolerance). */
+  NotYetValid: 'not_yet_valid',
   BadSignature: 'bad_signature',
   UnknownKey: 'unknown_key',
   WrongIssuer: 'wrong_issuer',
@@ -50,6 +52,7 @@ export async function verifyAccessToken(
 ): Promise<AccessTokenClaims> {
   if (!COMPACT_JWS.test(token)) throw unauthenticated(UnauthenticatedReason.Malformed);
   let payload: JWTPayload;
+  const tolerance = options.clockToleranceSeconds ?? 5;
   try {
     ({ payload } = await jwtVerify(token, getKey, {
       algorithms: [SIGNING_ALGORITHM],
@@ -57,13 +60,18 @@ export async function verifyAccessToken(
       issuer: options.issuer,
       audience: options.audience,
       requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-      clockTolerance: options.clockToleranceSeconds ?? 5,
+      clockTolerance: tolerance,
       currentDate: options.now?.(),
     }));
   } catch (error) {
     throw toAppError(error);
   }
-  return toClaims(payload);
+  // jose checks `iat` only together with a maximum age; a token "issued" in the future was minted
+  // by a clock (or a forger) we should not trust.
+  const claims = toClaims(payload);
+  const nowSeconds = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
+  if (claims.iat > nowSeconds + tolerance) throw unauthenticated(UnauthenticatedReason.NotYetValid);
+  return claims;
 }
 
 function toAppError(error: unknown): AppError {
@@ -71,6 +79,7 @@ function toAppError(error: unknown): AppError {
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'iss') return unauthenticated(UnauthenticatedReason.WrongIssuer, error);
     if (error.claim === 'aud') return unauthenticated(UnauthenticatedReason.WrongAudience, error);
+    if (error.claim === 'nbf') return unauthenticated(UnauthenticatedReason.NotYetValid, error);
     return unauthenticated(UnauthenticatedReason.InvalidClaims, error);
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {

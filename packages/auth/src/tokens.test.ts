@@ -151,4 +151,28 @@ describe('TokenIssuer and LocalKeysVerifier', () => {
     fail = false;
     await expect(verifier.verify(accessToken)).resolves.toMatchObject({ sub: 'u' });
   });
+
+  it('when nbf or iat lies in the future beyond the tolerance, then 401 with reason not_yet_valid', async () => {
+    const { verifier, keys, time } = setup();
+    const key = await keys.signingKey();
+    const now = Math.floor(time.now().getTime() / 1000);
+    const sign = (claims: { iat?: number; exp?: number; nbf?: number }) =>
+      new SignJWT({ role: 'customer' })
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid })
+        .setSubject('u')
+        .setIssuer(ISS)
+        .setAudience(AUD)
+        .setJti('j')
+        .setIssuedAt(claims.iat ?? now)
+        .setExpirationTime(claims.exp ?? now + 600)
+        .setNotBefore(claims.nbf ?? now)
+        .sign(key.privateKey);
+    for (const claims of [{ nbf: now + 60 }, { iat: now + 60, nbf: now + 60, exp: now + 900 }, { iat: now + 60 }]) {
+      expect((await rejection(verifier.verify(await sign(claims)))).details, JSON.stringify(claims)).toEqual({
+        reason: 'not_yet_valid',
+      });
+    }
+    // Within the 5 s tolerance a slightly fast issuer clock is fine.
+    await expect(verifier.verify(await sign({ iat: now + 3, nbf: now + 3 }))).resolves.toMatchObject({ sub: 'u' });
+  });
 });

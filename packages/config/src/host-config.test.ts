@@ -27,6 +27,8 @@ describe('hostConfigSchema', () => {
       logLevel: 'info',
       seed: true,
       demo: true,
+      corsOrigins: [],
+      metricsToken: undefined,
     });
   });
 
@@ -41,6 +43,8 @@ describe('hostConfigSchema', () => {
         ORDO_LOG_LEVEL: 'debug',
         ORDO_SEED: 'on',
         ORDO_DEMO: 'off',
+        ORDO_CORS_ORIGINS: 'https://app.example.com, https://ops.example.com',
+        ORDO_METRICS_TOKEN: 'm'.repeat(32),
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -52,6 +56,8 @@ describe('hostConfigSchema', () => {
       logLevel: 'debug',
       seed: true,
       demo: false,
+      corsOrigins: ['https://app.example.com', 'https://ops.example.com'],
+      metricsToken: 'm'.repeat(32),
     });
   });
 
@@ -74,6 +80,13 @@ describe('hostConfigSchema', () => {
       'ORDO_LOG_LEVEL',
       'PORT',
     ]);
+  });
+
+  it('when ORDO_RATE_LIMITS is set, then it is kept as written for the host to check against the gateway', () => {
+    expect(parseConfig(hostConfigSchema, { ORDO_RATE_LIMITS: '{"factor":2}' })).toMatchObject({
+      rateLimits: '{"factor":2}',
+    });
+    expect(parseConfig(hostConfigSchema, {}).rateLimits).toBeUndefined();
   });
 
   it('when hostConfig is given some settings, then the rest are the defaults', () => {

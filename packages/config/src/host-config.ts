@@ -2,6 +2,7 @@
 // embedded shape), or on PostgreSQL when a database URL is given (the single-node shape).
 import { z } from 'zod';
 import { checkDemoSwitches, demoSwitches, demoSwitchVariables } from './demo-switches.js';
+import { edgeConfig, edgeConfigVariables } from './edge-config.js';
 import { envInt, envLogLevel, envPort } from './env-types.js';
 
 export const hostConfigSchema = z
@@ -20,7 +21,13 @@ export const hostConfigSchema = z
       .optional(),
     DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(16),
     ORDO_LOG_LEVEL: envLogLevel().default('info'),
+    /**
+     * The gateway's request rate limits: `off`, or JSON changes to the defaults (`{"factor":10}`,
+     * `{"auth":{"max":20}}`). The host checks it against the gateway's schema before it opens anything.
+     */
+    ORDO_RATE_LIMITS: z.string().optional(),
     ...demoSwitchVariables,
+    ...edgeConfigVariables,
   })
   .superRefine(checkDemoSwitches)
   .transform((env) => ({
@@ -30,8 +37,11 @@ export const hostConfigSchema = z
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     logLevel: env.ORDO_LOG_LEVEL,
+    rateLimits: env.ORDO_RATE_LIMITS,
     /** `seed`: the demo restaurants, menus, couriers and accounts; `demo`: the simulated traffic. */
     ...demoSwitches(env),
+    /** `corsOrigins` (closed when empty) and `metricsToken` (/metrics and detailed readiness). */
+    ...edgeConfig(env),
   }));
 
 export type HostConfig = z.output<typeof hostConfigSchema>;

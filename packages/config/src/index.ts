@@ -1,4 +1,5 @@
 export { checkDemoSwitches, demoSwitches, demoSwitchVariables } from './demo-switches.js';
+export { type EdgeConfig, edgeConfig, edgeConfigVariables, MIN_METRICS_TOKEN_LENGTH } from './edge-config.js';
 export { envInt, envLogLevel, envOnOff, envPort, LOG_LEVELS, type LogLevel } from './env-types.js';
 export { type HostConfig, hostConfig, hostConfigSchema } from './host-config.js';
 export { type ConfigIssue, type Env, parseConfig } from './parse-config.js';

@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { runCommitted } from './after-commit.js';
 import type { Db, QueryOptions, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
+import { stripStatementData } from './query-error.js';
 
 export interface PgDbOptions {
   connectionString: string;
@@ -97,7 +98,7 @@ export function createPgDb(options: PgDbOptions): Db {
   return {
     kind: 'postgres',
     async query<R>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) {
-      return toResult<R>(await pool.query(statement(text, params, queryOptions)));
+      return toResult<R>(await stripStatementData(() => pool.query(statement(text, params, queryOptions))));
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
       const client = await pool.connect();
@@ -107,7 +108,7 @@ export function createPgDb(options: PgDbOptions): Db {
         const committed: Array<() => void> = [];
         const tx: SqlExecutor = {
           query: async <R>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
-            toResult<R>(await client.query(statement(text, params, queryOptions))),
+            toResult<R>(await stripStatementData(() => client.query(statement(text, params, queryOptions)))),
           afterCommit: (callback) => void committed.push(callback),
         };
         const result = await fn(tx);

@@ -3,6 +3,7 @@
 import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite';
 import { runCommitted } from './after-commit.js';
 import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
+import { stripStatementData } from './query-error.js';
 
 export interface PgliteDbOptions {
   /** Directory for the data files; omit for an in-memory database. */
@@ -31,13 +32,15 @@ type PgliteExecutor = Pick<Transaction, 'query' | 'exec'>;
 
 // Like node-postgres, a statement without parameters goes over the simple protocol, so a
 // migration script of several statements runs as one call.
-async function run<R>(executor: PgliteExecutor, text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-  if (params === undefined || params.length === 0) {
-    const results = await executor.exec(text);
-    const last = results.at(-1);
-    return last ? toResult<R>(last) : { rows: [], rowCount: 0 };
-  }
-  return toResult<R>(await executor.query(text, params as unknown[]));
+function run<R>(executor: PgliteExecutor, text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+  return stripStatementData(async () => {
+    if (params === undefined || params.length === 0) {
+      const results = await executor.exec(text);
+      const last = results.at(-1);
+      return last ? toResult<R>(last) : { rows: [], rowCount: 0 };
+    }
+    return toResult<R>(await executor.query(text, params as unknown[]));
+  });
 }
 
 // Like node-postgres: rows written for INSERT/UPDATE/DELETE, rows returned for SELECT (PGlite
@@ -55,14 +58,17 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
       const committed: Array<() => void> = [];
-      const result = await instance.transaction(async (pgTx) => {
-        if (txOptions?.isolation) await pgTx.query(`SET TRANSACTION ISOLATION LEVEL ${txOptions.isolation}`);
-        const tx: SqlExecutor = {
-          query: <R>(text: string, params?: readonly unknown[]) => run<R>(pgTx, text, params),
-          afterCommit: (callback) => void committed.push(callback),
-        };
-        return fn(tx);
-      });
+      // The COMMIT's own failure comes out of PGlite carrying the statement too.
+      const result = await stripStatementData(() =>
+        instance.transaction(async (pgTx) => {
+          if (txOptions?.isolation) await pgTx.query(`SET TRANSACTION ISOLATION LEVEL ${txOptions.isolation}`);
+          const tx: SqlExecutor = {
+            query: <R>(text: string, params?: readonly unknown[]) => run<R>(pgTx, text, params),
+            afterCommit: (callback) => void committed.push(callback),
+          };
+          return fn(tx);
+        }),
+      );
       runCommitted(committed);
       return result;
     },

@@ -28,6 +28,20 @@ export const Errors = {
     'The request contains a character that is not accepted (NUL, a control or a bidi override character)',
   ),
   NOT_FOUND: define('ORDO_ERR_HTTP_NOT_FOUND', 404, false, 'No such resource'),
+  URL_TOO_LONG: define('ORDO_ERR_HTTP_URL_TOO_LONG', 414, false, 'The URL is too long'),
+  HEADERS_TOO_LARGE: define('ORDO_ERR_HTTP_HEADERS_TOO_LARGE', 431, false, 'The request headers are too large'),
+  CORS_ORIGIN_REFUSED: define(
+    'ORDO_ERR_HTTP_CORS_ORIGIN_REFUSED',
+    403,
+    false,
+    'Cross-origin requests from this origin are not allowed',
+  ),
+  METRICS_TOKEN_REQUIRED: define(
+    'ORDO_ERR_HTTP_METRICS_TOKEN_REQUIRED',
+    401,
+    false,
+    'This endpoint needs the metrics token (Authorization: Bearer <ORDO_METRICS_TOKEN>)',
+  ),
   INTERNAL: define('ORDO_ERR_HTTP_INTERNAL', 500, true, 'Internal error'),
   NOT_READY: define('ORDO_ERR_HTTP_NOT_READY', 503, true, 'The service is not ready'),
 
@@ -94,11 +108,59 @@ export const Errors = {
     true,
     'The token signing keys cannot be loaded right now',
   ),
+  AUTH_REFRESH_TOKEN_INVALID: define(
+    'ORDO_ERR_AUTH_REFRESH_TOKEN_INVALID',
+    401,
+    false,
+    'The refresh token is not valid; log in again',
+  ),
+  AUTH_LOGIN_THROTTLED: define(
+    'ORDO_ERR_AUTH_LOGIN_THROTTLED',
+    429,
+    true,
+    'Too many failed logins; try again after the time in Retry-After',
+  ),
   GATEWAY_UPSTREAM_UNAVAILABLE: define(
     'ORDO_ERR_GATEWAY_UPSTREAM_UNAVAILABLE',
     503,
     true,
     'The service behind this route does not answer right now',
+  ),
+  GATEWAY_RATE_LIMITED: define(
+    'ORDO_ERR_GATEWAY_RATE_LIMITED',
+    429,
+    true,
+    'Too many requests of this kind; retry after the time given in Retry-After',
+  ),
+  GATEWAY_RATE_LIMIT_UNAVAILABLE: define(
+    'ORDO_ERR_GATEWAY_RATE_LIMIT_UNAVAILABLE',
+    503,
+    true,
+    'The rate limiter cannot be reached; this route is refused until it can',
+  ),
+  IDEMPOTENCY_KEY_INVALID: define(
+    'ORDO_ERR_IDEMPOTENCY_KEY_INVALID',
+    400,
+    false,
+    'The Idempotency-Key header must be 1 to 255 printable ASCII characters',
+  ),
+  IDEMPOTENCY_KEY_REUSED: define(
+    'ORDO_ERR_IDEMPOTENCY_KEY_REUSED',
+    422,
+    false,
+    'This Idempotency-Key was used with a different request; use a new key for a new request',
+  ),
+  IDEMPOTENCY_KEY_IN_USE: define(
+    'ORDO_ERR_IDEMPOTENCY_KEY_IN_USE',
+    409,
+    true,
+    'A request with this Idempotency-Key is still being processed; retry after the time in Retry-After',
+  ),
+  IDEMPOTENCY_OUTCOME_UNKNOWN: define(
+    'ORDO_ERR_IDEMPOTENCY_OUTCOME_UNKNOWN',
+    409,
+    false,
+    'The first request with this Idempotency-Key never finished; check its effect, then use a new key',
   ),
 
   // Order

@@ -1,5 +1,8 @@
 // A Fastify instance set up the way every Ordo service wants it: our logger, stable error
-// codes for everything (including errors raised before routing), health and metrics.
+// codes for everything (including errors raised before routing), health and metrics, and the
+// defaults at the edge (security headers, CORS closed, bounded request heads and URLs).
+
+import { AppError, Errors } from '@ordo/errors';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -7,15 +10,20 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
+import { corsPlugin } from './cors.plugin.js';
 import { errorHandlerPlugin, frameworkErrorHandler } from './error-handler.plugin.js';
 import { type HealthPluginOptions, healthPlugin } from './health.plugin.js';
 import { refuseHostileText } from './hostile-text.js';
+import { MAX_URL_LENGTH, refuseLongUrls, requestLimitOptions } from './request-limits.js';
+import { securityHeadersPlugin, setBaselineHeaders } from './security-headers.plugin.js';
 
 export interface HttpAppOptions extends HealthPluginOptions {
   /** A pino logger (from @ordo/logger); Fastify logs nothing when omitted. */
   logger?: FastifyBaseLogger;
-  /** Largest accepted request body in bytes (default 1 MiB). */
+  /** Largest accepted request body in bytes (default 1 MiB; routes that take little set less). */
   bodyLimit?: number;
+  /** Browser origins allowed by CORS; none by default (the web app is served same-origin). */
+  corsOrigins?: readonly string[];
 }
 
 // Probes and scrapes arrive every few seconds; logging each would drown real requests.
@@ -55,7 +63,13 @@ export async function createHttpApp(options: HttpAppOptions = {}): Promise<Fasti
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    frameworkErrors: frameworkErrorHandler,
+    ...requestLimitOptions(),
+    // Routing fails first on a URL with an over-long parameter; answer it like any too-long URL.
+    frameworkErrors: (error, request, reply) => {
+      setBaselineHeaders(reply);
+      const tooLong = (request.raw.url?.length ?? 0) > MAX_URL_LENGTH;
+      frameworkErrorHandler(tooLong ? new AppError(Errors.URL_TOO_LONG) : error, request, reply);
+    },
     // errorHandlerPlugin answers requests that arrive while closing, with a stable code.
     return503OnClosing: false,
     logController: new OrdoLogController({
@@ -66,11 +80,16 @@ export async function createHttpApp(options: HttpAppOptions = {}): Promise<Fasti
   // fails validation as a 400.
   app.removeContentTypeParser('text/plain');
   await app.register(errorHandlerPlugin);
+  // First of the request hooks: a request the next ones refuse still gets the headers.
+  await app.register(securityHeadersPlugin);
+  refuseLongUrls(app);
   refuseHostileText(app);
+  await app.register(corsPlugin, { origins: options.corsOrigins });
   await app.register(healthPlugin, {
     checks: options.checks,
     checkTimeoutMs: options.checkTimeoutMs,
     metrics: options.metrics,
+    metricsToken: options.metricsToken,
   });
   return app;
 }

@@ -1,7 +1,9 @@
 // Turns anything a request can throw into a status and a body with a stable code.
 // Only AppErrors and Fastify's own client errors speak to the client; the rest is a 500
-// whose details stay in the log.
+// whose details stay in the log. A client error's message and details may quote what was sent
+// (an email, a card token): those are masked, as the body also reaches proxies and browser logs.
 import { allErrorDefinitions, type ErrorDefinition, Errors, isAppError } from '@ordo/errors';
+import { maskPersonalData, scrubText } from '@ordo/logger';
 
 export interface ErrorBody {
   error: {
@@ -55,20 +57,24 @@ export function toErrorResponse(error: unknown): ErrorResponse {
       const message = registryMessages.get(error.code) ?? Errors.INTERNAL.message;
       return { status: error.httpStatus, body: { error: { code: error.code, message } } };
     }
-    const body: ErrorBody = { error: { code: error.code, message: error.message } };
-    if (error.details !== undefined) body.error.details = error.details;
+    const body: ErrorBody = { error: { code: error.code, message: scrubText(error.message) } };
+    if (error.details !== undefined) body.error.details = maskPersonalData(error.details);
     return { status: error.httpStatus, body };
   }
 
   const fastifyError = asFastifyError(error);
   if (fastifyError && Array.isArray(fastifyError.validation)) {
-    const issues = fastifyError.validation.map((v) => ({ path: v.instancePath ?? '', message: v.message ?? '' }));
+    const issues = fastifyError.validation.map((v) => ({
+      path: v.instancePath ?? '',
+      message: scrubText(v.message ?? ''),
+    }));
     return {
       status: Errors.VALIDATION.httpStatus,
       body: {
         error: {
           code: Errors.VALIDATION.code,
-          message: typeof fastifyError.message === 'string' ? fastifyError.message : Errors.VALIDATION.message,
+          message:
+            typeof fastifyError.message === 'string' ? scrubText(fastifyError.message) : Errors.VALIDATION.message,
           details: { in: fastifyError.validationContext ?? 'request', issues },
         },
       },

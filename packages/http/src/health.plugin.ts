@@ -1,11 +1,14 @@
 // Liveness, readiness and metrics endpoints, the same on every Ordo service:
 // GET /healthz (the process answers), GET /readyz (its dependencies answer), GET /metrics.
+// Load balancers and orchestrators need only a status, so /healthz and /readyz are public and say
+// nothing else; which dependency fails, and the metrics, are for operators (the metrics token).
 import { Errors } from '@ordo/errors';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
 import { errorBody } from './error-mapping.js';
 import { type MetricsOptions, registerMetrics } from './metrics.js';
+import { metricsTokenGuard } from './metrics-token.js';
 import { type ReadinessCheck, runReadinessChecks } from './readiness.js';
 
 export interface HealthPluginOptions {
@@ -14,6 +17,11 @@ export interface HealthPluginOptions {
   /** Budget of each readiness check (default 2000 ms). */
   checkTimeoutMs?: number;
   metrics?: MetricsOptions;
+  /**
+   * Bearer token for GET /metrics and GET /readyz?detail=true. Without one both are closed
+   * (401 `ORDO_ERR_HTTP_METRICS_TOKEN_REQUIRED`); /healthz and the plain /readyz stay public.
+   */
+  metricsToken?: string;
 }
 
 export interface Readiness {
@@ -41,7 +49,8 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (app, options) => 
       checks.push(check);
     },
   });
-  app.decorate('metricsRegistry', registerMetrics(app, options.metrics));
+  const guard = metricsTokenGuard(options.metricsToken);
+  app.decorate('metricsRegistry', registerMetrics(app, { ...options.metrics, guard }));
 
   app.get('/healthz', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
@@ -50,14 +59,17 @@ const plugin: FastifyPluginAsync<HealthPluginOptions> = async (app, options) => 
 
   app.get('/readyz', async (request, reply) => {
     reply.header('cache-control', 'no-store');
+    const detailed = (request.query as { detail?: unknown }).detail === 'true';
+    if (detailed) guard(request);
     const { ready, results } = await runReadinessChecks(checks, timeoutMs);
     const body = results.map(({ name, status, durationMs }) => ({ name, status, durationMs }));
-    if (ready) return { status: 'ready', checks: body };
+    const details = detailed ? { checks: body } : {};
+    if (ready) return { status: 'ready', ...details };
 
     for (const r of results.filter((result) => result.status !== 'ok')) {
       request.log.warn({ check: r.name, status: r.status, err: r.error }, 'readiness check failed');
     }
-    return reply.code(Errors.NOT_READY.httpStatus).send({ ...errorBody(Errors.NOT_READY), checks: body });
+    return reply.code(Errors.NOT_READY.httpStatus).send({ ...errorBody(Errors.NOT_READY), ...details });
   });
 };
 

@@ -2,12 +2,15 @@
 // duration histogram labelled by route pattern (never the raw URL, which is unbounded).
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { MetricsTokenGuard } from './metrics-token.js';
 
 export interface MetricsOptions {
   /** Registry to fill and expose; a fresh one per app by default, so apps in one process do not clash. */
   registry?: Registry;
   /** Collect prom-client's default Node.js metrics (default true). */
   defaultMetrics?: boolean;
+  /** Who may read GET /metrics; open to anyone when omitted (createHttpApp always passes one). */
+  guard?: MetricsTokenGuard;
 }
 
 const EVENT_LOOP_SAMPLE_MS = 100;
@@ -44,7 +47,8 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions = 
     );
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    options.guard?.(request);
     reply.header('content-type', registry.contentType).header('cache-control', 'no-store');
     return registry.metrics();
   });

@@ -1,8 +1,24 @@
 // Structured JSON logging (pino). One root logger per process; components take a child.
+// Every logger made here keeps personal data out of its output (see redact.ts).
 import { pino } from 'pino';
 import { readableDestination } from './readable-lines.js';
+import { redactionOptions } from './redact.js';
 
+export {
+  initials,
+  type MaskedPlace,
+  maskAddress,
+  maskEmail,
+  maskPaymentToken,
+  maskPersonalData,
+  maskPhone,
+  type PersonalKind,
+  personalKind,
+  REDACTED,
+  scrubText,
+} from './personal-data.js';
 export { readableLine } from './readable-lines.js';
+export { safeUrl, serializeError, serializeReply, serializeRequest } from './serializers.js';
 
 export type Logger = pino.Logger;
 
@@ -24,7 +40,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     options.destination === undefined &&
     (format === 'readable' || (format === 'auto' && process.stdout.isTTY === true));
   const destination = readable ? readableDestination() : options.destination;
-  return pino({ level: options.level ?? 'info', name: options.name ?? 'ordo' }, destination);
+  return pino({ level: options.level ?? 'info', name: options.name ?? 'ordo', ...redactionOptions() }, destination);
 }
 
 /** A logger that writes nothing: for tests and benchmarks that do not want output. */

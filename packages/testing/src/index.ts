@@ -12,4 +12,5 @@ export {
 } from './databases.js';
 export { MemoryTransport } from './memory.transport.js';
 export { startNatsServer, type TestNatsServer } from './nats-server.js';
+export { startRedisServer, type TestRedisServer } from './redis-server.js';
 export { seededRandom } from './seeded-random.js';

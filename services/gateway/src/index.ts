@@ -1,8 +1,23 @@
 export { gatewayMigrations } from './data-access/migrations.js';
 export { EMAIL_MAX_LENGTH, normalizeEmail } from './domain/email.js';
+export type { BackoffPolicy, LoginBackoffOptions } from './domain/login-backoff.js';
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './domain/password-policy.js';
+export {
+  classify as classifyRateLimit,
+  DEFAULT_RATE_LIMITS,
+  DEMO_RATE_LIMIT_FACTOR,
+  LOAD_TEST_RATE_LIMITS,
+  parseRateLimitSettings,
+  RATE_LIMIT_CLASSES,
+  RateLimitClass,
+  type RateLimitRule,
+  type RateLimitRules,
+  type RateLimitSettings,
+  resolveRateLimits,
+} from './domain/rate-limit-policy.js';
 export type { User, UserView } from './domain/user.js';
 export type { Upstream, UpstreamPrefix } from './entry-points/http/proxy.routes.js';
+export type { GatewayRateLimitOptions } from './entry-points/http/rate-limit.plugin.js';
 export {
   type DemoAccountView,
   WEB_CONFIG_PATH,
@@ -11,6 +26,7 @@ export {
 } from './entry-points/http/web-app.plugin.js';
 export { GATEWAY_SCHEMA } from './gateway-schema.js';
 export { createGatewayService, type GatewayOptions, type GatewayService } from './main.js';
+export type { SessionOptions } from './sessions.module.js';
 export {
   type SeedUser,
   type SeedUsersOptions,

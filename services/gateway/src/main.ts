@@ -12,18 +12,26 @@ import {
   TokenIssuer,
   type TokenVerifier,
 } from '@ordo/auth';
+import { AuditTopics } from '@ordo/contracts-audit';
+import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
+import { AuditedUserRepository } from './data-access/audited-user.repository.js';
+import { IdempotencyKeyRepository } from './data-access/idempotency-key.repository.js';
 import { gatewayMigrations } from './data-access/migrations.js';
-import { UserRepository } from './data-access/user.repository.js';
 import { gatewayApi } from './entry-points/http/gateway.api.js';
 import { gatewayRoutes } from './entry-points/http/gateway.routes.js';
+import { type GatewayIdempotencyOptions, idempotencyPlugin } from './entry-points/http/idempotency.plugin.js';
+import { idempotencyExpiry } from './entry-points/http/idempotency-expiry.js';
 import { proxyRoutes, type Upstream } from './entry-points/http/proxy.routes.js';
+import { type GatewayRateLimitOptions, rateLimitPlugin } from './entry-points/http/rate-limit.plugin.js';
 import { type WebAppOptions, webAppPlugin } from './entry-points/http/web-app.plugin.js';
 import { GATEWAY_SCHEMA } from './gateway-schema.js';
+import { keyStoreOptions, type SessionOptions, sessionComponents } from './sessions.module.js';
 import { PasswordHasher } from './use-cases/password-hasher.js';
 
-export interface GatewayOptions {
+/** Session, login-backoff and signing-key settings: see `SessionOptions`. */
+export interface GatewayOptions extends SessionOptions {
   /** `iss` of issued tokens (default `urn:ordo:gateway`); verifiers must expect the same. */
   issuer?: string;
   /** `aud` of issued tokens (default `urn:ordo:api`). */
@@ -41,6 +49,16 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
   /** The web app served at `/` (files, runtime config, client routes); none without it. */
   web?: WebAppOptions;
+  /**
+   * Request rate limits (ADR 0017) over every API route registered after the gateway's, its
+   * proxy's included. None without it: the hosts always pass it (the defaults unless configured).
+   */
+  rateLimits?: GatewayRateLimitOptions;
+  /**
+   * `Idempotency-Key` (ADR 0018) on the given operations of every route registered after the
+   * gateway's, its proxy's included; the header is ignored elsewhere. None without it.
+   */
+  idempotency?: GatewayIdempotencyOptions;
 }
 
 export interface GatewayService extends OrdoService {
@@ -53,7 +71,7 @@ export interface GatewayService extends OrdoService {
 export function createGatewayService(context: ServiceContext, options: GatewayOptions = {}): GatewayService {
   const issuer = options.issuer ?? DEFAULT_TOKEN_ISSUER;
   const audience = options.audience ?? DEFAULT_TOKEN_AUDIENCE;
-  const keys = new DbKeyStore(context.db, GATEWAY_SCHEMA);
+  const keys = new DbKeyStore(context.db, GATEWAY_SCHEMA, keyStoreOptions(options, context.now));
   const tokens = new TokenIssuer({
     keys,
     issuer,
@@ -62,11 +80,38 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
     now: context.now,
   });
   const verifier = new LocalKeysVerifier({ keys, issuer, audience, now: context.now });
-  const users = new UserRepository(context.db, GATEWAY_SCHEMA);
+  // The outbox carries the audit events of account changes (ADR 0022).
+  const outbox = new OutboxWriter(GATEWAY_SCHEMA);
+  const users = new AuditedUserRepository(context.db, GATEWAY_SCHEMA, outbox);
+  const relay = new OutboxRelay({
+    db: context.db,
+    schema: GATEWAY_SCHEMA,
+    publisher: context.transport,
+    writer: outbox,
+    faults: context.faults,
+    logger: context.logger,
+  });
   const passwords = new PasswordHasher(options.passwordHashParams);
+  const sessions = sessionComponents(context.db, options, context.now);
+  const idempotencyKeys = new IdempotencyKeyRepository(context.db, GATEWAY_SCHEMA);
+  const expiry = idempotencyExpiry({
+    keys: idempotencyKeys,
+    now: context.now,
+    logger: context.logger,
+    intervalMs: options.idempotency?.sweepIntervalMs,
+  });
 
   const routes: FastifyPluginAsync = async (app) => {
-    await app.register(gatewayRoutes({ users, passwords, tokens, keys, verifier, now: context.now }));
+    // First: a refused request costs no more than counting it.
+    if (options.rateLimits) {
+      await app.register(rateLimitPlugin({ ...options.rateLimits, verifier, logger: context.logger }));
+    }
+    if (options.idempotency) {
+      await app.register(
+        idempotencyPlugin({ ...options.idempotency, keys: idempotencyKeys, verifier, now: context.now }),
+      );
+    }
+    await app.register(gatewayRoutes({ users, passwords, tokens, keys, verifier, now: context.now, ...sessions }));
     if (options.upstreams?.length) {
       await app.register(proxyRoutes({ upstreams: options.upstreams, timeoutMs: options.upstreamTimeoutMs }));
     }
@@ -79,7 +124,7 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
   return {
     name: 'gateway',
     schema: GATEWAY_SCHEMA,
-    migrations: gatewayMigrations,
+    migrations: [...gatewayMigrations, ...outboxMigrations],
     routes,
     api: gatewayApi,
     publicKeys: keys,
@@ -89,6 +134,9 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
       const { kid } = await keys.signingKey();
       await passwords.warmUp();
       context.logger.info({ kid }, 'gateway signing key ready');
+      if (options.idempotency) expiry.start();
+      await context.transport.ensureTopic(AuditTopics.events);
+      await relay.start();
       if (options.web && !(await stat(join(options.web.root, 'index.html')).catch(() => undefined))) {
         context.logger.warn(
           { root: options.web.root },
@@ -96,6 +144,9 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
         );
       }
     },
-    async stop() {},
+    async stop() {
+      await expiry.stop();
+      await relay.stop();
+    },
   };
 }

@@ -91,7 +91,8 @@ describe('gateway: the web app at / (embedded shape)', () => {
 
   it('when the API, health, metrics and JWKS are asked for, then they answer themselves', async () => {
     expect((await get('/healthz', HTML)).json()).toEqual({ status: 'ok' });
-    expect((await get('/metrics', HTML)).headers['content-type']).toMatch(/^text\/plain/);
+    // Closed without the metrics token (ADR 0021), and answering for itself, not with index.html.
+    expect((await get('/metrics', HTML)).json().error.code).toBe('ORDO_ERR_HTTP_METRICS_TOKEN_REQUIRED');
     expect((await get('/.well-known/jwks.json', HTML)).json()).toHaveProperty('keys');
     const me = await get('/v1/me', HTML);
     expect(me.statusCode).toBe(401);

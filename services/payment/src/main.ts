@@ -1,6 +1,7 @@
 // The payment service's composition root: its tables, the command consumer, the PSP worker,
 // the outbox relay, the reconciliation schedule and the operator routes, wired from the
 // context the host hands over. Nothing here reads env vars.
+import { AuditTopics } from '@ordo/contracts-audit';
 import { PaymentTopics } from '@ordo/contracts-payment';
 import { consumerMigrations } from '@ordo/messaging';
 import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
@@ -100,6 +101,7 @@ export function createPaymentService(context: ServiceContext, options: PaymentSe
     reconcile: reconcileNow,
     async start() {
       for (const topic of Object.values(PaymentTopics)) await context.transport.ensureTopic(topic);
+      await context.transport.ensureTopic(AuditTopics.events);
       await relay.start();
       await consumer.start();
       worker.start();

@@ -10,7 +10,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Cluster, dropDatabases, startCluster } from '@ordo/cli/cluster';
-import { type DemoAccount, type HostOptions, type RunningHost, startHost } from '@ordo/cli/host';
+import { type DemoAccount, type HostOptions, LOAD_TEST_RATE_LIMITS, type RunningHost, startHost } from '@ordo/cli/host';
 import { hostConfig } from '@ordo/config';
 import { silentLogger } from '@ordo/logger';
 import { adminPgUrl, startNatsServer } from '@ordo/testing';
@@ -161,6 +161,8 @@ async function startEmbedded(tuning: Tuning): Promise<E2eEnv> {
     config: hostConfig({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false }),
     logger: silentLogger,
     tuning: { sagaTimerIntervalMs: 200, ...tuning },
+    // The suites place many orders per user and read in tight loops: limits that never refuse.
+    rateLimits: LOAD_TEST_RATE_LIMITS,
   });
   return withLogins({
     shape: 'embedded',
@@ -200,6 +202,7 @@ async function startDistributed(tuning: Tuning): Promise<E2eEnv> {
       postgresUrl,
       natsUrl: nats.url,
       tuning: { sagaTimerIntervalMs: 200, ...shared },
+      rateLimits: LOAD_TEST_RATE_LIMITS,
       logLevel: 'info',
     });
   } catch (error) {

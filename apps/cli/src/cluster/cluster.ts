@@ -15,6 +15,7 @@ import { PaymentTopics } from '@ordo/contracts-payment';
 import { RestaurantTopics } from '@ordo/contracts-restaurant';
 import { createPgDb } from '@ordo/db';
 import { noFaults } from '@ordo/faults';
+import { DEMO_RATE_LIMIT_FACTOR, type RateLimitSettings } from '@ordo/gateway';
 import { silentLogger } from '@ordo/logger';
 import { orderDatabaseKnowsRestaurants } from '@ordo/order';
 import { demoRestaurants } from '@ordo/restaurant';
@@ -51,6 +52,11 @@ export interface ClusterOptions extends Partial<ServerUrls> {
   detached?: boolean;
   /** Extra environment for every process. */
   env?: Record<string, string>;
+  /**
+   * The gateway's rate limits (`ORDO_RATE_LIMITS`; counted in Redis, per cluster name). Default: the
+   * environment's, or raised for the demo simulator when `simulate` is on.
+   */
+  rateLimits?: RateLimitSettings;
 }
 
 export interface ClusterProcess {
@@ -157,6 +163,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (ports.get('gateway') === 0) ports.set('gateway', await freePort());
   const urlOf = (service: ServiceName) => `http://127.0.0.1:${ports.get(service)}`;
   const upstreams = BUSINESS_SERVICES.map((s) => `${s}=${urlOf(s)}`).join(',');
+  const configured = options.env?.ORDO_RATE_LIMITS ?? process.env.ORDO_RATE_LIMITS;
+  const rateLimits: RateLimitSettings | undefined =
+    options.rateLimits ?? (options.simulate && !configured ? { factor: DEMO_RATE_LIMIT_FACTOR } : undefined);
 
   const envOf = (service: ServiceName, faults: string | undefined): Record<string, string> => ({
     ...(process.env as Record<string, string>),
@@ -171,6 +180,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     ORDO_PSP_URL: urlOf('psp-sim'),
     ORDO_UPSTREAMS: upstreams,
     ORDO_TUNING: JSON.stringify(options.tuning ?? {}),
+    ...(rateLimits === undefined
+      ? {}
+      : { ORDO_RATE_LIMITS: rateLimits === 'off' ? 'off' : JSON.stringify(rateLimits) }),
     ORDO_FAULTS: faults ?? '',
     ORDO_LOG_LEVEL: options.logLevel ?? 'info',
   });

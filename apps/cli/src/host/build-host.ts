@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { allowAnonymous } from '@ordo/auth';
 import type { HostConfig } from '@ordo/config';
 import { createPgDb, createPgliteDb, type Db } from '@ordo/db';
+import { AppError, Errors } from '@ordo/errors';
+import { DEMO_RATE_LIMIT_FACTOR, parseRateLimitSettings, type RateLimitSettings } from '@ordo/gateway';
 import { createHttpApp, docsPlugin } from '@ordo/http';
 import { MemoryLiveFeed } from '@ordo/live-feed';
 import type { Logger } from '@ordo/logger';
@@ -26,6 +28,8 @@ export interface HostOptions {
   logger: Logger;
   /** Shorter deadlines and intervals for tests. */
   tuning?: EmbeddedOptions['tuning'];
+  /** Request rate limits; wins over `config.rateLimits` (ORDO_RATE_LIMITS). Tests raise them. */
+  rateLimits?: RateLimitSettings;
 }
 
 export interface Host {
@@ -48,6 +52,7 @@ async function openDatabase(config: HostConfig, dataDir: string): Promise<Db> {
 
 export async function buildHost(options: HostOptions): Promise<Host> {
   const { config, logger } = options;
+  const rateLimits = options.rateLimits ?? rateLimitSettings(config);
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
   const db = await openDatabase(config, dataDir);
@@ -77,6 +82,7 @@ export async function buildHost(options: HostOptions): Promise<Host> {
       transport: log,
       logger,
       tuning: options.tuning,
+      rateLimits: { limits: rateLimits },
       demoAccounts: () => demo?.accounts,
       // One process on PGlite: views and live feeds in memory, rebuilt from the log at start.
       readModels: config.databaseUrl
@@ -89,6 +95,8 @@ export async function buildHost(options: HostOptions): Promise<Host> {
       : undefined;
     app = await createHttpApp({
       logger,
+      corsOrigins: config.corsOrigins,
+      metricsToken: config.metricsToken,
       checks: [
         { name: 'db', check: async () => void (await db.query('SELECT 1')) },
         { name: 'transport', check: async () => void (await log.headPosition('ordo.health')) },
@@ -111,4 +119,23 @@ export async function buildHost(options: HostOptions): Promise<Host> {
     await close();
     throw error;
   }
+}
+
+/**
+ * ORDO_RATE_LIMITS when set, checked before anything opens; otherwise the defaults, raised for the
+ * demo traffic of `npm start` (ADR 0017: its simulator and a person share the demo accounts).
+ */
+function rateLimitSettings(config: HostConfig): RateLimitSettings {
+  if (config.rateLimits !== undefined) {
+    try {
+      return parseRateLimitSettings(config.rateLimits);
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new AppError(Errors.CONFIG_INVALID, {
+        message: `invalid configuration: ORDO_RATE_LIMITS: ${message}`,
+        details: { issues: [{ variable: 'ORDO_RATE_LIMITS', message }] },
+      });
+    }
+  }
+  return config.demo ? { factor: DEMO_RATE_LIMIT_FACTOR } : {};
 }

@@ -1,10 +1,11 @@
 // Every Ordo service in one process, as the embedded shape runs them: one database (a schema
 // each), one transport, the gateway's keys checking every route, and the PSP simulator on a
 // loopback port of its own (the payment service reaches it over HTTP, as it would a real PSP).
+import type { AuditService } from '@ordo/audit';
 import { routeAuth } from '@ordo/auth';
 import { type Db, migrate } from '@ordo/db';
 import { noFaults } from '@ordo/faults';
-import type { DemoAccountView, GatewayService } from '@ordo/gateway';
+import type { DemoAccountView, GatewayRateLimitOptions, GatewayService } from '@ordo/gateway';
 import { createHttpApp } from '@ordo/http';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
@@ -21,6 +22,7 @@ export interface EmbeddedServices {
   readonly gateway: GatewayService;
   readonly restaurant: RestaurantService;
   readonly order: OrderService;
+  readonly audit: AuditService;
   /** Where the PSP simulator listens. */
   readonly pspUrl: string;
   /** Applies every service's migrations to its schema. */
@@ -46,6 +48,8 @@ export interface EmbeddedOptions {
    * the work and an in-memory view in each would see only its share of the events).
    */
   readModels?: ReadModels;
+  /** The gateway's request rate limits (in-process counters: one process). */
+  rateLimits?: GatewayRateLimitOptions;
 }
 
 export async function createEmbeddedServices(options: EmbeddedOptions): Promise<EmbeddedServices> {
@@ -69,7 +73,10 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
   await pspApp.register(psp.routes);
   const pspUrl = await pspApp.listen({ host: '127.0.0.1', port: options.tuning?.pspPort ?? 0 });
 
-  const gateway = buildGateway(context('gateway'), { demoAccounts: options.demoAccounts });
+  const gateway = buildGateway(context('gateway'), {
+    demoAccounts: options.demoAccounts,
+    rateLimits: options.rateLimits,
+  });
   const auth = routeAuth(gateway.verifier);
   const build = { auth, pspUrl, tuning: options.tuning, readModels: options.readModels };
   const restaurant = buildService('restaurant', context('restaurant'), build);
@@ -77,13 +84,15 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
   const payment = buildService('payment', context('payment'), build);
   const order = buildService('order', context('order'), build);
   const query = options.readModels ? buildService('query', context('query'), build) : undefined;
-  const services: OrdoService[] = [gateway, restaurant, delivery, payment, order, ...(query ? [query] : [])];
+  const audit = buildService('audit', context('audit'), build);
+  const services: OrdoService[] = [gateway, restaurant, delivery, payment, order, ...(query ? [query] : []), audit];
 
   return {
     services,
     gateway,
     restaurant,
     order,
+    audit,
     pspUrl,
     async migrate() {
       for (const service of services) await migrate(db, service.schema, service.migrations);

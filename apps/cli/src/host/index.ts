@@ -1,3 +1,5 @@
+/** Limits that never refuse (the limiter still runs): for tests and benchmarks that load one user heavily. */
+export { LOAD_TEST_RATE_LIMITS } from '@ordo/gateway';
 export { buildHost, type Host, type HostOptions } from './build-host.js';
 export type { DemoAccount, DemoCredentials } from './demo-seed.js';
 export { type RunningHost, startHost } from './start-host.js';

@@ -2,11 +2,13 @@
 // owns. The embedded host builds all of them in one process; `ordo serve <service>` builds one,
 // and the gateway of the distributed shape forwards each path prefix to its owner.
 import { fileURLToPath } from 'node:url';
+import { type AuditService, createAuditService } from '@ordo/audit';
 import type { RouteAuth } from '@ordo/auth';
 import { createDeliveryService } from '@ordo/delivery';
 import {
   createGatewayService,
   type DemoAccountView,
+  type GatewayRateLimitOptions,
   type GatewayService,
   type Upstream,
   type UpstreamPrefix,
@@ -24,7 +26,7 @@ import { z } from 'zod';
  * Services behind the gateway, in start order (a participant before the orchestrator, the read
  * side last).
  */
-export const BUSINESS_SERVICES = ['restaurant', 'delivery', 'payment', 'order', 'query'] as const;
+export const BUSINESS_SERVICES = ['restaurant', 'delivery', 'payment', 'order', 'query', 'audit'] as const;
 export type BusinessService = (typeof BUSINESS_SERVICES)[number];
 
 /** Every process of the distributed shape: the gateway, the services, and the PSP stand-in. */
@@ -50,6 +52,7 @@ export const HTTP_PREFIXES: Readonly<Record<BusinessService, readonly UpstreamPr
   payment: ['/v1/ops/payments'],
   order: [{ prefix: '/v1/orders', methods: WRITES }, '/v1/ops/sagas'],
   query: [{ prefix: '/v1/orders', methods: READS }, '/v1/restaurant/board', '/v1/courier/job'],
+  audit: ['/v1/ops/audit'],
 };
 
 /** The service the gateway forwards `method path` to: the longest prefix that takes the method. */
@@ -65,6 +68,19 @@ export function ownerOf(method: string, path: string): BusinessService | undefin
   }
   return best?.service;
 }
+
+/**
+ * The operations that take an `Idempotency-Key` (ADR 0018): the ones that move money. The
+ * gateway enforces it on these, in either shape; each is marked `idempotent` in its service's
+ * API description too, and a test keeps the two equal.
+ */
+export const IDEMPOTENT_ROUTES: readonly { method: 'POST'; path: string }[] = [
+  { method: 'POST', path: '/v1/orders' },
+  { method: 'POST', path: '/v1/orders/:id/cancel' },
+  { method: 'POST', path: '/v1/ops/sagas/:id/retry' },
+  { method: 'POST', path: '/v1/ops/sagas/:id/skip' },
+  { method: 'POST', path: '/v1/courier/deliveries/:id/picked-up' },
+];
 
 /**
  * Settings tests (and operators) shorten: the same shape in both runtime shapes. The embedded
@@ -120,6 +136,7 @@ export interface ReadModels {
 export function buildService(name: 'restaurant', context: ServiceContext, options: BuildOptions): RestaurantService;
 export function buildService(name: 'order', context: ServiceContext, options: BuildOptions): OrderService;
 export function buildService(name: 'query', context: ServiceContext, options: BuildOptions): QueryService;
+export function buildService(name: 'audit', context: ServiceContext, options: BuildOptions): AuditService;
 export function buildService(name: BusinessService, context: ServiceContext, options: BuildOptions): OrdoService;
 export function buildService(name: BusinessService, context: ServiceContext, options: BuildOptions): OrdoService {
   const { auth, tuning } = options;
@@ -146,6 +163,8 @@ export function buildService(name: BusinessService, context: ServiceContext, opt
       const { store, feed, rebuildOnStart } = options.readModels;
       return createQueryService(context, { auth, store, feed, rebuildOnStart });
     }
+    case 'audit':
+      return createAuditService(context, { auth });
   }
 }
 
@@ -158,6 +177,8 @@ export interface GatewayBuildOptions {
   readonly upstreamUrls?: Readonly<Record<BusinessService, string>>;
   /** The embedded demo's accounts, which the web app's sign-in page offers. */
   readonly demoAccounts?: () => readonly DemoAccountView[] | undefined;
+  /** Request rate limits: the defaults unless changed (`limits`), counted in Redis when given. */
+  readonly rateLimits?: GatewayRateLimitOptions;
 }
 
 /**
@@ -165,9 +186,14 @@ export interface GatewayBuildOptions {
  * embedded host passes its demo accounts, which the web app's sign-in page offers.
  */
 export function buildGateway(context: ServiceContext, options: GatewayBuildOptions = {}): GatewayService {
-  const { upstreamUrls, demoAccounts } = options;
+  const { upstreamUrls, demoAccounts, rateLimits = {} } = options;
   const upstreams: Upstream[] | undefined = upstreamUrls
     ? BUSINESS_SERVICES.map((service) => ({ service, prefixes: HTTP_PREFIXES[service], url: upstreamUrls[service] }))
     : undefined;
-  return createGatewayService(context, { upstreams, web: { root: WEB_APP_DIR, demoAccounts } });
+  return createGatewayService(context, {
+    upstreams,
+    web: { root: WEB_APP_DIR, demoAccounts },
+    rateLimits,
+    idempotency: { routes: IDEMPOTENT_ROUTES },
+  });
 }

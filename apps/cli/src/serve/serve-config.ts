@@ -1,6 +1,7 @@
 // Config of one service process (`ordo serve <service>`), read from the environment once and
 // validated before anything connects: every missing or bad variable is reported together.
-import { envInt, envLogLevel, envPort } from '@ordo/config';
+import { edgeConfig, edgeConfigVariables, envInt, envLogLevel, envPort } from '@ordo/config';
+import { parseRateLimitSettings } from '@ordo/gateway';
 import { z } from 'zod';
 import { BUSINESS_SERVICES, type BusinessService, parseTuning, type ServiceName } from '../host/service-catalog.js';
 
@@ -46,6 +47,18 @@ function tuningJson() {
   });
 }
 
+/** `off` or JSON changes to the default limits (ADR 0017), checked against the gateway's schema. */
+function rateLimitsSetting() {
+  return z.string().transform((value, ctx) => {
+    try {
+      return parseRateLimitSettings(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+}
+
 export function serveConfigSchema(service: ServiceName) {
   return z
     .object({
@@ -75,9 +88,13 @@ export function serveConfigSchema(service: ServiceName) {
       /** Gateway: where each service listens. */
       ORDO_UPSTREAMS: upstreamList().optional(),
       ORDO_TUNING: tuningJson().optional(),
+      /** Gateway: request rate limits, `off` or JSON changes to the defaults (counted in REDIS_URL's Redis). */
+      ORDO_RATE_LIMITS: rateLimitsSetting().optional(),
       /** Fault points armed at start, for crash tests (e.g. `consumer.afterCommit=exit@1`). */
       ORDO_FAULTS: z.string().optional(),
       ORDO_LOG_LEVEL: envLogLevel().default('info'),
+      /** Browser origins CORS lets in (none by default), and the token of /metrics and detailed readiness. */
+      ...edgeConfigVariables,
     })
     .superRefine((env, ctx) => {
       const need = (variable: keyof typeof env, why: string) => {
@@ -92,6 +109,7 @@ export function serveConfigSchema(service: ServiceName) {
     })
     .transform((env) => ({
       service,
+      ...edgeConfig(env),
       port: env.PORT,
       host: env.HOST,
       databaseUrl: env.DATABASE_URL as string,
@@ -103,6 +121,7 @@ export function serveConfigSchema(service: ServiceName) {
       pspUrl: env.ORDO_PSP_URL,
       upstreams: env.ORDO_UPSTREAMS,
       tuning: env.ORDO_TUNING ?? {},
+      rateLimits: env.ORDO_RATE_LIMITS,
       faults: env.ORDO_FAULTS,
       logLevel: env.ORDO_LOG_LEVEL,
     }));

@@ -12,6 +12,7 @@ import {
 import { redisSecondLevel } from '@ordo/cache';
 import { createPgDb, type Db, migrate } from '@ordo/db';
 import { Faults } from '@ordo/faults';
+import type { GatewayRateLimitOptions } from '@ordo/gateway';
 import { createHttpApp, docsPlugin, type ReadinessCheck } from '@ordo/http';
 import { MemoryLiveFeed, RedisLiveFeed } from '@ordo/live-feed';
 import type { Logger } from '@ordo/logger';
@@ -82,7 +83,10 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
     faults.armFromSpec(config.faults);
     const context = { db, transport: nats, logger, faults, now: () => new Date() };
     if (name === 'gateway') {
-      service = buildGateway(context, { upstreamUrls: config.upstreams });
+      service = buildGateway(context, {
+        upstreamUrls: config.upstreams,
+        rateLimits: await gatewayRateLimits(config, redis, logger),
+      });
     } else {
       const verifier = new RemoteJwksVerifier({
         jwksUrl: new URL(JWKS_PATH, config.gatewayUrl),
@@ -101,7 +105,12 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
       { name: 'db', check: async () => void (await db.query('SELECT 1')) },
       { name: 'transport', check: async () => void (await nats.headPosition('ordo.health')) },
     ];
-    app = await createHttpApp({ logger, checks });
+    app = await createHttpApp({
+      logger,
+      checks,
+      corsOrigins: config.corsOrigins,
+      metricsToken: config.metricsToken,
+    });
     await app.register(service.routes);
     if (name === 'gateway') {
       // The gateway serves the whole API's docs. The other services are built here only to read
@@ -123,6 +132,25 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
     await close();
     throw error;
   }
+}
+
+/**
+ * The gateway's limits count in Redis, so every gateway instance shares them; without REDIS_URL
+ * each instance counts on its own (fine for one instance, N times the limits behind N).
+ */
+async function gatewayRateLimits(
+  config: ServeConfig,
+  redis: RedisConnections | undefined,
+  logger: Logger,
+): Promise<GatewayRateLimitOptions> {
+  const limits = config.rateLimits;
+  if (limits === 'off') return { limits };
+  if (!redis) {
+    logger.warn('no REDIS_URL: rate limits are counted per gateway instance, not shared');
+    return { limits };
+  }
+  const keyPrefix = `ordo:${config.natsNamespace ?? 'ordo'}:ratelimit:`;
+  return { limits, redis: await redis.connectFailFast('rate-limit'), keyPrefix };
 }
 
 /**

@@ -34,6 +34,25 @@ export function describeError(error: unknown): string {
 
 export type TokenSource = () => string | undefined;
 
+function isKeyInUse(res: Response, idempotencyKey: string | undefined): boolean {
+  return idempotencyKey !== undefined && res.status === 409 && res.headers.has('retry-after');
+}
+
+function retryAfterMs(res: Response): number {
+  const seconds = Number(res.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 5) * 1000 : 1000;
+}
+
+/**
+ * A new Idempotency-Key: random, unguessable. `crypto.randomUUID` exists only in secure contexts
+ * (HTTPS, localhost); the app may be opened over plain HTTP on a LAN.
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export interface ApiClientOptions {
   token: TokenSource;
   /** Called on a 401 from a call that carried a token: the session is over. */
@@ -54,16 +73,25 @@ export function createApiClient(options: ApiClientOptions) {
     return `/v1/orders/${encodeURIComponent(id)}${version === undefined ? '' : `?minVersion=${version}`}`;
   };
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
     const token = options.token();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+    const send = () =>
+      fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    let res = await send();
+    // The first request with this key is still running (a double click, a retry after a timeout):
+    // wait as told, then take its answer rather than showing an error.
+    for (let attempt = 0; attempt < 10 && isKeyInUse(res, idempotencyKey); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs(res)));
+      res = await send();
+    }
     const text = await res.text();
     const json: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
@@ -80,19 +108,28 @@ export function createApiClient(options: ApiClientOptions) {
     me: () => call<Me>('GET', '/v1/me'),
     restaurants: () => call<{ restaurants: Restaurant[] }>('GET', '/v1/restaurants').then((r) => r.restaurants),
     menu: (id: string) => call<Menu>('GET', `/v1/restaurants/${encodeURIComponent(id)}/menu`),
-    placeOrder: (order: {
-      restaurantId: string;
-      items: Array<{ menuItemId: string; quantity: number }>;
-      deliveryAddress: DeliveryAddress;
-      paymentToken: string;
-    }) => call<{ id: string; status: OrderStatus; version?: number }>('POST', '/v1/orders', order).then(remember),
+    /** `idempotencyKey`: one per order the person means to place, the same on every retry of it. */
+    placeOrder: (
+      order: {
+        restaurantId: string;
+        items: Array<{ menuItemId: string; quantity: number }>;
+        deliveryAddress: DeliveryAddress;
+        paymentToken: string;
+      },
+      idempotencyKey: string,
+    ) =>
+      call<{ id: string; status: OrderStatus; version?: number }>('POST', '/v1/orders', order, idempotencyKey).then(
+        remember,
+      ),
     order: (id: string) => call<Order>('GET', orderPath(id)),
     orders: (after?: string) =>
       call<OrderPage>('GET', `/v1/orders?limit=20${after ? `&after=${encodeURIComponent(after)}` : ''}`),
-    cancelOrder: (id: string) =>
+    cancelOrder: (id: string, idempotencyKey: string) =>
       call<{ id: string; status: OrderStatus; version?: number }>(
         'POST',
         `/v1/orders/${encodeURIComponent(id)}/cancel`,
+        undefined,
+        idempotencyKey,
       ).then(remember),
     tickets: (status: TicketStatus) =>
       call<{ tickets: KitchenTicket[] }>('GET', `/v1/restaurant/tickets?status=${status}&limit=100`).then(

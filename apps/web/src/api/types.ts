@@ -107,6 +107,9 @@ export interface Me {
 export interface TokenResponse {
   accessToken: string;
   expiresIn: number;
+  /** Single use: exchange it at POST /v1/auth/refresh (ADR 0016). */
+  refreshToken: string;
+  refreshExpiresIn: number;
 }
 
 export interface DemoAccount {

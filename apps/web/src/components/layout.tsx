@@ -1,7 +1,7 @@
 // The frame of every page: the header with the sections the signed-in person may use.
 import type { ComponentChildren } from 'preact';
 import { onLinkClick } from '../router.js';
-import { type Session, setSession } from '../session.js';
+import { type Session, signOut } from '../session.js';
 
 export function Layout({
   session,
@@ -55,7 +55,7 @@ export function Layout({
               <span class="account-email" title={session.me.email}>
                 {session.me.email}
               </span>
-              <button type="button" class="button button-ghost" onClick={() => setSession(undefined)}>
+              <button type="button" class="button button-ghost" onClick={() => void signOut()}>
                 Sign out
               </button>
             </div>

@@ -1,6 +1,6 @@
 // A restaurant's menu, the cart, and checkout: where to, which test card, pay.
-import { useMemo, useState } from 'preact/hooks';
-import { describeError } from '../api/client.js';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, describeError, newIdempotencyKey } from '../api/client.js';
 import type { Menu } from '../api/types.js';
 import { ErrorBox, Loading, useAsync } from '../components/states.js';
 import { formatMoney, itemCount } from '../format.js';
@@ -36,6 +36,12 @@ function MenuAndCart({ menu }: { menu: Menu }) {
   const [card, setCard] = useState<string>(TEST_CARDS[0].token);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  // One key per order the person means to place: a double click or a retry after a lost answer
+  // reuses it (one order); changing the cart, address or card is another order, with a new key.
+  const intent = useRef<string>();
+  useEffect(() => {
+    intent.current = undefined;
+  }, [cart, address, card]);
 
   const lines = useMemo(
     () => menu.items.filter((item) => (cart[item.id] ?? 0) > 0).map((item) => ({ item, quantity: cart[item.id] ?? 0 })),
@@ -52,15 +58,22 @@ function MenuAndCart({ menu }: { menu: Menu }) {
     if (!deliveryAddress || lines.length === 0) return;
     setBusy(true);
     setError(undefined);
+    intent.current ??= newIdempotencyKey();
     try {
-      const placed = await api.placeOrder({
-        restaurantId: menu.id,
-        items: lines.map((l) => ({ menuItemId: l.item.id, quantity: l.quantity })),
-        deliveryAddress,
-        paymentToken: card,
-      });
+      const placed = await api.placeOrder(
+        {
+          restaurantId: menu.id,
+          items: lines.map((l) => ({ menuItemId: l.item.id, quantity: l.quantity })),
+          deliveryAddress,
+          paymentToken: card,
+        },
+        intent.current,
+      );
       navigate(`/orders/${encodeURIComponent(placed.id)}`);
     } catch (e) {
+      // Ordo answered: that attempt is over, a new click is a new attempt. Without an answer the
+      // order may exist, so a retry keeps the key and cannot place it twice.
+      if (e instanceof ApiError) intent.current = undefined;
       setError(describeError(e));
       setBusy(false);
     }

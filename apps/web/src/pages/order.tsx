@@ -1,7 +1,7 @@
 // One order: the map (restaurant, destination, courier, route), the ETA, the status timeline,
 // what was ordered, and cancelling while it is allowed. Kept current by the track client.
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError, describeError } from '../api/client.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, describeError, newIdempotencyKey } from '../api/client.js';
 import { type LatLng, type Order, OrderStatus, type Restaurant } from '../api/types.js';
 import { CityMap } from '../components/city-map.js';
 import { ErrorBox, Loading, useAsync } from '../components/states.js';
@@ -57,6 +57,7 @@ function LiveOrder({
   const [trackError, setTrackError] = useState<string>();
   const [cancel, setCancel] = useState<'idle' | 'confirm' | 'sending' | 'requested'>('idle');
   const [cancelError, setCancelError] = useState<string>();
+  const cancelKey = useRef<string>();
   const final = FINAL.has(order.status);
 
   useEffect(() => {
@@ -118,10 +119,13 @@ function LiveOrder({
   async function requestCancel() {
     setCancel('sending');
     setCancelError(undefined);
+    // One key per cancellation the person asks for, kept across retries after a lost answer.
+    cancelKey.current ??= newIdempotencyKey();
     try {
-      await api.cancelOrder(order.id);
+      await api.cancelOrder(order.id, cancelKey.current);
       setCancel('requested');
     } catch (e) {
+      if (e instanceof ApiError) cancelKey.current = undefined;
       setCancel('idle');
       setCancelError(describeError(e));
     }

@@ -1,7 +1,15 @@
 // Memory of each process for the soak: RSS from /proc, and the V8 heap in use from the
 // process's own Prometheus metrics (prom-client's default `nodejs_heap_size_used_bytes`).
+import { randomBytes } from 'node:crypto';
 import type { OrdoProcessInfo } from '../shapes/shape.js';
 import { residentBytes } from './proc.js';
+
+/**
+ * GET /metrics needs the metrics token (ADR 0021): the shapes the benchmark starts get this one
+ * as ORDO_METRICS_TOKEN, and the sampler presents it. A run against a deployment of its own
+ * passes that deployment's token in ORDO_METRICS_TOKEN.
+ */
+export const BENCH_METRICS_TOKEN = process.env.ORDO_METRICS_TOKEN ?? `bench-${randomBytes(24).toString('hex')}`;
 
 export interface MemorySample {
   process: string;
@@ -18,7 +26,10 @@ export function metricValue(text: string, name: string): number | undefined {
 
 async function heapUsed(url: string): Promise<number | undefined> {
   try {
-    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${url}/metrics`, {
+      headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
+      signal: AbortSignal.timeout(5_000),
+    });
     if (res.status !== 200) return undefined;
     return metricValue(await res.text(), 'nodejs_heap_size_used_bytes');
   } catch {

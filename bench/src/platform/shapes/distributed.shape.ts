@@ -6,8 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClusterOptions, deleteStreams, dropDatabases, startCluster } from '@ordo/cli/cluster';
+import { LOAD_TEST_RATE_LIMITS } from '@ordo/cli/host';
 import { createPgDb } from '@ordo/db';
 import { courierPool, seedBenchCouriers } from '../couriers.js';
+import { BENCH_METRICS_TOKEN } from '../meter/memory.js';
 import { BENCH_APPLICATION } from '../meter/pg-stats.js';
 import type { BenchOptions } from '../options.js';
 import { CleanUp } from './clean-up.js';
@@ -34,6 +36,10 @@ export async function startDistributed(options: BenchOptions, log: (m: string) =
       logLevel: options.logLevel as ClusterOptions['logLevel'],
       demo: true,
       simulate: false,
+      // The memory sampler reads each process's /metrics with it.
+      env: { ORDO_METRICS_TOKEN: BENCH_METRICS_TOKEN },
+      // Thousands of orders per user: limits that never refuse, unless ORDO_RATE_LIMITS says otherwise.
+      ...(process.env.ORDO_RATE_LIMITS ? {} : { rateLimits: LOAD_TEST_RATE_LIMITS }),
     });
     cleanUp.add('stop the cluster', () => cluster.stop());
     const db = createPgDb({

@@ -7,6 +7,8 @@ import { open, readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@ordo/cli/cluster';
+import { LOAD_TEST_RATE_LIMITS } from '@ordo/cli/host';
+import { BENCH_METRICS_TOKEN } from '../meter/memory.js';
 
 const ORDO_BIN = fileURLToPath(new URL('../../../../apps/cli/bin/ordo.mjs', import.meta.url));
 
@@ -58,6 +60,9 @@ export async function startOrdo(options: OrdoStartOptions): Promise<OrdoStartPro
   const child = spawn(process.execPath, args, {
     env: {
       ...(process.env as Record<string, string>),
+      // Thousands of orders per user: limits that never refuse, unless the caller sets its own.
+      ORDO_RATE_LIMITS: process.env.ORDO_RATE_LIMITS ?? JSON.stringify(LOAD_TEST_RATE_LIMITS),
+      ORDO_METRICS_TOKEN: BENCH_METRICS_TOKEN,
       ...options.env,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -28,6 +28,11 @@ export interface ApiOperation {
    * browsing). Validation (400), 401 and 403 responses are documented from these fields.
    */
   readonly roles?: readonly string[];
+  /**
+   * Takes an `Idempotency-Key` header (ADR 0018): the gateway runs the first request with a key
+   * once and replays its answer to retries. Documented with the header and its 409/422 answers.
+   */
+  readonly idempotent?: boolean;
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;

@@ -41,6 +41,27 @@ const operations: ApiOperation[] = [
 describe('openApiDocument', () => {
   const document = openApiDocument({ info: { title: 'Test', version: '1' }, operations });
 
+  it('when an operation is idempotent, then it documents the Idempotency-Key header, its 409/422 answers and the replay header', () => {
+    const [, rename] = operations;
+    const marked = openApiDocument({
+      info: { title: 'Test', version: '1' },
+      operations: [{ ...rename!, idempotent: true }],
+    }).paths['/v1/items/{id}/rename']?.post;
+    expect(marked?.parameters?.find((p) => p.in === 'header')).toMatchObject({
+      name: 'Idempotency-Key',
+      required: false,
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
+    });
+    expect(marked?.responses['409']?.description).toContain('ORDO_ERR_ORDER_NOT_CANCELLABLE');
+    expect(marked?.responses['409']?.description).toContain('ORDO_ERR_IDEMPOTENCY_KEY_IN_USE');
+    expect(marked?.responses['422']?.description).toContain('ORDO_ERR_IDEMPOTENCY_KEY_REUSED');
+    expect(marked?.responses['400']?.description).toContain('ORDO_ERR_IDEMPOTENCY_KEY_INVALID');
+    expect(Object.keys(marked?.responses['200']?.headers ?? {})).toEqual(['Idempotent-Replayed']);
+    const plain = document.paths['/v1/items/{id}/rename']?.post;
+    expect(plain?.parameters?.some((p) => p.in === 'header')).toBe(false);
+    expect(plain?.responses['422']).toBeUndefined();
+  });
+
   it('when given operations, then each is under its OpenAPI path and lower-case method', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(['/v1/items', '/v1/items/{id}/rename']);

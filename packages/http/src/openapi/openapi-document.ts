@@ -8,7 +8,7 @@ import { componentRef, type JsonSchema, SchemaCollector } from './json-schema.js
 
 export interface OpenApiParameter {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header';
   required: boolean;
   description?: string;
   schema: JsonSchema;
@@ -20,6 +20,7 @@ export interface OpenApiContent {
 
 export interface OpenApiResponse {
   description: string;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
   content?: OpenApiContent;
 }
 
@@ -150,6 +151,50 @@ function standardResponses(operation: ApiOperation): Record<string, OpenApiRespo
   return responses;
 }
 
+/** The header of idempotent operations (ADR 0018), as Stripe defines it. */
+export const IDEMPOTENCY_KEY_PARAMETER: OpenApiParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'A unique key per intended operation (a UUID, say), reused on every retry of it. The first request with a ' +
+    'key runs; its answer is kept for 24 hours and replayed to every retry with the same key and the same ' +
+    'request, marked `Idempotent-Replayed: true`. The key is scoped to the caller. A request refused before it ' +
+    'ran (400, 401, 403, 404, 413, 415, 429) does not use the key up.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
+};
+
+const REPLAYED_HEADER = {
+  'Idempotent-Replayed': {
+    description: '`true` when this is the kept answer of an earlier request with the same `Idempotency-Key`.',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
+// The answers of the idempotency layer, on top of the operation's own.
+function idempotencyResponses(operation: ApiOperation): Record<string, OpenApiResponse> {
+  if (!operation.idempotent) return {};
+  return {
+    '400': errorResponse(withCodes('The `Idempotency-Key` header is malformed', [Errors.IDEMPOTENCY_KEY_INVALID])),
+    '409': errorResponse(
+      withCodes(
+        'A request with this `Idempotency-Key` is still running (retry after `Retry-After`), or never finished',
+        [Errors.IDEMPOTENCY_KEY_IN_USE, Errors.IDEMPOTENCY_OUTCOME_UNKNOWN],
+      ),
+    ),
+    '422': errorResponse(
+      withCodes('The `Idempotency-Key` was used for a different request', [Errors.IDEMPOTENCY_KEY_REUSED]),
+    ),
+  };
+}
+
+function merge(into: Record<string, OpenApiResponse>, extra: Record<string, OpenApiResponse>): void {
+  for (const [status, response] of Object.entries(extra)) {
+    const present = into[status];
+    into[status] = present ? { ...present, description: `${present.description} ${response.description}` } : response;
+  }
+}
+
 function checkPathParams(operation: ApiOperation, path: string, params: OpenApiParameter[]): void {
   const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
   const declared = params.map((p) => p.name).sort();
@@ -175,6 +220,13 @@ function toOperation(collector: SchemaCollector, operation: ApiOperation, path: 
         ? { ...standard, description: `${standard.description} ${declared.description}` }
         : declared;
   }
+  if (operation.idempotent) {
+    merge(responses, idempotencyResponses(operation));
+    for (const [status, response] of Object.entries(responses)) {
+      if (Number(status) < 400) response.headers = { ...response.headers, ...REPLAYED_HEADER };
+    }
+  }
+  const headerParams = operation.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : [];
   const description = [operation.description, accessNote(operation.roles)].filter(Boolean).join('\n\n');
 
   return {
@@ -184,7 +236,9 @@ function toOperation(collector: SchemaCollector, operation: ApiOperation, path: 
     ...(operation.roles !== undefined
       ? { 'x-roles': [...operation.roles], security: [{ [BEARER_SCHEME]: [] }] }
       : { security: [] }),
-    ...(pathParams.length + queryParams.length > 0 ? { parameters: [...pathParams, ...queryParams] } : {}),
+    ...(pathParams.length + queryParams.length + headerParams.length > 0
+      ? { parameters: [...pathParams, ...queryParams, ...headerParams] }
+      : {}),
     ...(operation.body
       ? {
           requestBody: {

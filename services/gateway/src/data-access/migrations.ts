@@ -1,6 +1,8 @@
 // The gateway's own tables, in its schema. Append-only: never edit a released migration.
 import { authKeyMigrations } from '@ordo/auth';
 import type { Migration } from '@ordo/db';
+import { idempotencyMigrations } from './idempotency.migrations.js';
+import { sessionMigrations } from './session.migrations.js';
 
 const userMigrations: readonly Migration[] = [
   {
@@ -20,4 +22,9 @@ const userMigrations: readonly Migration[] = [
   },
 ];
 
-export const gatewayMigrations: readonly Migration[] = [...authKeyMigrations, ...userMigrations];
+export const gatewayMigrations: readonly Migration[] = [
+  ...authKeyMigrations,
+  ...userMigrations,
+  ...sessionMigrations,
+  ...idempotencyMigrations,
+];

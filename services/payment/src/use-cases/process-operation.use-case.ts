@@ -21,6 +21,7 @@ import {
 import type { PaymentError } from '../domain/payment-error.js';
 import { type PaymentReply, Replies } from '../domain/payment-replies.js';
 import { openOperation } from './accept-operation.js';
+import { auditMovement } from './audit-movement.js';
 import type { PaymentDeps } from './payment.deps.js';
 
 /** The operation ended: its status, the reply for its commands, and what it changes. */
@@ -252,10 +253,12 @@ async function record(deps: PaymentDeps, op: Operation, outcome: Outcome): Promi
     } else {
       ended = outcome;
     }
+    const before = payment;
     if (ended.apply) {
       await ended.apply(tx, payment, now);
       payment = (await deps.payments.lock(tx, op.paymentId)) ?? payment;
     }
+    await auditMovement(deps, tx, op, ended.status, before, payment, now);
     await deps.operations.finish(tx, op.id, { status: ended.status, result: ended.reply, error: ended.error, now });
     for (const commandId of await deps.operations.takeWaiters(tx, op.id)) {
       await deps.replier.complete(tx, commandId, ended.reply);

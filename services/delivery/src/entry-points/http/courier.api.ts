@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { courierSchema, deliverySchema } from './presenters.js';
 
 export const deliveryParams = z.object({ id });
+/** The step takes no fields: an absent body and `{}` are the same request, anything else is a 400. */
+export const noBody = z.strictObject({}).optional();
 export const availabilityBody = z.strictObject({ available: z.boolean() });
 export const positionBody = z.strictObject(geoPoint.shape);
 
@@ -23,7 +25,8 @@ const tags = ['Courier'];
 const roles = ['courier'];
 const noProfile = { description: 'The caller has no courier profile.', errors: [Errors.DELIVERY_COURIER_NOT_FOUND] };
 
-function step(path: string, summary: string, description: string): ApiOperation {
+// The pickup captures the payment: it takes an Idempotency-Key (ADR 0018).
+function step(path: string, summary: string, description: string, idempotent = false): ApiOperation {
   return {
     method: 'POST',
     path: `/v1/courier/deliveries/:id/${path}`,
@@ -31,6 +34,7 @@ function step(path: string, summary: string, description: string): ApiOperation 
     description: `${description} Repeating a step already done answers the delivery as it is.`,
     tags,
     roles,
+    idempotent,
     params: deliveryParams,
     responses: {
       200: { description: 'The delivery after the step.', schema: deliverySchema },
@@ -53,7 +57,7 @@ export const courierApi: readonly ApiOperation[] = [
     responses: { 200: { description: 'The caller’s deliveries.', schema: jobsSchema }, 404: noProfile },
   },
   step('accept', 'Accept an assigned delivery', 'The courier takes the job (from `ASSIGNED`).'),
-  step('picked-up', 'Report the pickup', 'The courier has the food (from `ACCEPTED`); the payment is captured.'),
+  step('picked-up', 'Report the pickup', 'The courier has the food (from `ACCEPTED`); the payment is captured.', true),
   step('delivered', 'Report the delivery', 'The customer has the food (from `PICKED_UP`).'),
   {
     method: 'PUT',

@@ -1,6 +1,6 @@
 // The courier app's API: their jobs, moving a delivery along, availability and position.
 // Couriers see and change only their own deliveries; another's is a 404.
-import type { RouteAuth } from '@ordo/auth';
+import { allow, authPlugin, type RouteAuth } from '@ordo/auth';
 import type { Db } from '@ordo/db';
 import { parseInput } from '@ordo/http';
 import type { FastifyPluginAsync } from 'fastify';
@@ -8,7 +8,14 @@ import { advanceDelivery, type DeliveryStep } from '../../use-cases/advance-deli
 import { setAvailability, updatePosition } from '../../use-cases/courier-status.use-case.js';
 import type { DeliveryDeps } from '../../use-cases/deps.js';
 import { listJobs } from '../../use-cases/queries.js';
-import { availabilityBody, deliveryParams, type JobsView, type PositionView, positionBody } from './courier.api.js';
+import {
+  availabilityBody,
+  deliveryParams,
+  type JobsView,
+  noBody,
+  type PositionView,
+  positionBody,
+} from './courier.api.js';
 import { courierJson, deliveryJson } from './presenters.js';
 
 export interface CourierRoutesOptions {
@@ -24,7 +31,8 @@ const steps: ReadonlyArray<[path: string, step: DeliveryStep]> = [
 ];
 
 export const courierRoutes: FastifyPluginAsync<CourierRoutesOptions> = async (app, { deps, db, auth }) => {
-  const courierOnly = { preHandler: auth.authorize(['courier']) };
+  await app.register(authPlugin, { auth });
+  const courierOnly = { config: allow('courier') };
 
   app.get('/v1/courier/jobs', courierOnly, async (request): Promise<JobsView> => {
     const { current, recent } = await listJobs(deps, db, auth.currentUser(request).id);
@@ -34,6 +42,7 @@ export const courierRoutes: FastifyPluginAsync<CourierRoutesOptions> = async (ap
   for (const [path, step] of steps) {
     app.post(`/v1/courier/deliveries/:id/${path}`, courierOnly, async (request) => {
       const { id: deliveryId } = parseInput(deliveryParams, request.params, 'params');
+      parseInput(noBody, request.body, 'body');
       const userId = auth.currentUser(request).id;
       const delivery = await db.transaction((tx) => advanceDelivery(deps, tx, { userId, deliveryId, step }));
       return deliveryJson(delivery);

@@ -21,7 +21,9 @@ export const operatorApi: readonly ApiOperation[] = [
     method: 'GET',
     path: '/v1/couriers',
     summary: 'List couriers',
-    description: 'Where every courier is, who is free and who is on which delivery.',
+    description:
+      'Where every courier is, who is free and who is on which delivery. Names are shown as initials; ' +
+      'positions stay exact, as dispatching needs them.',
     tags: ['Operations: fleet'],
     roles: ['operator'],
     query: courierPageQuery,

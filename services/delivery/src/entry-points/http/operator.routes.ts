@@ -1,5 +1,5 @@
 // The operator console's view of the fleet: where couriers are, who is free, who is busy.
-import type { RouteAuth } from '@ordo/auth';
+import { allow, authPlugin, type RouteAuth } from '@ordo/auth';
 import type { Db } from '@ordo/db';
 import { parseInput } from '@ordo/http';
 import type { FastifyPluginAsync } from 'fastify';
@@ -15,7 +15,9 @@ export interface OperatorRoutesOptions {
 }
 
 export const operatorRoutes: FastifyPluginAsync<OperatorRoutesOptions> = async (app, { deps, db, auth }) => {
-  app.get('/v1/couriers', { preHandler: auth.authorize(['operator']) }, async (request): Promise<CourierPageView> => {
+  await app.register(authPlugin, { auth });
+
+  app.get('/v1/couriers', { config: allow('operator') }, async (request): Promise<CourierPageView> => {
     const page = parseInput(courierPageQuery, request.query, 'querystring');
     const couriers = await listCouriers(deps, db, page);
     const last = couriers.at(-1);

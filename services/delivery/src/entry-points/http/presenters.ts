@@ -1,6 +1,7 @@
 // JSON shapes of the HTTP API, as zod schemas (documented at /docs) and the functions that
 // build them; typing each function with its schema keeps the two in step.
 import { address, geoPoint, id } from '@ordo/contracts-common';
+import { initials } from '@ordo/logger';
 import { z } from 'zod';
 import type { Courier, CourierStatus } from '../../domain/courier.js';
 import { type Delivery, DeliveryStatus } from '../../domain/delivery.js';
@@ -39,8 +40,13 @@ export const courierSchema = z
   .meta({ id: 'Courier' });
 export type CourierView = z.output<typeof courierSchema>;
 
+// The operators' fleet view: the courier's initials are enough to talk about them (the account id
+// finds the person); the live position stays exact, as dispatching needs it.
 export const courierStatusSchema = courierSchema
-  .extend({ activeDeliveryId: id.nullable() })
+  .extend({
+    name: z.string().meta({ description: 'Initials only (`A. L.`).' }),
+    activeDeliveryId: id.nullable(),
+  })
   .meta({ id: 'CourierStatus' });
 export type CourierStatusView = z.output<typeof courierStatusSchema>;
 
@@ -74,5 +80,5 @@ export function courierJson(c: Courier): CourierView {
 }
 
 export function courierStatusJson(c: CourierStatus): CourierStatusView {
-  return { ...courierJson(c), activeDeliveryId: c.activeDeliveryId };
+  return { ...courierJson(c), name: initials(c.name), activeDeliveryId: c.activeDeliveryId };
 }

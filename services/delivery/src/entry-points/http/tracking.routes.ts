@@ -1,5 +1,5 @@
 // The courier app's live-tracking ingestion: batches of location pings for the active delivery.
-import type { RouteAuth } from '@ordo/auth';
+import { allow, authPlugin, type RouteAuth } from '@ordo/auth';
 import type { Db } from '@ordo/db';
 import { parseInput } from '@ordo/http';
 import type { FastifyPluginAsync } from 'fastify';
@@ -16,9 +16,11 @@ export interface TrackingRoutesOptions {
 }
 
 export const trackingRoutes: FastifyPluginAsync<TrackingRoutesOptions> = async (app, { deps, db, auth, tracking }) => {
+  await app.register(authPlugin, { auth });
+
   app.post(
     '/v1/couriers/me/locations',
-    { preHandler: auth.authorize(['courier']) },
+    { config: allow('courier') },
     async (request, reply): Promise<LocationsAccepted> => {
       const { deliveryId, pings } = parseInput(locationsBody, request.body, 'body');
       const userId = auth.currentUser(request).id;

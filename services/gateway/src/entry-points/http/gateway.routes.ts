@@ -2,10 +2,12 @@
 import { authPlugin, type TokenVerifier } from '@ordo/auth';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AuthRoutesDeps, authRoutes } from './auth.routes.js';
-import { type JwksRoutesDeps, jwksRoutes } from './jwks.routes.js';
+import { jwksRoutes } from './jwks.routes.js';
+import { type OpsKeysRoutesDeps, opsKeysRoutes } from './ops-keys.routes.js';
 import { usersRoutes } from './users.routes.js';
 
-export interface GatewayRoutesDeps extends AuthRoutesDeps, JwksRoutesDeps {
+// `keys` serves both the JWKS and the rotation endpoint.
+export interface GatewayRoutesDeps extends AuthRoutesDeps, OpsKeysRoutesDeps {
   verifier: TokenVerifier;
 }
 
@@ -17,5 +19,6 @@ export function gatewayRoutes(deps: GatewayRoutesDeps): FastifyPluginAsync {
     await app.register(authRoutes(deps));
     await app.register(usersRoutes(deps));
     await app.register(jwksRoutes(deps));
+    await app.register(opsKeysRoutes(deps));
   };
 }

@@ -19,8 +19,12 @@ export interface UsersRoutesDeps {
 export function usersRoutes(deps: UsersRoutesDeps): FastifyPluginAsync {
   return async (app) => {
     app.post('/v1/users', { config: allow(Role.Operator), bodyLimit: AUTH_BODY_LIMIT }, async (request, reply) => {
-      const user = await createUser(deps, parseInput(createUserBody, request.body, 'body'));
-      request.log.info({ userId: user.id, role: user.role, by: requireUser(request).id }, 'user created by operator');
+      const operator = requireUser(request);
+      const user = await createUser(deps, {
+        ...parseInput(createUserBody, request.body, 'body'),
+        createdBy: { kind: 'user', userId: operator.id, role: operator.role },
+      });
+      request.log.info({ userId: user.id, role: user.role, by: operator.id }, 'user created by operator');
       const view: UserResponse = toUserView(user);
       return reply.code(201).send(view);
     });

@@ -12,11 +12,14 @@ export const placeOrderBody = z.strictObject({
     .array(z.strictObject({ menuItemId: id, quantity: z.number().int().min(1).max(50) }))
     .min(1)
     .max(50),
-  deliveryAddress: address,
+  // Strict here, not in the contract: events may grow fields, a client's request may not.
+  deliveryAddress: z.strictObject(address.shape),
   paymentToken: z.string().min(1).max(200).meta({ description: 'The card token from the payment form.' }),
 });
 
 export const orderIdParams = z.object({ id: z.string().min(1).max(100) });
+/** Cancelling takes no fields: an absent body and `{}` are the same request, anything else is a 400. */
+export const noBody = z.strictObject({}).optional();
 
 export const listOrdersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -35,6 +38,7 @@ export const orderApi: readonly ApiOperation[] = [
       '`APPROVAL_PENDING` until the saga confirms or rejects it; poll `GET /v1/orders/{id}`.',
     tags: ['Orders'],
     roles: ['customer'],
+    idempotent: true,
     body: placeOrderBody,
     responses: {
       202: { description: 'Accepted; `Location` names the order.', schema: orderAcceptedSchema },
@@ -73,6 +77,7 @@ export const orderApi: readonly ApiOperation[] = [
       'delivery and the ticket, void or refund the payment). Repeating it is the same request.',
     tags: ['Orders'],
     roles: ['customer'],
+    idempotent: true,
     params: orderIdParams,
     responses: {
       202: { description: 'Cancellation requested.', schema: cancellationAcceptedSchema },

@@ -1,6 +1,6 @@
 // The order API: place, read, list and cancel orders. A customer only ever sees their own
 // orders (another customer's id is a 404, exactly like a missing one); operators see all.
-import type { RouteAuth } from '@ordo/auth';
+import { allow, authPlugin, type RouteAuth } from '@ordo/auth';
 import type { Db } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import { parseInput } from '@ordo/http';
@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { z } from 'zod';
 import type { OrderRepository } from '../../data-access/order.repository.js';
 import type { Order } from '../../domain/order.js';
-import { listOrdersQuery, orderIdParams, placeOrderBody } from './order.api.js';
+import { listOrdersQuery, noBody, orderIdParams, placeOrderBody } from './order.api.js';
 import { orderView } from './order.presenter.js';
 
 export interface OrderRoutesOptions {
@@ -29,8 +29,9 @@ const PLACED_VERSION = 1;
 
 export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, options) => {
   const { auth, orders, db } = options;
+  await app.register(authPlugin, { auth });
 
-  app.post('/v1/orders', { preHandler: auth.authorize(['customer']) }, async (request, reply) => {
+  app.post('/v1/orders', { config: allow('customer') }, async (request, reply) => {
     const body = parseInput(placeOrderBody, request.body, 'body');
     const caller = auth.currentUser(request);
     const order = await options.placeOrder({ ...body, customerId: caller.id });
@@ -40,8 +41,9 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
       .send({ id: order.id, status: order.status, version: PLACED_VERSION });
   });
 
-  app.post('/v1/orders/:id/cancel', { preHandler: auth.authorize(['customer']) }, async (request, reply) => {
+  app.post('/v1/orders/:id/cancel', { config: allow('customer') }, async (request, reply) => {
     const { id: orderId } = parseInput(orderIdParams, request.params, 'params');
+    parseInput(noBody, request.body, 'body');
     const caller = auth.currentUser(request);
     const order = await options.cancelOrder({ orderId, customerId: caller.id });
     // Read after the cancellation committed: a read with this `minVersion` sees at least this state.
@@ -51,7 +53,7 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
 
   if (!options.serveReads) return;
 
-  app.get('/v1/orders/:id', { preHandler: auth.authorize(['customer', 'operator']) }, async (request) => {
+  app.get('/v1/orders/:id', { config: allow('customer', 'operator') }, async (request) => {
     const { id: orderId } = parseInput(orderIdParams, request.params, 'params');
     const caller = auth.currentUser(request);
     const order = await orders.get(db, orderId);
@@ -61,7 +63,7 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
     return orderView(order);
   });
 
-  app.get('/v1/orders', { preHandler: auth.authorize(['customer']) }, async (request) => {
+  app.get('/v1/orders', { config: allow('customer') }, async (request) => {
     const query = parseInput(listOrdersQuery, request.query, 'querystring');
     const caller = auth.currentUser(request);
     const page = await orders.listByCustomer(db, caller.id, { limit: query.limit, after: query.after });

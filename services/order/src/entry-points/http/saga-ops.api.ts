@@ -19,7 +19,15 @@ const tags = ['Operations: sagas'];
 const roles = ['operator'];
 const notFound = { description: 'No such saga.', errors: [Errors.SAGA_NOT_FOUND] };
 
-function parkedAction(action: string, summary: string, description: string, body: z.ZodType): ApiOperation {
+// `moves` says whether the action can move money (a retried or skipped void, refund or
+// capture): those take an Idempotency-Key (ADR 0018).
+function parkedAction(
+  action: string,
+  summary: string,
+  description: string,
+  body: z.ZodType,
+  moves: { idempotent: boolean },
+): ApiOperation {
   return {
     method: 'POST',
     path: `/v1/ops/sagas/:id/${action}`,
@@ -27,6 +35,7 @@ function parkedAction(action: string, summary: string, description: string, body
     description,
     tags,
     roles,
+    idempotent: moves.idempotent,
     params: sagaParams,
     body,
     responses: {
@@ -45,7 +54,7 @@ export const sagaOpsApi: readonly ApiOperation[] = [
     method: 'GET',
     path: '/v1/ops/sagas',
     summary: 'List sagas',
-    description: 'Find stuck or parked sagas by status.',
+    description: 'Find stuck or parked sagas by status. Personal data in each saga’s data is masked.',
     tags,
     roles,
     query: listSagasQuery,
@@ -55,22 +64,33 @@ export const sagaOpsApi: readonly ApiOperation[] = [
     method: 'GET',
     path: '/v1/ops/sagas/:id',
     summary: 'Read a saga and its step log',
+    description:
+      'The saga’s data and step log carry the commands’ payloads; personal data in them is masked (the card ' +
+      'token, the street of the delivery address, names, emails). No saga action needs it in full.',
     tags,
     roles,
     params: sagaParams,
     responses: { 200: { description: 'The saga.', schema: sagaDetailsSchema }, 404: notFound },
   },
-  parkedAction('retry', 'Retry the parked step', 'Sends the step’s command again, under a new command id.', actionBody),
+  parkedAction(
+    'retry',
+    'Retry the parked step',
+    'Sends the step’s command again, under a new command id.',
+    actionBody,
+    { idempotent: true },
+  ),
   parkedAction(
     'skip',
     'Skip the parked step',
     'Treats the step as done and moves on (forward, or on with compensation).',
     actionBody,
+    { idempotent: true },
   ),
   parkedAction(
     'resolve',
     'Close a parked saga as resolved',
     'For a saga an operator has settled by hand; the note records how.',
     resolveBody,
+    { idempotent: false },
   ),
 ];

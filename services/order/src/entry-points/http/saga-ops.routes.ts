@@ -1,6 +1,6 @@
 // Operator endpoints for sagas: find stuck or parked ones, read their step log, and act on a
 // parked one (retry its step, skip it, or close it as resolved with a note).
-import type { RouteAuth } from '@ordo/auth';
+import { allow, authPlugin, type RouteAuth } from '@ordo/auth';
 import { parseInput } from '@ordo/http';
 import type { SagaEngine } from '@ordo/saga';
 import type { FastifyPluginAsync } from 'fastify';
@@ -13,7 +13,8 @@ export interface SagaOpsRoutesOptions {
 }
 
 export const sagaOpsRoutes: FastifyPluginAsync<SagaOpsRoutesOptions> = async (app, { engine, auth }) => {
-  const operator = { preHandler: auth.authorize(['operator']) };
+  await app.register(authPlugin, { auth });
+  const operator = { config: allow('operator') };
 
   app.get('/v1/ops/sagas', operator, async (request) => {
     const query = parseInput(listSagasQuery, request.query, 'querystring');

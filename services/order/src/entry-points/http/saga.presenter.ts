@@ -1,9 +1,16 @@
 // The JSON shape of a saga instance and its step log in the operators' API, as zod schemas
-// (documented at /docs) and the functions that build them from the engine's records.
+// (documented at /docs) and the functions that build them from the engine's records. A saga's
+// data and step log hold the command payloads (the card token, the delivery address): operators
+// see them masked, at whatever depth they sit, since no saga action needs them in full.
+import { maskPersonalData, scrubText } from '@ordo/logger';
 import { type SagaDetails, type SagaInstance, SagaPhase, SagaStatus, StepAction, type StepLogEntry } from '@ordo/saga';
 import { z } from 'zod';
 
 const time = z.iso.datetime();
+
+const MASKED =
+  'Personal data masked: card tokens as `tok_…242` (first 4 and last 3 characters), addresses as ' +
+  '`{ lat, lng }` rounded to 0.01° without the street, names as initials, emails as `a…@example.com`.';
 
 export const sagaStatus = z.enum(SagaStatus);
 
@@ -16,11 +23,11 @@ export const sagaSchema = z
     step: z.string().optional().meta({ description: 'The current step; absent when its definition is unknown here.' }),
     stepIndex: z.number().int(),
     phase: z.enum(SagaPhase),
-    data: z.record(z.string(), z.unknown()),
+    data: z.record(z.string(), z.unknown()).meta({ description: MASKED }),
     attempt: z.number().int().meta({ description: 'Sends of the current command so far.' }),
     deadlineAt: time.nullable(),
     waitingForCommandId: z.string().nullable(),
-    lastError: z.string().nullable(),
+    lastError: z.string().nullable().meta({ description: 'Emails and card tokens in it are masked.' }),
     correlationId: z.string(),
     createdAt: time,
     updatedAt: time,
@@ -34,7 +41,7 @@ export const stepLogEntrySchema = z.object({
   step: z.string().nullable(),
   action: z.enum(StepAction),
   commandId: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()),
+  detail: z.record(z.string(), z.unknown()).meta({ description: MASKED }),
   at: time,
 });
 
@@ -57,11 +64,11 @@ export function sagaView(saga: SagaInstance): SagaView {
     ...(saga.step === undefined ? {} : { step: saga.step }),
     stepIndex: saga.stepIndex,
     phase: saga.phase,
-    data: saga.data,
+    data: maskPersonalData(saga.data),
     attempt: saga.attempt,
     deadlineAt: iso(saga.deadlineAt),
     waitingForCommandId: saga.waitingForCommandId,
-    lastError: saga.lastError,
+    lastError: saga.lastError === null ? null : scrubText(saga.lastError),
     correlationId: saga.correlationId,
     createdAt: saga.createdAt.toISOString(),
     updatedAt: saga.updatedAt.toISOString(),
@@ -75,7 +82,7 @@ function logEntryView(entry: StepLogEntry): z.output<typeof stepLogEntrySchema> 
     step: entry.step,
     action: entry.action,
     commandId: entry.commandId,
-    detail: entry.detail,
+    detail: maskPersonalData(entry.detail),
     at: entry.at.toISOString(),
   };
 }

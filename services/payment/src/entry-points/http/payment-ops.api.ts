@@ -14,6 +14,9 @@ export const paymentQuery = z
   })
   .strict();
 
+/** A reconciliation run takes no fields: an absent body and `{}` are the same request, anything else is a 400. */
+export const noBody = z.strictObject({}).optional();
+
 const tags = ['Operations: payments'];
 const roles = ['operator'];
 
@@ -22,7 +25,9 @@ export const paymentOpsApi: readonly ApiOperation[] = [
     method: 'GET',
     path: '/v1/ops/payments',
     summary: 'List payments',
-    description: 'Payments with their operations, PSP attempts and ledger lines; filter by order or status.',
+    description:
+      'Payments with their operations, PSP attempts and ledger lines; filter by order or status. The card ' +
+      'token is never shown; emails and card tokens in PSP error text and reply payloads are masked.',
     tags,
     roles,
     query: paymentQuery,

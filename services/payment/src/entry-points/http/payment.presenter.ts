@@ -1,6 +1,8 @@
 // The JSON shapes of the operators' payment API, as zod schemas (documented at /docs) and the
 // functions that build them; typing each function with its schema keeps the two in step. The
-// card token and the worker's claim token never appear here.
+// card token and the worker's claim token never appear here; free text (PSP errors, mismatch
+// details) and reply payloads are masked in case a provider echoed personal data into them.
+import { maskPersonalData, scrubText } from '@ordo/logger';
 import { z } from 'zod';
 import { OperationKind, OperationStatus, PaymentStatus } from '../../domain/payment.js';
 import { MismatchKind } from '../../domain/reconciliation.js';
@@ -146,12 +148,16 @@ function paymentView(p: PaymentDetails): PaymentView {
       leaseUntil: iso(o.leaseUntil),
       claims: o.claims,
       queuedSince: iso(o.queuedSince),
-      lastError: o.lastError,
-      result: o.result,
+      lastError: o.lastError === null ? null : scrubText(o.lastError),
+      result: o.result === null ? null : maskPersonalData(o.result),
       createdAt: o.createdAt.toISOString(),
       completedAt: iso(o.completedAt),
     })),
-    attempts: p.attempts.map((a) => ({ ...a, startedAt: a.startedAt.toISOString() })),
+    attempts: p.attempts.map((a) => ({
+      ...a,
+      error: a.error === null ? null : scrubText(a.error),
+      startedAt: a.startedAt.toISOString(),
+    })),
     ledger: p.ledger.map((l) => ({ ...l, createdAt: l.createdAt.toISOString() })),
   };
 }
@@ -161,5 +167,5 @@ export function paymentPageView(page: PaymentPage): PaymentPageView {
 }
 
 export function reconciliationReportView(report: ReconciliationReport): ReconciliationReportView {
-  return { ...report, mismatches: [...report.mismatches] };
+  return { ...report, mismatches: report.mismatches.map((m) => ({ ...m, detail: scrubText(m.detail) })) };
 }

@@ -1,6 +1,6 @@
 // The read API, served from the views. Object-level rules match the owning services': another
 // customer's order is a 404, exactly like a missing one; staff see their restaurants' tickets only.
-import type { RouteAuth } from '@ordo/auth';
+import { allow, authPlugin, type RouteAuth } from '@ordo/auth';
 import { parseInput } from '@ordo/http';
 import type { FastifyPluginAsync } from 'fastify';
 import { courierJob } from '../../use-cases/courier-job.use-case.js';
@@ -17,13 +17,15 @@ export interface QueryRoutesOptions {
 }
 
 export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (app, { deps, auth }) => {
-  app.get('/v1/orders/:id', { preHandler: auth.authorize(['customer', 'operator']) }, async (request) => {
+  await app.register(authPlugin, { auth });
+
+  app.get('/v1/orders/:id', { config: allow('customer', 'operator') }, async (request) => {
     const { id } = parseInput(orderIdParams, request.params, 'params');
     const { minVersion } = parseInput(readOrderQuery, request.query, 'querystring');
     return orderJson(await readOrder(deps, auth.currentUser(request), id, minVersion));
   });
 
-  app.get('/v1/orders', { preHandler: auth.authorize(['customer']) }, async (request) => {
+  app.get('/v1/orders', { config: allow('customer') }, async (request) => {
     const query = parseInput(listOrdersQuery, request.query, 'querystring');
     const page = await listOrders(deps, auth.currentUser(request), {
       limit: query.limit,
@@ -33,12 +35,12 @@ export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (app, {
     return { data, nextCursor: page.nextCursor, orders: data, next: page.nextCursor };
   });
 
-  app.get('/v1/restaurant/board', { preHandler: auth.authorize(['restaurant']) }, async (request) => {
+  app.get('/v1/restaurant/board', { config: allow('restaurant') }, async (request) => {
     const views = await restaurantBoard(deps, auth.currentUser(request));
     return { tickets: views.map(boardTicketJson) };
   });
 
-  app.get('/v1/courier/job', { preHandler: auth.authorize(['courier']) }, async (request) =>
+  app.get('/v1/courier/job', { config: allow('courier') }, async (request) =>
     courierJobJson(await courierJob(deps, auth.currentUser(request))),
   );
 };

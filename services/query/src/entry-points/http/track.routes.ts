@@ -1,7 +1,7 @@
 // `GET /v1/orders/:id/track`: an order's live feed as server-sent events. The caller is checked
 // against the order view first (another customer's order is a 404), then the stream starts from
 // the Last-Event-ID: history first, then live events, each once and in order (`followFeed`).
-import type { RouteAuth } from '@ordo/auth';
+import { allow, authPlugin, type RouteAuth } from '@ordo/auth';
 import { parseInput } from '@ordo/http';
 import { followFeed, type LiveFeed, sseFrame } from '@ordo/live-feed';
 import type { FastifyPluginAsync } from 'fastify';
@@ -19,7 +19,9 @@ export interface TrackRoutesOptions {
 }
 
 export const trackRoutes: FastifyPluginAsync<TrackRoutesOptions> = async (app, { deps, feed, auth, heartbeatMs }) => {
-  app.get('/v1/orders/:id/track', { preHandler: auth.authorize(['customer', 'operator']) }, async (request, reply) => {
+  await app.register(authPlugin, { auth });
+
+  app.get('/v1/orders/:id/track', { config: allow('customer', 'operator') }, async (request, reply) => {
     const { id } = parseInput(orderIdParams, request.params, 'params');
     const query = parseInput(trackQuery, request.query, 'querystring');
     const fromHeader = parseInput(trackHeaders, request.headers, 'headers')['last-event-id'];

@@ -1,5 +1,6 @@
 // Browsing restaurants and menus (anyone), and availability changes (staff of that restaurant,
 // or an operator).
+import { allow, allowAnonymous, authPlugin } from '@ordo/auth';
 import { parseInput } from '@ordo/http';
 import type { FastifyPluginAsync } from 'fastify';
 import { isOpen } from '../../domain/restaurant.js';
@@ -10,22 +11,24 @@ import type { RoutesOptions } from './route-options.js';
 import { menuView, type RestaurantListView } from './views.js';
 
 export const restaurantsRoutes: FastifyPluginAsync<RoutesOptions> = async (app, { deps, auth }) => {
-  app.get('/v1/restaurants', async (): Promise<RestaurantListView> => ({ restaurants: await browseRestaurants(deps) }));
+  await app.register(authPlugin, { auth });
 
-  app.get('/v1/restaurants/:id/menu', async (request) => {
+  app.get(
+    '/v1/restaurants',
+    { config: allowAnonymous() },
+    async (): Promise<RestaurantListView> => ({ restaurants: await browseRestaurants(deps) }),
+  );
+
+  app.get('/v1/restaurants/:id/menu', { config: allowAnonymous() }, async (request) => {
     const params = parseInput(restaurantParams, request.params, 'params');
     const { restaurant, openNow } = await getMenu(deps, params.id);
     return menuView(restaurant, openNow);
   });
 
-  app.put(
-    '/v1/restaurants/:id/availability',
-    { preHandler: auth.authorize(['restaurant', 'operator']) },
-    async (request) => {
-      const params = parseInput(restaurantParams, request.params, 'params');
-      const body = parseInput(availabilityBody, request.body, 'body');
-      const restaurant = await changeAvailability(deps, auth.currentUser(request), params.id, body);
-      return menuView(restaurant, isOpen(restaurant, deps.now()));
-    },
-  );
+  app.put('/v1/restaurants/:id/availability', { config: allow('restaurant', 'operator') }, async (request) => {
+    const params = parseInput(restaurantParams, request.params, 'params');
+    const body = parseInput(availabilityBody, request.body, 'body');
+    const restaurant = await changeAvailability(deps, auth.currentUser(request), params.id, body);
+    return menuView(restaurant, isOpen(restaurant, deps.now()));
+  });
 };

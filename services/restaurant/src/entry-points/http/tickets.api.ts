@@ -13,6 +13,8 @@ export const ticketsQuery = z.strictObject({
 });
 
 export const ticketParams = z.object({ id });
+/** The step takes no fields: an absent body and `{}` are the same request, anything else is a 400. */
+export const noBody = z.strictObject({}).optional();
 
 const tags = ['Kitchen'];
 const roles = ['restaurant'];

@@ -1,0 +1,100 @@
+// `ordo keys rotate` against a real PostgreSQL database (--database) and against a running
+// gateway (--url with an operator token, the embedded shape's way).
+import type { AddressInfo } from 'node:net';
+import { DbKeyStore, Role } from '@ordo/auth';
+import { migrate } from '@ordo/db';
+import { noFaults } from '@ordo/faults';
+import { createGatewayService, GATEWAY_SCHEMA, seedUsers } from '@ordo/gateway';
+import { createHttpApp } from '@ordo/http';
+import { silentLogger } from '@ordo/logger';
+import { createTestPgDatabase, MemoryTransport, type TestPgDatabase } from '@ordo/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { keysRotate } from '../src/commands/keys.command.js';
+
+let pg: TestPgDatabase | undefined;
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await pg?.drop();
+  pg = undefined;
+});
+
+const CHEAP = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+/** A gateway on a fresh database, started once (so it has its first key), listening on a port. */
+async function runningGateway() {
+  pg = await createTestPgDatabase('ordo_cli_keys');
+  const db = pg.open({ max: 3 });
+  const service = createGatewayService(
+    { db, transport: new MemoryTransport(), logger: silentLogger, faults: noFaults, now: () => new Date() },
+    { passwordHashParams: CHEAP },
+  );
+  await migrate(db, service.schema, service.migrations);
+  await service.start();
+  const app = await createHttpApp();
+  await app.register(service.routes);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  cleanups.push(
+    () => db.close(),
+    () => app.close(),
+  );
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const firstKid = (await new DbKeyStore(db, GATEWAY_SCHEMA).signingKey()).kid;
+  return { db, url, firstKid, connectionString: pg.connectionString };
+}
+
+async function jwksKids(url: string): Promise<string[]> {
+  const res = await fetch(`${url}/.well-known/jwks.json`);
+  return ((await res.json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+}
+
+describe('ordo keys rotate', () => {
+  it('when given the gateway database, then a new key becomes current and the JWKS of the running gateway lists both', async () => {
+    const gw = await runningGateway();
+    const report = await keysRotate({ database: gw.connectionString }, {});
+    expect(report).toEqual({ signing: { kid: expect.any(String), retired: [gw.firstKid], dropped: [] } });
+    expect(report.signing.kid).not.toBe(gw.firstKid);
+    const { rows } = await gw.db.query<{ kid: string; active: boolean }>(
+      'SELECT kid, retired_at IS NULL AS active FROM gateway.signing_keys ORDER BY created_at',
+    );
+    expect(rows).toEqual([
+      { kid: gw.firstKid, active: false },
+      { kid: report.signing.kid, active: true },
+    ]);
+    expect(await jwksKids(gw.url)).toEqual([gw.firstKid, report.signing.kid]);
+  });
+
+  it('when given a gateway URL and an operator token, then the gateway rotates; without a token or with a customer one it is refused', async () => {
+    const gw = await runningGateway();
+    await seedUsers(gw.db, [
+      { email: 'ops@ordo.test', password: 'operator-secret', role: Role.Operator },
+      { email: 'ada@example.com', password: 'customer-secret', role: Role.Customer },
+    ]);
+    const token = async (email: string, password: string) => {
+      const res = await fetch(`${gw.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      return ((await res.json()) as { accessToken: string }).accessToken;
+    };
+    await expect(keysRotate({ url: gw.url }, {})).rejects.toThrow(/operator access token/);
+    await expect(
+      keysRotate({ url: gw.url, token: await token('ada@example.com', 'customer-secret') }, {}),
+    ).rejects.toThrow(/403 ORDO_ERR_AUTH_FORBIDDEN/);
+
+    const report = await keysRotate(
+      { url: gw.url },
+      { ORDO_OPERATOR_TOKEN: await token('ops@ordo.test', 'operator-secret') },
+    );
+    expect(report.signing.retired).toEqual([gw.firstKid]);
+    expect(await jwksKids(gw.url)).toEqual([gw.firstKid, report.signing.kid]);
+  });
+
+  it('when neither a database nor a URL is given, or a database without the gateway schema, then a clear error', async () => {
+    await expect(keysRotate({}, {})).rejects.toThrow(/--database <postgres url>/);
+    await expect(keysRotate({ database: 'postgres://x', url: 'http://y' }, {})).rejects.toThrow(/not both/);
+    pg = await createTestPgDatabase('ordo_cli_keys');
+    await expect(keysRotate({ database: pg.connectionString }, {})).rejects.toThrow(/no gateway.signing_keys table/);
+  });
+});

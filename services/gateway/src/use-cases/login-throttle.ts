@@ -1,0 +1,82 @@
+// The login backoff as the login use case needs it: refuse an attempt while its account or its
+// client address is backing off, count failures, and clear the account's count on success.
+import { createHash } from 'node:crypto';
+import { AppError, Errors } from '@ordo/errors';
+import type { LoginFailureRepository, LoginKey } from '../data-access/login-failure.repository.js';
+import { tryNormalizeEmail } from '../domain/email.js';
+import {
+  type BackoffPolicy,
+  backoffPolicies,
+  delayAfter,
+  type LoginBackoffOptions,
+  LoginScope,
+} from '../domain/login-backoff.js';
+
+export interface LoginAttempt {
+  /** The email as typed (normalized here; a malformed one is still counted). */
+  email: string;
+  /** The client address the request came from. */
+  ip: string;
+}
+
+export class LoginThrottle {
+  private readonly policies: Record<LoginScope, BackoffPolicy>;
+
+  constructor(
+    private readonly failures: LoginFailureRepository,
+    private readonly now: () => Date,
+    options: LoginBackoffOptions = {},
+  ) {
+    this.policies = backoffPolicies(options);
+  }
+
+  /** Throws 429 ORDO_ERR_AUTH_LOGIN_THROTTLED (with Retry-After) while either key is backing off. */
+  async check(attempt: LoginAttempt): Promise<void> {
+    const now = this.now();
+    const until = await this.failures.blockedUntil(keysOf(attempt), now);
+    if (until === undefined) return;
+    const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+    throw new AppError(Errors.AUTH_LOGIN_THROTTLED, { retryAfterSeconds, details: { retryAfterSeconds } });
+  }
+
+  async recordFailure(attempt: LoginAttempt): Promise<void> {
+    const now = this.now();
+    for (const key of keysOf(attempt)) {
+      const policy = this.policies[key.scope];
+      const count = await this.failures.addFailure(key, now, this.forgetBefore(key.scope, now));
+      const delay = delayAfter(count, policy);
+      if (delay > 0) await this.failures.block(key, new Date(now.getTime() + delay * 1000));
+    }
+  }
+
+  /**
+   * A correct password clears the account's count, not the address's: otherwise one address
+   * could interleave logins to its own account with guesses at others'.
+   */
+  async recordSuccess(attempt: LoginAttempt): Promise<void> {
+    await this.failures.reset(accountKey(attempt.email));
+  }
+
+  /** Housekeeping: drops counters that would start over anyway. */
+  async deleteForgotten(): Promise<void> {
+    const now = this.now();
+    for (const scope of Object.values(LoginScope)) {
+      await this.failures.deleteForgotten(scope, this.forgetBefore(scope, now));
+    }
+  }
+
+  private forgetBefore(scope: LoginScope, now: Date): Date {
+    return new Date(now.getTime() - this.policies[scope].forgetAfterSeconds * 1000);
+  }
+}
+
+function accountKey(email: string): LoginKey {
+  // Hashed: the table needs no email address in it. Unknown emails are counted the same way,
+  // so the throttle tells nobody which accounts exist.
+  const normalized = tryNormalizeEmail(email) ?? email.trim().toLowerCase();
+  return { scope: LoginScope.Account, key: createHash('sha256').update(normalized).digest('hex') };
+}
+
+function keysOf(attempt: LoginAttempt): LoginKey[] {
+  return [accountKey(attempt.email), { scope: LoginScope.Ip, key: attempt.ip }];
+}
