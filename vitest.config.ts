@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { SummaryLineReporter } from './test/reporters/summary-line.js';
+import { SlowFirstSequencer } from './test/sequencer/slow-first.js';
 
 export default defineConfig({
   test: {
@@ -22,6 +23,8 @@ export default defineConfig({
     execArgv: ['--expose-gc'],
     // Integration tests share the local Postgres/NATS/Redis; 2 workers keep a 2-core box responsive.
     maxWorkers: 2,
+    // The longest files first, so the run does not end with one worker idle (test/sequencer).
+    sequence: { sequencer: SlowFirstSequencer },
     // The default report for people, then one plain `tests: N passed, N failed` line for CI.
     reporters: ['default', new SummaryLineReporter()],
   },

@@ -86,7 +86,7 @@ async function untilAnswered(body: string, key: string): Promise<Answer> {
         if (answer.status === 409) answer = await post(body, key);
         return answer.status;
       },
-      { timeout: 60_000, interval: 100 },
+      { timeout: 60_000, interval: 250 },
     )
     .not.toBe(409);
   return answer;

@@ -57,7 +57,7 @@ export const ROUTE_SAMPLES: Readonly<Record<string, RouteSample>> = {
     body: ({ unique }) => ({ email: `matrix.user.${unique}@example.test`, password: PASSWORD, role: 'customer' }),
   },
   'GET /v1/me': {},
-  'POST /v1/ops/keys/rotate': { mutates: true },
+  'POST /v1/ops/keys/rotate': { mutates: true, body: () => ({}) },
 
   'GET /v1/restaurants': {},
   'GET /v1/restaurants/{id}/menu': { object: 'restaurant' },
