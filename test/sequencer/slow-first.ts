@@ -1,4 +1,4 @@
-// Starts the longest test files first. With two workers, whichever files run last decide when
+// Starts the longest test files first. With few workers, whichever files run last decide when
 // the run ends: vitest orders files by their last recorded duration, but a fresh clone (CI) has
 // no record, and its fallback (larger files first) put the three conformance files, two lines
 // each and minutes long, at the very end, one worker idle while the other finished them.
