@@ -21,9 +21,9 @@ export default defineConfig({
     pool: 'forks',
     // The memory conformance case measures the heap after a forced GC.
     execArgv: ['--expose-gc'],
-    // Integration tests share the local Postgres/NATS/Redis. Most of their time is spent waiting
-    // (sagas, brokers, child processes): with 2 workers a CI run kept only 1.4 of 2 cores busy.
-    maxWorkers: 3,
+    // Integration tests share the local Postgres/NATS/Redis; 2 workers keep a 2-core box responsive
+    // (with 3, a cluster of eight processes did not start within its test's limit).
+    maxWorkers: 2,
     // The longest files first, so the run does not end with one worker idle (test/sequencer).
     sequence: { sequencer: SlowFirstSequencer },
     // The default report for people, then one plain `tests: N passed, N failed` line for CI.
