@@ -1,0 +1,1 @@
+// Internal mutual TLS (dev CA, per-service certificates): filled in by the issue 9 work.
