@@ -22,12 +22,12 @@ import { gatewayMigrations } from './data-access/migrations.js';
 import { gatewayApi } from './entry-points/http/gateway.api.js';
 import { gatewayRoutes } from './entry-points/http/gateway.routes.js';
 import { type GatewayIdempotencyOptions, idempotencyPlugin } from './entry-points/http/idempotency.plugin.js';
-import { idempotencyExpiry } from './entry-points/http/idempotency-expiry.js';
 import { proxyRoutes, type Upstream } from './entry-points/http/proxy.routes.js';
 import { type GatewayRateLimitOptions, rateLimitPlugin } from './entry-points/http/rate-limit.plugin.js';
 import { type WebAppOptions, webAppPlugin } from './entry-points/http/web-app.plugin.js';
 import { GATEWAY_SCHEMA } from './gateway-schema.js';
 import { keyStoreOptions, type SessionOptions, sessionComponents } from './sessions.module.js';
+import { housekeeping } from './use-cases/housekeeping.js';
 import { PasswordHasher } from './use-cases/password-hasher.js';
 
 /** Session, login-backoff and signing-key settings: see `SessionOptions`. */
@@ -59,6 +59,8 @@ export interface GatewayOptions extends SessionOptions {
    * gateway's, its proxy's included; the header is ignored elsewhere. None without it.
    */
   idempotency?: GatewayIdempotencyOptions;
+  /** Between deletions of expired idempotency keys, sessions and login counters (default 60 s). */
+  housekeepingIntervalMs?: number;
 }
 
 export interface GatewayService extends OrdoService {
@@ -94,11 +96,13 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
   const passwords = new PasswordHasher(options.passwordHashParams);
   const sessions = sessionComponents(context.db, options, context.now);
   const idempotencyKeys = new IdempotencyKeyRepository(context.db, GATEWAY_SCHEMA);
-  const expiry = idempotencyExpiry({
-    keys: idempotencyKeys,
+  const sweeper = housekeeping({
+    idempotencyKeys,
+    refreshTokens: sessions.refreshTokens,
+    loginThrottle: sessions.throttle,
     now: context.now,
     logger: context.logger,
-    intervalMs: options.idempotency?.sweepIntervalMs,
+    intervalMs: options.housekeepingIntervalMs,
   });
 
   const routes: FastifyPluginAsync = async (app) => {
@@ -134,7 +138,7 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
       const { kid } = await keys.signingKey();
       await passwords.warmUp();
       context.logger.info({ kid }, 'gateway signing key ready');
-      if (options.idempotency) expiry.start();
+      sweeper.start();
       await context.transport.ensureTopic(AuditTopics.events);
       await relay.start();
       if (options.web && !(await stat(join(options.web.root, 'index.html')).catch(() => undefined))) {
@@ -145,7 +149,7 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
       }
     },
     async stop() {
-      await expiry.stop();
+      await sweeper.stop();
       await relay.stop();
     },
   };

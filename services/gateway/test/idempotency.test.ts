@@ -6,8 +6,8 @@ import { createTestPgliteDb } from '@ordo/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IdempotencyKeyRepository } from '../src/data-access/idempotency-key.repository.js';
 import { DEFAULT_IDEMPOTENCY_RETENTION_MS } from '../src/entry-points/http/idempotency.plugin.js';
-import { idempotencyExpiry } from '../src/entry-points/http/idempotency-expiry.js';
 import { GATEWAY_SCHEMA } from '../src/gateway-schema.js';
+import { housekeeping } from '../src/use-cases/housekeeping.js';
 import { tokenFor } from './gateway-harness.js';
 import { customer, type IdempotencyEnv, type Shape, send, startIdempotencyEnv } from './idempotency-harness.js';
 
@@ -190,13 +190,15 @@ describe('Idempotency-Key expiry', () => {
 
     const { rows } = await db.query<{ key: string }>('SELECT key FROM gateway.idempotency_keys ORDER BY key');
     expect(rows.map((r) => r.key)).toEqual(['key-8', 'key-9']);
-    const expiry = idempotencyExpiry({
-      keys: new IdempotencyKeyRepository(db, GATEWAY_SCHEMA),
+    const sweeper = housekeeping({
+      idempotencyKeys: new IdempotencyKeyRepository(db, GATEWAY_SCHEMA),
+      refreshTokens: { deleteExpired: async () => 0 },
+      loginThrottle: { deleteForgotten: async () => 0 },
       now: env.clock.now,
       logger: silentLogger,
       batchSize: 1,
     });
-    expect(await expiry.sweep()).toBe(1);
+    expect((await sweeper.sweep()).idempotencyKeys).toBe(1);
     const left = await db.query<{ key: string }>('SELECT key FROM gateway.idempotency_keys');
     expect(left.rows.map((r) => r.key)).toEqual(['key-8']);
   });

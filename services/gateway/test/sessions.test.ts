@@ -2,11 +2,14 @@
 // revoking its whole family, logout, expiry, and refreshes racing with one token. On a real
 // PostgreSQL server (PGlite has one connection, so nothing would race); one database for the
 // file, a fresh account per test.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '@ordo/db';
+import { silentLogger } from '@ordo/logger';
 import { createTestPgDatabase, type TestPgDatabase } from '@ordo/testing';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sessionComponents } from '../src/sessions.module.js';
+import { housekeeping } from '../src/use-cases/housekeeping.js';
 import { type RunningGateway, register } from './gateway-harness.js';
 import { logInOk, PASSWORD, refresh, refreshRefusal, send, startTestGateway } from './session-harness.js';
 
@@ -130,6 +133,60 @@ describe('gateway sessions: refresh tokens', () => {
       expect(res.statusCode, `${url} ${JSON.stringify(body)}`).toBe(400);
       expect(res.json().error.code).toBe('ORDO_ERR_HTTP_VALIDATION');
     }
+  });
+});
+
+describe('gateway housekeeping', () => {
+  it('when sessions have expired and failure counters are past their memory, then a sweep deletes them and keeps the live ones', async () => {
+    const { app, clock } = await gateway({ refreshTokenTtlSeconds: 3600 });
+    const ended = await logInOk(app, email);
+    const kept = await logInOk(app, email);
+    const ip = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const wrong = await send(app, '/v1/auth/login', { email, password: 'wrong horse' }, { ip });
+    expect(wrong.statusCode).toBe(401);
+    clock.advance(3000_000);
+    const renewed = (await refresh(app, kept.refreshToken)).json();
+    // An hour and a bit later: the first login's only token has expired, the renewed one has not,
+    // and the account's failure counter (forgotten after an hour) would start over.
+    clock.advance(1000_000);
+    const families = async () =>
+      (
+        await db.query<{ family_id: string }>(
+          `SELECT DISTINCT t.family_id FROM gateway.refresh_tokens t
+             JOIN gateway.refresh_token_families f ON f.id = t.family_id
+             JOIN gateway.users u ON u.id = f.user_id
+            WHERE lower(u.email) = lower($1)`,
+          [email],
+        )
+      ).rows.length;
+    expect(await families()).toBe(2);
+    const accountKey = createHash('sha256').update(email.toLowerCase()).digest('hex');
+    const counters = async () =>
+      (
+        await db.query<{ scope: string }>(
+          "SELECT scope FROM gateway.login_failures WHERE (scope = 'ip' AND key = $1) OR (scope = 'account' AND key = $2) ORDER BY scope",
+          [ip, accountKey],
+        )
+      ).rows.map((r) => r.scope);
+    expect(await counters()).toEqual(['account', 'ip']);
+
+    const { refreshTokens, throttle } = sessionComponents(db, {}, clock.now);
+    const sweeper = housekeeping({
+      idempotencyKeys: { deleteExpired: async () => 0 },
+      refreshTokens,
+      loginThrottle: throttle,
+      now: clock.now,
+      logger: silentLogger,
+      batchSize: 1,
+    });
+    const swept = await sweeper.sweep();
+    expect(swept.sessions).toBeGreaterThanOrEqual(1);
+    expect(swept.loginCounters).toBeGreaterThanOrEqual(1);
+    expect(await families()).toBe(1);
+    expect(refreshRefusal(await refresh(app, ended.refreshToken)).reason).toBe('unknown');
+    expect((await refresh(app, renewed.refreshToken)).statusCode).toBe(200);
+    // The address's counter is kept for a day.
+    expect(await counters()).toEqual(['ip']);
   });
 });
 

@@ -74,14 +74,24 @@ export class RefreshTokenRepository {
     return true;
   }
 
-  /** Deletes families none of whose tokens is still valid (housekeeping; safe to run anytime). */
-  async deleteExpired(now: Date): Promise<number> {
-    const { rowCount } = await this.db.query(
-      `DELETE FROM ${this.families} f
-       WHERE NOT EXISTS (SELECT 1 FROM ${this.tokens} t WHERE t.family_id = f.id AND t.expires_at > $1)`,
-      [now],
+  /**
+   * Deletes up to `limit` families none of whose tokens is still valid (their tokens go with them);
+   * returns how many. Housekeeping, safe to run anytime and on several replicas at once.
+   */
+  async deleteExpired(now: Date, limit: number): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `WITH expired AS (
+         SELECT f.id FROM ${this.families} f
+          WHERE NOT EXISTS (SELECT 1 FROM ${this.tokens} t WHERE t.family_id = f.id AND t.expires_at > $1)
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       ), deleted AS (
+         DELETE FROM ${this.families} f USING expired WHERE f.id = expired.id RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM deleted`,
+      [now, limit],
     );
-    return rowCount;
+    return rows[0]?.n ?? 0;
   }
 
   private async whyRefused(tx: SqlExecutor, tokenHash: string, now: Date): Promise<RefreshRefusal> {

@@ -57,12 +57,14 @@ export class LoginThrottle {
     await this.failures.reset(accountKey(attempt.email));
   }
 
-  /** Housekeeping: drops counters that would start over anyway. */
-  async deleteForgotten(): Promise<void> {
+  /** Housekeeping: drops counters that would start over anyway; returns how many. */
+  async deleteForgotten(): Promise<number> {
     const now = this.now();
+    let deleted = 0;
     for (const scope of Object.values(LoginScope)) {
-      await this.failures.deleteForgotten(scope, this.forgetBefore(scope, now));
+      deleted += await this.failures.deleteForgotten(scope, this.forgetBefore(scope, now));
     }
+    return deleted;
   }
 
   private forgetBefore(scope: LoginScope, now: Date): Date {

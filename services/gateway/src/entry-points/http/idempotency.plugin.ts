@@ -42,12 +42,11 @@ export interface IdempotencyOptions {
   readonly bodyLimit?: number;
 }
 
-/** What a host chooses; the gateway supplies the rest. */
-export interface GatewayIdempotencyOptions
-  extends Pick<IdempotencyOptions, 'routes' | 'retentionMs' | 'lockTimeoutMs' | 'bodyLimit'> {
-  /** Between deletions of expired keys (default 60 s). */
-  readonly sweepIntervalMs?: number;
-}
+/** What a host chooses; the gateway supplies the rest. Expired keys are deleted by the gateway's housekeeping. */
+export type GatewayIdempotencyOptions = Pick<
+  IdempotencyOptions,
+  'routes' | 'retentionMs' | 'lockTimeoutMs' | 'bodyLimit'
+>;
 
 export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_IDEMPOTENCY_LOCK_TIMEOUT_MS = 60_000;
