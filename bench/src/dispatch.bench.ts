@@ -28,7 +28,7 @@ import {
   demoCouriers,
   seedCouriers,
 } from '@ordo/delivery';
-import { createTestPgDatabase, seededRandom } from '@ordo/testing';
+import { createTestPgDatabase, SEALED_PLACEHOLDER, seededRandom } from '@ordo/testing';
 import { machineInfo } from './machine.js';
 import { percentile } from './percentiles.js';
 
@@ -192,7 +192,7 @@ function afterDispatcher(): Dispatcher {
           restaurantId: 'restaurant-1',
           courierId,
           pickup: point,
-          dropoff: { ...point, line1: 'Alexanderplatz 1' },
+          dropoff: SEALED_PLACEHOLDER,
           correlationId: id,
         },
         new Date(),

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { auditVerify } from './commands/audit.command.js';
+import { certsCommand } from './commands/certs.command.js';
 import { clusterDown, clusterStatus, clusterUp } from './commands/cluster.command.js';
 import { demoCommand } from './commands/demo.command.js';
 import { keysRotate } from './commands/keys.command.js';
@@ -33,7 +34,7 @@ export function buildProgram(): Command {
     .command('serve')
     .argument('<service>', `one of: ${SERVICE_NAMES.join(', ')}`)
     .description(
-      'run one service as its own process, on Postgres and NATS (env: PORT, HOST, DATABASE_URL, NATS_URL, ORDO_GATEWAY_URL, ORDO_PSP_URL, ORDO_UPSTREAMS, ORDO_LOG_LEVEL; see docs/operations.md)',
+      'run one service as its own process, on Postgres and NATS (env: PORT, HOST, DATABASE_URL, NATS_URL, ORDO_TLS_CA, ORDO_TLS_CERT, ORDO_TLS_KEY, ORDO_PSP_URL, ORDO_UPSTREAMS, ORDO_LOG_LEVEL; see docs/operations.md)',
     )
     .action((service: string) => serveCommand(service));
 
@@ -64,11 +65,19 @@ export function buildProgram(): Command {
   );
 
   program
+    .command('certs')
+    .description(
+      'make (or keep) a development CA and the certificates of mutual TLS between the gateway and the services (ADR 0024)',
+    )
+    .option('--dir <dir>', 'where the CA, certificates and keys go', '.ordo/cluster/tls')
+    .action((options: { dir: string }) => certsCommand(options));
+
+  program
     .command('projections')
     .description("the query service's read models")
     .command('rebuild')
     .description(
-      'replay the event log into a fresh keyspace and switch readers to it at once (the same env as `ordo serve query`: DATABASE_URL, NATS_URL, ORDO_NATS_NAMESPACE, REDIS_URL, ORDO_GATEWAY_URL)',
+      'replay the event log into a fresh keyspace and switch readers to it at once (the same env as `ordo serve query`: DATABASE_URL, NATS_URL, ORDO_NATS_NAMESPACE, REDIS_URL)',
     )
     .action(async () => {
       const result = await projectionsRebuild();
@@ -80,12 +89,16 @@ export function buildProgram(): Command {
     .description("Ordo's keys")
     .command('rotate')
     .description(
-      'make a new token signing key current; old keys verify until their tokens expire (env: DATABASE_URL, ORDO_OPERATOR_TOKEN)',
+      'make a new token signing key and new data-encryption keys current, re-wrap stored data keys under the current master key; old keys keep working (env: ORDO_MASTER_KEY, ORDO_MASTER_KEYS_PREVIOUS, DATABASE_URL, ORDO_OPERATOR_TOKEN)',
     )
-    .option('--database <url>', "the gateway's PostgreSQL database (single-node, distributed)")
+    .option(
+      '--cluster <stateDir>',
+      'every database of a cluster `ordo cluster up` started (its dev master key unless ORDO_MASTER_KEY)',
+    )
+    .option('--database <url>', "one PostgreSQL database: the gateway's or any service's (needs ORDO_MASTER_KEY)")
     .option('--url <url>', 'a running gateway instead (the embedded shape), with an operator token')
     .option('--token <token>', "an operator's access token for --url (default: ORDO_OPERATOR_TOKEN)")
-    .action(async (options: { database?: string; url?: string; token?: string }) => {
+    .action(async (options: { database?: string; url?: string; token?: string; cluster?: string }) => {
       console.log(JSON.stringify(await keysRotate(options)));
     });
 

@@ -1,7 +1,9 @@
 // `ordo keys rotate` against a real PostgreSQL database (--database) and against a running
-// gateway (--url with an operator token, the embedded shape's way).
+// gateway (--url with an operator token, the embedded shape's way): the signing key and the
+// gateway's data keys (ADR 0023) rotate, and the stored private keys stay sealed.
 import type { AddressInfo } from 'node:net';
 import { DbKeyStore, Role } from '@ordo/auth';
+import { FieldCipher, generateMasterKey, Keyring, parseMasterKeys, purposesOf } from '@ordo/crypto';
 import { migrate } from '@ordo/db';
 import { noFaults } from '@ordo/faults';
 import { createGatewayService, GATEWAY_SCHEMA, seedUsers } from '@ordo/gateway';
@@ -20,13 +22,22 @@ afterEach(async () => {
 });
 
 const CHEAP = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+const MASTER_KEY = generateMasterKey();
+const gatewayKeyring = Keyring.fromMasterKeys(parseMasterKeys(MASTER_KEY), purposesOf('gateway'));
 
 /** A gateway on a fresh database, started once (so it has its first key), listening on a port. */
 async function runningGateway() {
   pg = await createTestPgDatabase('ordo_cli_keys');
   const db = pg.open({ max: 3 });
   const service = createGatewayService(
-    { db, transport: new MemoryTransport(), logger: silentLogger, faults: noFaults, now: () => new Date() },
+    {
+      db,
+      transport: new MemoryTransport(),
+      logger: silentLogger,
+      faults: noFaults,
+      now: () => new Date(),
+      fieldKeys: { keyring: gatewayKeyring },
+    },
     { passwordHashParams: CHEAP },
   );
   await migrate(db, service.schema, service.migrations);
@@ -39,7 +50,7 @@ async function runningGateway() {
     () => app.close(),
   );
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const firstKid = (await new DbKeyStore(db, GATEWAY_SCHEMA).signingKey()).kid;
+  const firstKid = (await service.publicKeys.publicKeys()).keys[0]!.kid!;
   return { db, url, firstKid, connectionString: pg.connectionString };
 }
 
@@ -51,17 +62,32 @@ async function jwksKids(url: string): Promise<string[]> {
 describe('ordo keys rotate', () => {
   it('when given the gateway database, then a new key becomes current and the JWKS of the running gateway lists both', async () => {
     const gw = await runningGateway();
-    const report = await keysRotate({ database: gw.connectionString }, {});
-    expect(report).toEqual({ signing: { kid: expect.any(String), retired: [gw.firstKid], dropped: [] } });
-    expect(report.signing.kid).not.toBe(gw.firstKid);
+    await expect(keysRotate({ database: gw.connectionString }, {})).rejects.toThrow(/ORDO_MASTER_KEY/);
+    const report = await keysRotate({ database: gw.connectionString }, { ORDO_MASTER_KEY: MASTER_KEY });
+    expect(report).toEqual({
+      signing: { kid: expect.any(String), retired: [gw.firstKid], dropped: [] },
+      dataKeys: { gateway: { current: expect.any(Object), rewrapped: 0, unreadable: [] } },
+    });
+    const signing = report.signing!;
+    expect(signing.kid).not.toBe(gw.firstKid);
+    // Stored sealed, and the running gateway (which shares no cache with the command) signs with it.
+    const { rows: sealed } = await gw.db.query<{ private_jwk: unknown }>(
+      'SELECT private_jwk FROM gateway.signing_keys',
+    );
+    for (const row of sealed) expect(row.private_jwk).toMatch(/^ordo1\.signing\./);
+    const cipher = new FieldCipher({
+      keyring: gatewayKeyring,
+      dataKeys: { current: () => Promise.reject(new Error('unused')), find: async () => undefined },
+    });
+    expect((await new DbKeyStore(gw.db, GATEWAY_SCHEMA, { cipher }).signingKey()).kid).toBe(signing.kid);
     const { rows } = await gw.db.query<{ kid: string; active: boolean }>(
       'SELECT kid, retired_at IS NULL AS active FROM gateway.signing_keys ORDER BY created_at',
     );
     expect(rows).toEqual([
       { kid: gw.firstKid, active: false },
-      { kid: report.signing.kid, active: true },
+      { kid: signing.kid, active: true },
     ]);
-    expect(await jwksKids(gw.url)).toEqual([gw.firstKid, report.signing.kid]);
+    expect(await jwksKids(gw.url)).toEqual([gw.firstKid, signing.kid]);
   });
 
   it('when given a gateway URL and an operator token, then the gateway rotates; without a token or with a customer one it is refused', async () => {
@@ -87,14 +113,18 @@ describe('ordo keys rotate', () => {
       { url: gw.url },
       { ORDO_OPERATOR_TOKEN: await token('ops@ordo.test', 'operator-secret') },
     );
-    expect(report.signing.retired).toEqual([gw.firstKid]);
-    expect(await jwksKids(gw.url)).toEqual([gw.firstKid, report.signing.kid]);
+    expect(report.signing!.retired).toEqual([gw.firstKid]);
+    expect(Object.keys(report.dataKeys)).toEqual(['gateway']);
+    expect(await jwksKids(gw.url)).toEqual([gw.firstKid, report.signing!.kid]);
   });
 
-  it('when neither a database nor a URL is given, or a database without the gateway schema, then a clear error', async () => {
+  it('when no way to the keys is given, or a database without Ordo keys, or a missing cluster, then a clear error', async () => {
     await expect(keysRotate({}, {})).rejects.toThrow(/--database <postgres url>/);
-    await expect(keysRotate({ database: 'postgres://x', url: 'http://y' }, {})).rejects.toThrow(/not both/);
+    await expect(keysRotate({ database: 'postgres://x', url: 'http://y' }, {})).rejects.toThrow(/one of/);
     pg = await createTestPgDatabase('ordo_cli_keys');
-    await expect(keysRotate({ database: pg.connectionString }, {})).rejects.toThrow(/no gateway.signing_keys table/);
+    await expect(keysRotate({ database: pg.connectionString }, { ORDO_MASTER_KEY: MASTER_KEY })).rejects.toThrow(
+      /no Ordo keys/,
+    );
+    await expect(keysRotate({ cluster: '/nonexistent-ordo-state' }, {})).rejects.toThrow(/no cluster state/);
   });
 });

@@ -11,7 +11,13 @@ import { MemoryReadStore } from '@ordo/read-store';
 import { createTestPgliteDb, MemoryTransport } from '@ordo/testing';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUSINESS_SERVICES, buildService, ownerOf, parseTuning } from '../src/host/service-catalog.js';
+import {
+  BUSINESS_SERVICES,
+  buildService,
+  ownerOf,
+  parseTuning,
+  type ServiceName,
+} from '../src/host/service-catalog.js';
 import { serveConfigSchema } from '../src/serve/serve-config.js';
 
 const auth: RouteAuth = {
@@ -76,12 +82,40 @@ describe('ordo serve config', () => {
     return [];
   };
 
-  it('when the payment service lacks its database, gateway and PSP URLs, then all three are reported at once', () => {
+  const TLS = { ORDO_TLS_CA: '/tls/ca.crt', ORDO_TLS_CERT: '/tls/order.crt', ORDO_TLS_KEY: '/tls/order.key' };
+
+  it('when the payment service lacks its database, TLS files and PSP URL, then all are reported at once', () => {
     expect(issuesOf(() => parseConfig(serveConfigSchema('payment'), {}))).toEqual([
       'DATABASE_URL',
-      'ORDO_GATEWAY_URL',
       'ORDO_PSP_URL',
+      'ORDO_TLS_CA',
+      'ORDO_TLS_CERT',
+      'ORDO_TLS_KEY',
     ]);
+  });
+
+  it('when a service or the gateway is served without TLS files, then the config is refused, naming each; a tool building the service needs none', () => {
+    const env = {
+      DATABASE_URL: 'postgres://x@127.0.0.1/db',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      ORDO_UPSTREAMS: httpsUpstreams(),
+    };
+    // Other settings a service needs (its keys, say) are not what this is about.
+    const tlsIssues = (service: ServiceName, use?: 'tool') =>
+      issuesOf(() => parseConfig(serveConfigSchema(service, use), env)).filter((v) => v.startsWith('ORDO_TLS_'));
+    for (const service of ['gateway', 'restaurant', 'delivery', 'order', 'query', 'audit'] as const) {
+      expect(tlsIssues(service), service).toEqual(['ORDO_TLS_CA', 'ORDO_TLS_CERT', 'ORDO_TLS_KEY']);
+    }
+    expect(tlsIssues('query', 'tool')).toEqual([]);
+    expect(tlsIssues('psp-sim')).toEqual([]);
+  });
+
+  it('when the gateway is given a plain-HTTP upstream, then ORDO_UPSTREAMS is refused', () => {
+    const upstreams = httpsUpstreams().replace('https://127.0.0.1:3104', 'http://127.0.0.1:3104');
+    const env = { DATABASE_URL: 'postgres://x@127.0.0.1/db', ORDO_UPSTREAMS: upstreams, ...TLS };
+    const issues = issuesOf(() => parseConfig(serveConfigSchema('gateway'), env));
+    expect(issues).toContain('ORDO_UPSTREAMS');
+    expect(issues.filter((v) => v.startsWith('ORDO_TLS_'))).toEqual([]);
   });
 
   it('when the gateway is missing an upstream, then ORDO_UPSTREAMS is reported', () => {
@@ -96,10 +130,12 @@ describe('ordo serve config', () => {
     const config = parseConfig(serveConfigSchema('order'), {
       PORT: '3106',
       DATABASE_URL: 'postgres://x@127.0.0.1/ordo_order',
-      ORDO_GATEWAY_URL: 'http://127.0.0.1:3000',
+      ...TLS,
       ORDO_NATS_NAMESPACE: 'ordo',
       ORDO_TUNING: '{"sagaTimerIntervalMs":200}',
       ORDO_FAULTS: 'consumer.afterCommit=exit@1',
+      // The order service seals addresses (ADR 0023): it needs the master key or its own KEKs.
+      ORDO_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
     });
     expect(config).toMatchObject({
       service: 'order',
@@ -107,6 +143,13 @@ describe('ordo serve config', () => {
       natsNamespace: 'ordo',
       tuning: { sagaTimerIntervalMs: 200 },
       faults: 'consumer.afterCommit=exit@1',
+      tls: { caFile: '/tls/ca.crt', certFile: '/tls/order.crt', keyFile: '/tls/order.key' },
     });
   });
 });
+
+function httpsUpstreams(): string {
+  return ['restaurant', 'delivery', 'payment', 'order', 'query', 'audit']
+    .map((service, i) => `${service}=https://127.0.0.1:${3101 + i}`)
+    .join(',');
+}

@@ -17,6 +17,33 @@ export type GeoPoint = z.infer<typeof geoPoint>;
 export const address = geoPoint.extend({ line1: z.string().min(1).max(200) });
 export type Address = z.infer<typeof address>;
 
+/** Who takes the order at the door: what the courier needs to reach them. */
+export const contact = z.object({
+  name: z.string().min(1).max(100),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()/-]{3,32}$/, 'must be a phone number: digits, spaces, ( ) / - and an optional leading +'),
+});
+export type Contact = z.infer<typeof contact>;
+
+/**
+ * A personal field sealed with AES-256-GCM (ADR 0023): `ordo1.<purpose>.<key id>.<data key id>.
+ * <wrapped data key>.<ciphertext>`. Only the services that hold the purpose's key can open it.
+ */
+export const sealedValue = z
+  .string()
+  .max(16_384)
+  .regex(/^ordo1\.[a-z]+\.[0-9a-f]{16}\.[0-9a-f]{16}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be a sealed value')
+  .meta({ description: 'A sealed personal field (ADR 0023); opened only by the services entitled to it.' });
+export type SealedValue = z.infer<typeof sealedValue>;
+
+/**
+ * A sealed address, or a clear one from a message published before sealing (ADR 0023): a consumer
+ * accepts both, so messages in flight during the upgrade still go through.
+ */
+export const sealedAddress = z.union([sealedValue, address]);
+export type SealedAddress = z.infer<typeof sealedAddress>;
+
 /** Added by the orchestrator to every command; `commandId` is the same on every retry. */
 export const commandMeta = z.object({ sagaId: id, commandId: id });
 

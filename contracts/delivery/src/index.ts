@@ -1,6 +1,16 @@
 // The delivery context: courier assignment for the create-order saga, cancellation, and the
 // delivery lifecycle events (picked up, delivered) the order service reacts to.
-import { address, commandMeta, geoPoint, id, isoTime, message, replyMeta, schemasOf } from '@ordo/contracts-common';
+import {
+  commandMeta,
+  geoPoint,
+  id,
+  isoTime,
+  message,
+  replyMeta,
+  schemasOf,
+  sealedAddress,
+  sealedValue,
+} from '@ordo/contracts-common';
 import { z } from 'zod';
 
 export const DeliveryTopics = {
@@ -12,7 +22,13 @@ export const DeliveryTopics = {
 export const DeliveryCommands = {
   assignCourier: message(
     'delivery.assign_courier.v1',
-    commandMeta.extend({ orderId: id, restaurantId: id, pickup: geoPoint, dropoff: address }),
+    commandMeta.extend({
+      orderId: id,
+      restaurantId: id,
+      pickup: geoPoint,
+      dropoff: sealedAddress,
+      contact: sealedValue.optional(),
+    }),
   ),
   cancelDelivery: message('delivery.cancel.v1', commandMeta.extend({ orderId: id })),
 };

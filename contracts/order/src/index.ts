@@ -1,5 +1,5 @@
 // The order context: the events it publishes as an order moves through its states.
-import { address, amountCents, currency, id, message, schemasOf } from '@ordo/contracts-common';
+import { amountCents, currency, id, message, schemasOf, sealedAddress, sealedValue } from '@ordo/contracts-common';
 import { z } from 'zod';
 
 export const OrderTopics = { events: 'order.events' } as const;
@@ -27,7 +27,14 @@ const orderRef = z.object({ orderId: id, customerId: id, restaurantId: id });
 export const OrderEvents = {
   placed: message(
     'order.placed.v1',
-    orderRef.extend({ lines: z.array(orderLine), totalCents: amountCents, currency, deliveryAddress: address }),
+    orderRef.extend({
+      lines: z.array(orderLine),
+      totalCents: amountCents,
+      currency,
+      deliveryAddress: sealedAddress,
+      /** The recipient's name and phone, sealed (purpose contact), when the customer gave them. */
+      contact: sealedValue.optional(),
+    }),
   ),
   confirmed: message('order.confirmed.v1', orderRef.extend({ courierId: id.nullable() })),
   rejected: message('order.rejected.v1', orderRef.extend({ reason: z.string() })),

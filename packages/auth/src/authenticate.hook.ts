@@ -27,19 +27,31 @@ function challenge(reply: FastifyReply, error: AppError): AppError {
   return error;
 }
 
+/**
+ * The caller an `Authorization` header names: the user, or an AppError (401
+ * `ORDO_ERR_AUTH_UNAUTHENTICATED` with its reason, 503 when the keys cannot be had).
+ */
+export async function verifyBearer(verifier: TokenVerifier, header: string | undefined): Promise<AuthenticatedUser> {
+  if (header === undefined || header === '') throw unauthenticated(UnauthenticatedReason.Missing);
+  const token = BEARER.exec(header)?.[1];
+  if (token === undefined) throw unauthenticated(UnauthenticatedReason.Malformed);
+  const claims = await verifier.verify(token);
+  return { id: claims.sub, role: claims.role };
+}
+
+/** Throws `error`, with the RFC 6750 challenge on the reply when it is a 401. */
+export function refuse(reply: FastifyReply, error: unknown): never {
+  if (error instanceof AppError && error.code === Errors.AUTH_UNAUTHENTICATED.code) throw challenge(reply, error);
+  throw error;
+}
+
 /** Verifies `Authorization: Bearer <token>` and sets `request.user`; 401 when missing or invalid. */
 export function authenticate(verifier: TokenVerifier): AuthHook {
   return async (request, reply) => {
-    const header = request.headers.authorization;
-    if (header === undefined || header === '') throw challenge(reply, unauthenticated(UnauthenticatedReason.Missing));
-    const token = BEARER.exec(header)?.[1];
-    if (token === undefined) throw challenge(reply, unauthenticated(UnauthenticatedReason.Malformed));
     try {
-      const claims = await verifier.verify(token);
-      request.user = { id: claims.sub, role: claims.role };
+      request.user = await verifyBearer(verifier, request.headers.authorization);
     } catch (error) {
-      if (error instanceof AppError && error.code === Errors.AUTH_UNAUTHENTICATED.code) throw challenge(reply, error);
-      throw error;
+      refuse(reply, error);
     }
   };
 }

@@ -1,5 +1,6 @@
+import { DbDataKeyStore, dataKeyMigrations, FieldCipher } from '@ordo/crypto';
 import { type Db, migrate } from '@ordo/db';
-import { createTestPgliteDb } from '@ordo/testing';
+import { createTestPgliteDb, testFieldKeys } from '@ordo/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DbKeyStore } from './db.key-store.js';
 import { authKeyMigrations } from './migrations.js';
@@ -112,5 +113,29 @@ describe('DbKeyStore rotation', () => {
       `SELECT count(*)::int AS n FROM ${schema}.signing_keys WHERE retired_at IS NULL`,
     );
     expect(rows).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('DbKeyStore with a cipher (ADR 0023)', () => {
+  it('when keys are created and rotated, then the private halves are stored sealed, and a key stored in clear before is sealed in place', async () => {
+    const database = await freshDb();
+    await migrate(database, 'keys_test', dataKeyMigrations);
+    const { keyring } = testFieldKeys('gateway');
+    const cipher = new FieldCipher({ keyring, dataKeys: new DbDataKeyStore(database, 'keys_test', keyring) });
+    // A key from before sealing: the store without a cipher wrote it in clear.
+    const legacy = await new DbKeyStore(database, 'keys_test').signingKey();
+    const store = new DbKeyStore(database, 'keys_test', { cipher });
+    expect(await store.sealStoredKeys()).toBe(1);
+    const rotation = await store.rotate();
+    const { rows } = await database.query<{ kid: string; private_jwk: unknown }>(
+      'SELECT kid, private_jwk FROM keys_test.signing_keys ORDER BY created_at',
+    );
+    expect(rows.map((r) => r.kid)).toEqual([legacy.kid, rotation.kid]);
+    for (const row of rows) expect(row.private_jwk).toEqual(expect.stringMatching(/^ordo1\.signing\./));
+    expect((await new DbKeyStore(database, 'keys_test', { cipher }).signingKey()).kid).toBe(rotation.kid);
+    // Without the signing purpose the sealed key cannot be used, and nothing falls back to clear.
+    await expect(new DbKeyStore(database, 'keys_test').signingKey()).rejects.toMatchObject({
+      code: 'ORDO_ERR_AUTH_KEYS_UNAVAILABLE',
+    });
   });
 });

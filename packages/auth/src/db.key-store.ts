@@ -1,6 +1,9 @@
 // A KeyStore on the owning service's database: the first process to start creates the key
 // pair, every later one (and every concurrent one) reads it. `rotate` makes a new key current;
 // retired keys stay published until every token they signed has expired, then are dropped.
+// With a cipher the private half is stored sealed (ADR 0023, purpose signing); keys stored in
+// clear before are read as they are and sealed by `sealStoredKeys`.
+import { type FieldCipher, SealedFields } from '@ordo/crypto';
 import { type Db, ident } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { JSONWebKeySet, JWK } from 'jose';
@@ -11,7 +14,8 @@ import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS } from './token-issuer.js';
 interface KeyRow {
   kid: string;
   public_jwk: JWK;
-  private_jwk: JWK;
+  /** Sealed (a JSON string) when the store has a cipher; a JWK object when stored in clear. */
+  private_jwk: JWK | string;
 }
 
 export interface DbKeyStoreOptions {
@@ -28,6 +32,8 @@ export interface DbKeyStoreOptions {
    */
   retiredKeyRetentionSeconds?: number;
   now?: () => Date;
+  /** Seals the private keys it stores, opens the ones it reads (the gateway always passes one). */
+  cipher?: FieldCipher;
 }
 
 export const DEFAULT_CURRENT_KEY_MAX_AGE_MS = 60_000;
@@ -37,6 +43,7 @@ export class DbKeyStore implements RotatableKeyStore {
   private readonly now: () => Date;
   private readonly maxAgeMs: number;
   private readonly retentionMs: number;
+  private readonly cipher: FieldCipher | undefined;
   private current: { key: Promise<SigningKey>; loadedAt: number } | undefined;
 
   /** `schema` must hold `authKeyMigrations`. Nothing is read until the first call. */
@@ -49,6 +56,34 @@ export class DbKeyStore implements RotatableKeyStore {
     this.now = options.now ?? (() => new Date());
     this.maxAgeMs = options.currentKeyMaxAgeMs ?? DEFAULT_CURRENT_KEY_MAX_AGE_MS;
     this.retentionMs = (options.retiredKeyRetentionSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS + 120) * 1000;
+    this.cipher = options.cipher;
+  }
+
+  /** Seals private keys stored in clear (before ADR 0023); returns how many. Needs the cipher. */
+  async sealStoredKeys(): Promise<number> {
+    const { cipher } = this;
+    if (!cipher) return 0;
+    const { rows } = await this.db.query<{ kid: string; private_jwk: JWK }>(
+      `SELECT kid, private_jwk FROM ${this.table} WHERE jsonb_typeof(private_jwk) = 'object'`,
+    );
+    for (const row of rows) {
+      const sealed = await cipher.seal(SealedFields.tokenSigningKey, row.private_jwk);
+      await this.db.query(
+        `UPDATE ${this.table} SET private_jwk = $2::jsonb WHERE kid = $1 AND jsonb_typeof(private_jwk) = 'object'`,
+        [row.kid, JSON.stringify(sealed)],
+      );
+    }
+    return rows.length;
+  }
+
+  private async stored(privateJwk: JWK): Promise<string> {
+    return JSON.stringify(this.cipher ? await this.cipher.seal(SealedFields.tokenSigningKey, privateJwk) : privateJwk);
+  }
+
+  private async opened(privateJwk: JWK | string): Promise<JWK> {
+    if (typeof privateJwk !== 'string') return privateJwk;
+    if (!this.cipher) throw new Error(`the signing keys in ${this.table} are sealed: this store needs the cipher`);
+    return this.cipher.open<JWK>(SealedFields.tokenSigningKey, privateJwk);
   }
 
   signingKey(): Promise<SigningKey> {
@@ -76,6 +111,7 @@ export class DbKeyStore implements RotatableKeyStore {
 
   async rotate(): Promise<SigningKeyRotation> {
     const generated = await generateStoredKeyPair();
+    const privateJwk = await this.stored(generated.privateJwk);
     const now = this.now();
     const result = await this.db.transaction(async (tx) => {
       // Rotations (from two operators, or the CLI and an endpoint) run one after the other;
@@ -91,7 +127,7 @@ export class DbKeyStore implements RotatableKeyStore {
       );
       await tx.query(
         `INSERT INTO ${this.table} (kid, alg, public_jwk, private_jwk) VALUES ($1, $2, $3::jsonb, $4::jsonb)`,
-        [generated.kid, generated.alg, JSON.stringify(generated.publicJwk), JSON.stringify(generated.privateJwk)],
+        [generated.kid, generated.alg, JSON.stringify(generated.publicJwk), privateJwk],
       );
       return { kid: generated.kid, retired: retired.rows.map((r) => r.kid), dropped: dropped.rows.map((r) => r.kid) };
     });
@@ -112,7 +148,7 @@ export class DbKeyStore implements RotatableKeyStore {
     await this.db.query(
       `INSERT INTO ${this.table} (kid, alg, public_jwk, private_jwk)
        VALUES ($1, $2, $3::jsonb, $4::jsonb) ON CONFLICT DO NOTHING`,
-      [generated.kid, generated.alg, JSON.stringify(generated.publicJwk), JSON.stringify(generated.privateJwk)],
+      [generated.kid, generated.alg, JSON.stringify(generated.publicJwk), await this.stored(generated.privateJwk)],
     );
     const key = await this.active();
     if (!key) throw new Error(`no active signing key in ${this.table} right after inserting one`);
@@ -124,6 +160,6 @@ export class DbKeyStore implements RotatableKeyStore {
       `SELECT kid, public_jwk, private_jwk FROM ${this.table} WHERE retired_at IS NULL`,
     );
     const row = rows[0];
-    return row ? toSigningKey({ kid: row.kid, privateJwk: row.private_jwk }) : undefined;
+    return row ? toSigningKey({ kid: row.kid, privateJwk: await this.opened(row.private_jwk) }) : undefined;
   }
 }

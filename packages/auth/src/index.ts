@@ -6,10 +6,20 @@ export {
   authPlugin,
   type RouteAccess,
 } from './auth.plugin.js';
-export { type AuthHook, authenticate, requireRole, requireUser } from './authenticate.hook.js';
+export { type AuthHook, authenticate, requireRole, requireUser, verifyBearer } from './authenticate.hook.js';
+export { CachingTokenVerifier, type CachingVerifierOptions } from './caching.verifier.js';
 export type { AccessTokenClaims, AuthenticatedUser, TokenResponse } from './claims.js';
 export { DbKeyStore, type DbKeyStoreOptions, DEFAULT_CURRENT_KEY_MAX_AGE_MS } from './db.key-store.js';
 export { EphemeralKeyStore } from './ephemeral.key-store.js';
+export {
+  CALLER_HEADER,
+  decodeCaller,
+  encodeCaller,
+  type ForwardedCaller,
+  type ForwardedCallerAuthOptions,
+  forwardedCallerAuth,
+  forwardedCallerOf,
+} from './forwarded-caller.js';
 export {
   type KeyStore,
   type PublicKeySource,

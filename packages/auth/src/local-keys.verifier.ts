@@ -22,6 +22,11 @@ export class LocalKeysVerifier implements TokenVerifier {
 
   constructor(private readonly options: LocalKeysVerifierOptions) {}
 
+  /** Reads the keys now: after a rotation in this process, so its new key verifies at once. */
+  async reload(): Promise<void> {
+    await this.load(true);
+  }
+
   async verify(token: string): Promise<AccessTokenClaims> {
     return verifyAccessToken(token, (header, input) => this.resolve(header, input), this.options);
   }

@@ -1,6 +1,8 @@
 // The environment variables of the edge defaults, for a host's or a service's config schema to
-// spread in (as it does the demo switches): which browser origins may call the API, and the
-// metrics token of /metrics and the detailed readiness report.
+// spread in (as it does the demo switches): which browser origins may call the API, the metrics
+// token of /metrics and the detailed readiness report, and which proxies in front may name the
+// client's address.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Shorter tokens are refused: the token is the only thing guarding /metrics. */
@@ -8,6 +10,24 @@ export const MIN_METRICS_TOKEN_LENGTH = 32;
 
 // An origin as a browser sends it: scheme, host and an optional port, nothing after.
 const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
+
+/** `10.0.0.0/8`, `fd00::/8` or a single address. */
+function isAddressOrCidr(text: string): boolean {
+  const [address, bits, ...rest] = text.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies may say who the client is (`X-Forwarded-For`): none (the default: the TCP peer is
+ * the client), or the proxies' addresses and CIDRs. Never "everyone", and no hop count: either
+ * would let a client that reaches the gateway directly pick its own address and walk past the
+ * per-address limits.
+ */
+export type TrustedProxies = readonly string[] | undefined;
 
 export const edgeConfigVariables = {
   /** Comma-separated origins allowed by CORS (`https://app.example.com,https://ops.example.com`). */
@@ -28,13 +48,41 @@ export const edgeConfigVariables = {
     .string()
     .min(MIN_METRICS_TOKEN_LENGTH, `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`)
     .optional(),
+  /**
+   * Proxies whose `X-Forwarded-For` names the client (login backoff and rate limits count per
+   * address): their addresses and CIDRs (`10.0.0.0/8,192.168.1.10`). Unset: none.
+   */
+  ORDO_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((text, ctx): TrustedProxies => {
+      const entries = (text ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      if (entries.length === 0) return undefined;
+      const bad = entries.filter((entry) => !isAddressOrCidr(entry));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be the proxies' IP addresses or CIDRs, separated by commas; not: ${bad.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return entries;
+    }),
 };
 
 export interface EdgeConfig {
   corsOrigins: string[];
   metricsToken: string | undefined;
+  trustProxy: TrustedProxies;
 }
 
-export function edgeConfig(env: { ORDO_CORS_ORIGINS: string[]; ORDO_METRICS_TOKEN?: string | undefined }): EdgeConfig {
-  return { corsOrigins: env.ORDO_CORS_ORIGINS, metricsToken: env.ORDO_METRICS_TOKEN };
+export function edgeConfig(env: {
+  ORDO_CORS_ORIGINS: string[];
+  ORDO_METRICS_TOKEN?: string | undefined;
+  ORDO_TRUST_PROXY?: TrustedProxies;
+}): EdgeConfig {
+  return { corsOrigins: env.ORDO_CORS_ORIGINS, metricsToken: env.ORDO_METRICS_TOKEN, trustProxy: env.ORDO_TRUST_PROXY };
 }

@@ -29,6 +29,7 @@ describe('hostConfigSchema', () => {
       demo: true,
       corsOrigins: [],
       metricsToken: undefined,
+      trustProxy: undefined,
     });
   });
 
@@ -45,6 +46,7 @@ describe('hostConfigSchema', () => {
         ORDO_DEMO: 'off',
         ORDO_CORS_ORIGINS: 'https://app.example.com, https://ops.example.com',
         ORDO_METRICS_TOKEN: 'm'.repeat(32),
+        ORDO_TRUST_PROXY: '10.0.0.0/8, 192.168.1.10',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -58,6 +60,7 @@ describe('hostConfigSchema', () => {
       demo: false,
       corsOrigins: ['https://app.example.com', 'https://ops.example.com'],
       metricsToken: 'm'.repeat(32),
+      trustProxy: ['10.0.0.0/8', '192.168.1.10'],
     });
   });
 

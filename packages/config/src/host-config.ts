@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { checkDemoSwitches, demoSwitches, demoSwitchVariables } from './demo-switches.js';
 import { edgeConfig, edgeConfigVariables } from './edge-config.js';
+import { encryptionConfig, encryptionConfigVariables } from './encryption-config.js';
 import { envInt, envLogLevel, envPort } from './env-types.js';
 
 export const hostConfigSchema = z
@@ -28,6 +29,7 @@ export const hostConfigSchema = z
     ORDO_RATE_LIMITS: z.string().optional(),
     ...demoSwitchVariables,
     ...edgeConfigVariables,
+    ...encryptionConfigVariables,
   })
   .superRefine(checkDemoSwitches)
   .transform((env) => ({
@@ -42,6 +44,8 @@ export const hostConfigSchema = z
     ...demoSwitches(env),
     /** `corsOrigins` (closed when empty) and `metricsToken` (/metrics and detailed readiness). */
     ...edgeConfig(env),
+    /** `masterKey` (ADR 0023; a dev key file in the data dir when unset) and `previousMasterKeys`. */
+    ...encryptionConfig(env),
   }));
 
 export type HostConfig = z.output<typeof hostConfigSchema>;

@@ -120,6 +120,12 @@ export const Errors = {
     true,
     'Too many failed logins; try again after the time in Retry-After',
   ),
+  AUTH_CALLER_UNTRUSTED: define(
+    'ORDO_ERR_AUTH_CALLER_UNTRUSTED',
+    403,
+    false,
+    'Only the gateway may name the caller (x-ordo-caller)',
+  ),
   GATEWAY_UPSTREAM_UNAVAILABLE: define(
     'ORDO_ERR_GATEWAY_UPSTREAM_UNAVAILABLE',
     503,
@@ -330,6 +336,21 @@ export const Errors = {
     409,
     false,
     'The authorization was withdrawn by a void before the provider placed it',
+  ),
+
+  // Field encryption (@ordo/crypto, ADR 0023)
+  CRYPTO_NOT_ENTITLED: define(
+    'ORDO_ERR_CRYPTO_NOT_ENTITLED',
+    500,
+    false,
+    'This service holds no key for this kind of personal data',
+  ),
+  CRYPTO_OPEN_FAILED: define('ORDO_ERR_CRYPTO_OPEN_FAILED', 500, false, 'A sealed value could not be opened'),
+  CRYPTO_KEYS_UNAVAILABLE: define(
+    'ORDO_ERR_CRYPTO_KEYS_UNAVAILABLE',
+    503,
+    true,
+    'The data-encryption keys cannot be loaded right now',
   ),
 
   // Fault injection

@@ -3,6 +3,7 @@
 // defaults at the edge (security headers, CORS closed, bounded request heads and URLs).
 
 import { AppError, Errors } from '@ordo/errors';
+import { mtlsServerOptions, type TlsMaterial } from '@ordo/tls';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -24,6 +25,16 @@ export interface HttpAppOptions extends HealthPluginOptions {
   bodyLimit?: number;
   /** Browser origins allowed by CORS; none by default (the web app is served same-origin). */
   corsOrigins?: readonly string[];
+  /**
+   * Proxies whose `X-Forwarded-For` names the client (`request.ip`): their addresses and CIDRs.
+   * None by default: the TCP peer is the client.
+   */
+  trustProxy?: readonly string[];
+  /**
+   * Listen over HTTPS only, and take only clients with a certificate from this CA (mutual TLS,
+   * ADR 0024): a service behind the gateway. Plain HTTP without it.
+   */
+  mutualTls?: TlsMaterial;
 }
 
 // Probes and scrapes arrive every few seconds; logging each would drown real requests.
@@ -61,7 +72,10 @@ class OrdoLogController extends LogController {
 
 export async function createHttpApp(options: HttpAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    // Typed as an HTTP server's instance either way: routes and hooks do not differ.
+    ...(options.mutualTls ? { https: mtlsServerOptions(options.mutualTls) } : {}),
     loggerInstance: options.logger,
+    ...(options.trustProxy?.length ? { trustProxy: [...options.trustProxy] } : {}),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ...requestLimitOptions(),
     // Routing fails first on a URL with an over-long parameter; answer it like any too-long URL.

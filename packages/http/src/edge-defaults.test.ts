@@ -141,11 +141,53 @@ describe('CORS', () => {
     expect(edgeConfig(schema.parse({ ORDO_CORS_ORIGINS: 'https://a.example, http://b.example:8080' }))).toEqual({
       corsOrigins: ['https://a.example', 'http://b.example:8080'],
       metricsToken: undefined,
+      trustProxy: undefined,
     });
     expect(edgeConfig(schema.parse({})).corsOrigins).toEqual([]);
     expect(schema.safeParse({ ORDO_CORS_ORIGINS: '*' }).success).toBe(false);
     expect(schema.safeParse({ ORDO_CORS_ORIGINS: 'https://a.example/path' }).success).toBe(false);
     expect(schema.safeParse({ ORDO_METRICS_TOKEN: 'short' }).success).toBe(false);
+  });
+});
+
+describe('the client address behind proxies', () => {
+  async function appShowingIp(trustProxy?: readonly string[]) {
+    const created = await createHttpApp({ trustProxy });
+    created.get('/ip', async (request) => ({ ip: request.ip }));
+    return created;
+  }
+  const ipSeen = async (remoteAddress: string, forwardedFor?: string) =>
+    (
+      await app.inject({
+        method: 'GET',
+        url: '/ip',
+        remoteAddress,
+        headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
+      })
+    ).json().ip;
+
+  it('when no proxy is trusted, then X-Forwarded-For is ignored and the TCP peer is the client', async () => {
+    app = await appShowingIp();
+    expect(await ipSeen('203.0.113.7', '198.51.100.1')).toBe('203.0.113.7');
+  });
+
+  it('when proxies are trusted by address, then only their X-Forwarded-For names the client, and a forged hop in front of them is skipped', async () => {
+    app = await appShowingIp(['10.0.0.0/8']);
+    expect(await ipSeen('10.1.2.3', '198.51.100.1')).toBe('198.51.100.1');
+    // The client wrote its own X-Forwarded-For; the trusted proxy appended the address it saw.
+    expect(await ipSeen('10.1.2.3', '192.0.2.99, 198.51.100.1')).toBe('198.51.100.1');
+    // Not from a trusted proxy: the header is the client's own claim and is ignored.
+    expect(await ipSeen('203.0.113.7', '198.51.100.1')).toBe('203.0.113.7');
+  });
+
+  it('when ORDO_TRUST_PROXY is parsed, then addresses and CIDRs are taken, and anything else (a hop count, everyone) refused', () => {
+    const schema = z.object(edgeConfigVariables);
+    const parsed = (value: string) => edgeConfig(schema.parse({ ORDO_TRUST_PROXY: value })).trustProxy;
+    expect(parsed('10.0.0.0/8, 192.168.1.10,fd00::/8')).toEqual(['10.0.0.0/8', '192.168.1.10', 'fd00::/8']);
+    expect(parsed('')).toBeUndefined();
+    for (const bad of ['true', '*', '1', '10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/2']) {
+      expect(schema.safeParse({ ORDO_TRUST_PROXY: bad }).success, bad).toBe(false);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // The shape every Ordo service has, so the embedded host and `ordo serve <service>` can run any
 // of them the same way: its own schema and migrations, HTTP routes as a Fastify plugin, and
 // background work (outbox relay, consumers, timers) started and stopped explicitly.
+import type { FieldKeys } from '@ordo/crypto';
 import type { Db, Migration } from '@ordo/db';
 import type { Faults } from '@ordo/faults';
 import type { ApiOperation } from '@ordo/http';
@@ -18,6 +19,11 @@ export interface ServiceContext {
   readonly faults: Faults;
   /** The clock, so deadlines can be tested without sleeping. */
   readonly now: () => Date;
+  /**
+   * The key-encryption keys of this service's purposes only (ADR 0023). Without them the service
+   * seals and opens nothing: asked to, it fails with ORDO_ERR_CRYPTO_NOT_ENTITLED.
+   */
+  readonly fieldKeys?: FieldKeys;
 }
 
 export interface OrdoService {

@@ -10,6 +10,7 @@ export {
   type TestDatabaseKind,
   type TestPgDatabase,
 } from './databases.js';
+export { SEALED_PLACEHOLDER, testFieldKeys } from './field-keys.js';
 export { MemoryTransport } from './memory.transport.js';
 export { startNatsServer, type TestNatsServer } from './nats-server.js';
 export { startRedisServer, type TestRedisServer } from './redis-server.js';

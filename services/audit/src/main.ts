@@ -3,9 +3,10 @@
 // Nothing here reads env vars or opens connections.
 import type { RouteAuth } from '@ordo/auth';
 import { AuditTopics } from '@ordo/contracts-audit';
+import { dataKeyMigrations, Purpose } from '@ordo/crypto';
 import type { SqlExecutor } from '@ordo/db';
 import { type Consumer, consumerMigrations } from '@ordo/messaging';
-import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import { type OrdoService, type ServiceContext, serviceFieldCipher } from '@ordo/service-kit';
 import { AuditLogRepository } from './data-access/audit-log.repository.js';
 import { AUDIT_WRITER_ROLE, auditMigrations } from './data-access/migrations.js';
 import { type AuditSigningKey, SigningKeyRepository } from './data-access/signing-key.repository.js';
@@ -37,17 +38,18 @@ export interface AuditService extends OrdoService {
   verify(publicKey?: string): Promise<VerifyLogResult>;
 }
 
-export const auditServiceMigrations = [...consumerMigrations, ...auditMigrations];
+export const auditServiceMigrations = [...consumerMigrations, ...dataKeyMigrations, ...auditMigrations];
 
 export function createAuditService(context: ServiceContext, options: AuditServiceOptions): AuditService {
   const schema = AUDIT_SCHEMA;
   const logger = context.logger.child({ service: 'audit' });
   let key: AuditSigningKey | undefined;
+  const cipher = serviceFieldCipher(context, schema);
   const deps: AuditDeps = {
     db: context.db,
     now: context.now,
     log: new AuditLogRepository(schema),
-    keys: new SigningKeyRepository(schema),
+    keys: new SigningKeyRepository(schema, cipher),
     signingKey: () => {
       if (!key) throw new Error('the audit service has not started: no signing key yet');
       return key;
@@ -79,6 +81,8 @@ export function createAuditService(context: ServiceContext, options: AuditServic
     verify: (publicKey) => verifyLog(deps, context.db, publicKey),
     async start() {
       await context.transport.ensureTopic(AuditTopics.events);
+      // Before the transaction: sealing inside it must not wait on the data-key table.
+      await cipher.prepare(Purpose.Signing);
       key = await context.db.transaction(async (tx: SqlExecutor) => {
         await tx.query(`SET LOCAL ROLE ${AUDIT_WRITER_ROLE}`);
         return deps.keys.loadOrCreate(tx, context.now());

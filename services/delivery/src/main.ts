@@ -3,15 +3,17 @@
 // outbox relay and the assignment timer). Nothing here reads env vars; options are validated once.
 import type { RouteAuth } from '@ordo/auth';
 import { DeliveryTopics, TrackingTopic } from '@ordo/contracts-delivery';
+import { dataKeyMigrations, Purpose, SealedFields } from '@ordo/crypto';
+import { ident } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import { consumerMigrations, DEFAULT_FETCH_WAIT_MS } from '@ordo/messaging';
 import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
 import { CommandReplier, participantMigrations } from '@ordo/participant';
-import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import { type OrdoService, type ServiceContext, serviceFieldCipher } from '@ordo/service-kit';
 import { v7 as uuidv7 } from 'uuid';
 import { AssignmentRequestRepository } from './data-access/assignment-request.repository.js';
 import { CourierRepository } from './data-access/courier.repository.js';
-import { DeliveryRepository } from './data-access/delivery.repository.js';
+import { DeliveryRepository, sealClearDropoffs } from './data-access/delivery.repository.js';
 import { DELIVERY_SCHEMA, deliveryMigrations } from './data-access/migrations.js';
 import { TrackingPublisher } from './data-access/tracking.publisher.js';
 import { courierApi } from './entry-points/http/courier.api.js';
@@ -75,6 +77,7 @@ export function createDeliveryService(context: ServiceContext, options: Delivery
     requests: new AssignmentRequestRepository(schema),
     replier: new CommandReplier(schema, writer, DeliveryTopics.replies),
     writer,
+    cipher: serviceFieldCipher(context, schema),
     now,
     newId: uuidv7,
     assignmentTimeoutMs,
@@ -115,7 +118,13 @@ export function createDeliveryService(context: ServiceContext, options: Delivery
   return {
     name: 'delivery',
     schema,
-    migrations: [...outboxMigrations, ...consumerMigrations, ...participantMigrations, ...deliveryMigrations],
+    migrations: [
+      ...outboxMigrations,
+      ...consumerMigrations,
+      ...participantMigrations,
+      ...dataKeyMigrations,
+      ...deliveryMigrations,
+    ],
     routes: async (app) => {
       await app.register(deliveryRoutes, { deps, db, auth: options.auth, tracking });
     },
@@ -126,6 +135,13 @@ export function createDeliveryService(context: ServiceContext, options: Delivery
         maxAgeMs: positiveInt('tracking.retentionMs', options.tracking?.retentionMs, 86_400_000),
         maxMessages: positiveInt('tracking.maxBatches', options.tracking?.maxBatches, 5_000_000),
       });
+      // Loaded before any transaction: a command from before sealing is sealed inside one.
+      await deps.cipher.prepare(Purpose.Address);
+      // Rows from before sealing (ADR 0023), in batches; a no-op once done.
+      const seal = (address: unknown) => deps.cipher.seal(SealedFields.deliveryAddress, address);
+      for (const table of ['deliveries', 'assignment_requests']) {
+        while ((await sealClearDropoffs(db, `${ident(schema)}.${table}`, seal)) > 0) {}
+      }
       await relay.start();
       await consumer.start();
       timer.start();

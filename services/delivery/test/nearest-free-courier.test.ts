@@ -163,6 +163,7 @@ describe.each(databases)('delivery: the nearest free courier ($name)', ({ open }
       );
       expect(await migrate(fresh.db, DELIVERY_SCHEMA, [first!, ...rest])).toEqual([
         'delivery_0002_courier_dispatch_index',
+        'delivery_0003_sealed_dropoff',
       ]);
 
       const { rows } = await fresh.db.query('SELECT id, active_delivery_id FROM delivery.couriers ORDER BY id');

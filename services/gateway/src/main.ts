@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  CachingTokenVerifier,
   DbKeyStore,
   DEFAULT_TOKEN_AUDIENCE,
   DEFAULT_TOKEN_ISSUER,
@@ -13,8 +14,10 @@ import {
   type TokenVerifier,
 } from '@ordo/auth';
 import { AuditTopics } from '@ordo/contracts-audit';
+import type { DataKeyRotation } from '@ordo/crypto';
 import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
-import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import { type OrdoService, type ServiceContext, serviceDataKeys, serviceFieldCipher } from '@ordo/service-kit';
+import type { TlsMaterial } from '@ordo/tls';
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditedUserRepository } from './data-access/audited-user.repository.js';
 import { IdempotencyKeyRepository } from './data-access/idempotency-key.repository.js';
@@ -38,6 +41,11 @@ export interface GatewayOptions extends SessionOptions {
   audience?: string;
   /** Access token lifetime (default 900 s). */
   accessTokenTtlSeconds?: number;
+  /**
+   * What `POST /v1/ops/keys/rotate` does to data keys (ADR 0023): by default the gateway's own; the
+   * embedded host rotates every service's, which live in the same database.
+   */
+  rotateDataKeys?: () => Promise<Record<string, DataKeyRotation>>;
   /** argon2id parameters for new hashes (default: DEFAULT_PASSWORD_HASH_PARAMS). */
   passwordHashParams?: PasswordHashParams;
   /**
@@ -47,6 +55,8 @@ export interface GatewayOptions extends SessionOptions {
   upstreams?: readonly Upstream[];
   /** One forwarded request's budget (default 10 s). */
   upstreamTimeoutMs?: number;
+  /** The gateway's certificate and the services' CA: upstreams are called over mutual TLS (ADR 0024). */
+  upstreamTls?: TlsMaterial;
   /** The web app served at `/` (files, runtime config, client routes); none without it. */
   web?: WebAppOptions;
   /**
@@ -73,7 +83,11 @@ export interface GatewayService extends OrdoService {
 export function createGatewayService(context: ServiceContext, options: GatewayOptions = {}): GatewayService {
   const issuer = options.issuer ?? DEFAULT_TOKEN_ISSUER;
   const audience = options.audience ?? DEFAULT_TOKEN_AUDIENCE;
-  const keys = new DbKeyStore(context.db, GATEWAY_SCHEMA, keyStoreOptions(options, context.now));
+  // Personal fields and private keys are stored sealed (ADR 0023).
+  const dataKeys = serviceDataKeys(context, GATEWAY_SCHEMA);
+  const cipher = serviceFieldCipher(context, GATEWAY_SCHEMA, dataKeys);
+  const rotateDataKeys = options.rotateDataKeys ?? (async () => ({ [GATEWAY_SCHEMA]: await dataKeys.rotate() }));
+  const keys = new DbKeyStore(context.db, GATEWAY_SCHEMA, { ...keyStoreOptions(options, context.now), cipher });
   const tokens = new TokenIssuer({
     keys,
     issuer,
@@ -81,10 +95,13 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
     ttlSeconds: options.accessTokenTtlSeconds,
     now: context.now,
   });
-  const verifier = new LocalKeysVerifier({ keys, issuer, audience, now: context.now });
+  const keysVerifier = new LocalKeysVerifier({ keys, issuer, audience, now: context.now });
+  // A request is checked by the rate limiter, the idempotency guard and its route (or the proxy),
+  // and a client sends one token for 15 minutes: each token is verified once a minute at most.
+  const verifier = new CachingTokenVerifier(keysVerifier, { now: context.now });
   // The outbox carries the audit events of account changes (ADR 0022).
   const outbox = new OutboxWriter(GATEWAY_SCHEMA);
-  const users = new AuditedUserRepository(context.db, GATEWAY_SCHEMA, outbox);
+  const users = new AuditedUserRepository(context.db, GATEWAY_SCHEMA, outbox, cipher);
   const relay = new OutboxRelay({
     db: context.db,
     schema: GATEWAY_SCHEMA,
@@ -95,7 +112,7 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
   });
   const passwords = new PasswordHasher(options.passwordHashParams);
   const sessions = sessionComponents(context.db, options, context.now);
-  const idempotencyKeys = new IdempotencyKeyRepository(context.db, GATEWAY_SCHEMA);
+  const idempotencyKeys = new IdempotencyKeyRepository(context.db, GATEWAY_SCHEMA, cipher);
   const sweeper = housekeeping({
     idempotencyKeys,
     refreshTokens: sessions.refreshTokens,
@@ -115,9 +132,28 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
         idempotencyPlugin({ ...options.idempotency, keys: idempotencyKeys, verifier, now: context.now }),
       );
     }
-    await app.register(gatewayRoutes({ users, passwords, tokens, keys, verifier, now: context.now, ...sessions }));
+    await app.register(
+      gatewayRoutes({
+        users,
+        passwords,
+        tokens,
+        keys,
+        rotateDataKeys,
+        afterSigningKeyRotation: () => keysVerifier.reload(),
+        verifier,
+        now: context.now,
+        ...sessions,
+      }),
+    );
     if (options.upstreams?.length) {
-      await app.register(proxyRoutes({ upstreams: options.upstreams, timeoutMs: options.upstreamTimeoutMs }));
+      await app.register(
+        proxyRoutes({
+          upstreams: options.upstreams,
+          timeoutMs: options.upstreamTimeoutMs,
+          verifier,
+          tls: options.upstreamTls,
+        }),
+      );
     }
     if (options.web) await app.register(webAppPlugin(options.web));
   };
@@ -134,7 +170,11 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
     publicKeys: keys,
     verifier,
     async start() {
-      // The signing key is created at first start (once, whatever the number of replicas).
+      // Data keys loaded before any transaction seals with them (registration seals inside one);
+      // keys stored in clear before sealing are sealed (ADR 0023); the signing key is created at
+      // first start (once, whatever the number of replicas).
+      await cipher.prepare(...cipher.purposes);
+      await keys.sealStoredKeys();
       const { kid } = await keys.signingKey();
       await passwords.warmUp();
       context.logger.info({ kid }, 'gateway signing key ready');

@@ -1,11 +1,12 @@
 // Component test: registration, login, the caller's profile, and role checks, through the
 // HTTP API on a real (PGlite) database.
 import { Role } from '@ordo/auth';
+import { DbDataKeyStore, FieldCipher } from '@ordo/crypto';
 import type { Db } from '@ordo/db';
-import { createTestPgliteDb } from '@ordo/testing';
+import { createTestPgliteDb, testFieldKeys } from '@ordo/testing';
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seedUsers } from '../src/index.js';
+import { GATEWAY_SCHEMA, seedUsers } from '../src/index.js';
 import {
   countUsers,
   login,
@@ -177,13 +178,20 @@ describe('seedUsers', () => {
       { email: 'kitchen@ordo.test', password: 'kitchen-secret', role: Role.Restaurant },
       { email: 'demo@ordo.test', password: 'demo-secret', role: Role.Customer },
     ];
-    const first = await seedUsers(db, users);
+    // Names are personal data: the seed seals them with the gateway's key, never stores them in clear.
+    const { keyring } = testFieldKeys('gateway');
+    const cipher = new FieldCipher({ keyring, dataKeys: new DbDataKeyStore(db, GATEWAY_SCHEMA, keyring) });
+    await expect(seedUsers(db, [users[1]!])).rejects.toMatchObject({ code: 'ORDO_ERR_CRYPTO_NOT_ENTITLED' });
+    expect(await countUsers(db)).toBe(0);
+    const first = await seedUsers(db, users, { cipher });
+    const { rows } = await db.query<{ name: string }>(`SELECT name FROM gateway.users WHERE name IS NOT NULL`);
+    expect(rows).toEqual([{ name: expect.stringMatching(/^ordo1\.account\./) }]);
     expect(first).toEqual({
       created: ['ops@ordo.test', 'courier1@ordo.test', 'kitchen@ordo.test', 'demo@ordo.test'],
       existing: [],
       ids: Object.fromEntries(first.created.map((email) => [email, expect.any(String)])),
     });
-    const second = await seedUsers(db, users);
+    const second = await seedUsers(db, users, { cipher });
     // The second run reports the same accounts, with the same ids, to link profiles to.
     expect(second).toEqual({ created: [], existing: first.created, ids: first.ids });
     expect(await countUsers(db)).toBe(4);

@@ -1,28 +1,32 @@
 // Auth fuzz on both shapes: every kind of forged, foreign, stale or replayed credential is
 // refused with a stable code. Embedded: PGlite, and a service verifying with the gateway's
-// LocalKeysVerifier. Distributed: PostgreSQL, the gateway listening on a port, and a service
-// verifying with RemoteJwksVerifier over the gateway's real JWKS endpoint.
+// LocalKeysVerifier. Distributed: PostgreSQL, the gateway listening on a port and forwarding to a
+// service over mutual TLS (ADR 0024): the gateway verifies, the service takes the caller it forwards.
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  type AuthPluginOptions,
   allowAnyRole,
   authPlugin,
-  DbKeyStore,
+  type DbKeyStore,
   DEFAULT_TOKEN_AUDIENCE,
   DEFAULT_TOKEN_ISSUER,
   EphemeralKeyStore,
-  RemoteJwksVerifier,
+  forwardedCallerAuth,
+  type PublicKeySource,
   Role,
   type SigningKey,
   TokenIssuer,
-  type TokenVerifier,
 } from '@ordo/auth';
 import type { Db } from '@ordo/db';
-import { createHttpApp } from '@ordo/http';
+import { createHttpApp, type HttpAppOptions } from '@ordo/http';
 import { createTestPgDatabase, createTestPgliteDb, type TestPgDatabase } from '@ordo/testing';
+import { ensureDevCertificates, peerIs, readTlsMaterial } from '@ordo/tls';
 import type { FastifyInstance } from 'fastify';
 import { type CryptoKey, exportSPKI, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GATEWAY_SCHEMA } from '../src/index.js';
 import { type RunningGateway, register } from './gateway-harness.js';
 import { logInOk, PASSWORD, startTestGateway } from './session-harness.js';
 
@@ -30,12 +34,19 @@ const ISS = DEFAULT_TOKEN_ISSUER;
 const AUD = DEFAULT_TOKEN_AUDIENCE;
 const STABLE_CODES = ['ORDO_ERR_AUTH_UNAUTHENTICATED', 'ORDO_ERR_AUTH_REFRESH_TOKEN_INVALID'];
 
+interface ProbeResponse {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: a response body, read field by field by the assertions
+  json(): any;
+}
+
 interface Shape {
   name: 'embedded' | 'distributed';
   gateway: RunningGateway;
   db: Db;
-  /** A service protected by the shape's verifier: GET /v1/probe answers the caller. */
-  service: FastifyInstance;
+  /** GET /v1/probe of a service protected the shape's way (it answers the caller), as a client reaches it. */
+  probe(headers: Record<string, string>): Promise<ProbeResponse>;
   /** POST to the gateway the way a client of this shape reaches it. */
   post(
     url: string,
@@ -44,10 +55,10 @@ interface Shape {
   close(): Promise<void>;
 }
 
-async function probeService(verifier: TokenVerifier): Promise<FastifyInstance> {
-  const app = await createHttpApp();
+async function probeService(auth: AuthPluginOptions, options: HttpAppOptions = {}): Promise<FastifyInstance> {
+  const app = await createHttpApp(options);
   await app.register(async (scope) => {
-    await scope.register(authPlugin, { verifier });
+    await scope.register(authPlugin, auth);
     scope.get('/v1/probe', { config: allowAnyRole() }, async (request) => ({ user: request.user }));
   });
   return app;
@@ -56,12 +67,12 @@ async function probeService(verifier: TokenVerifier): Promise<FastifyInstance> {
 async function embedded(): Promise<Shape> {
   const db = await createTestPgliteDb();
   const gateway = await startTestGateway(db);
-  const service = await probeService(gateway.service.verifier);
+  const service = await probeService({ verifier: gateway.service.verifier });
   return {
     name: 'embedded',
     gateway,
     db,
-    service,
+    probe: (headers) => service.inject({ url: '/v1/probe', headers }),
     post: async (url, body) => {
       const res = await gateway.app.inject({ method: 'POST', url, payload: body as object });
       return { status: res.statusCode, body: res.body ? res.json() : {} };
@@ -77,22 +88,38 @@ async function embedded(): Promise<Shape> {
 async function distributed(): Promise<Shape> {
   const pg: TestPgDatabase = await createTestPgDatabase('ordo_fuzz');
   const db = pg.open({ max: 4 });
-  const gateway = await startTestGateway(db);
+  const certDir = await mkdtemp(join(tmpdir(), 'ordo-fuzz-tls-'));
+  const certs = await ensureDevCertificates({
+    dir: certDir,
+    identities: [
+      { name: 'gateway', server: true },
+      { name: 'order', server: true },
+    ],
+  });
+  // The service as `ordo serve` runs it: HTTPS only, clients with a certificate of the CA only,
+  // the caller taken from the gateway's header.
+  const service = await probeService(
+    { auth: forwardedCallerAuth({ trust: peerIs('gateway') }) },
+    { mutualTls: await readTlsMaterial(certs.files.order!) },
+  );
+  const serviceUrl = await service.listen({ port: 0, host: '127.0.0.1' });
+  const gateway = await startTestGateway(db, {
+    gateway: {
+      upstreams: [{ service: 'order', prefixes: ['/v1/probe'], url: serviceUrl }],
+      upstreamTls: await readTlsMaterial(certs.files.gateway!),
+    },
+  });
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(gateway.app.server.address() as AddressInfo).port}`;
-  const service = await probeService(
-    new RemoteJwksVerifier({
-      jwksUrl: `${base}/.well-known/jwks.json`,
-      issuer: ISS,
-      audience: AUD,
-      now: gateway.clock.now,
-    }),
-  );
   return {
     name: 'distributed',
     gateway,
     db,
-    service,
+    probe: async (headers) => {
+      const res = await fetch(`${base}/v1/probe`, { headers });
+      const body: unknown = await res.json();
+      return { statusCode: res.status, headers: Object.fromEntries(res.headers), json: () => body };
+    },
     post: async (url, body) => {
       const res = await fetch(`${base}${url}`, {
         method: 'POST',
@@ -107,6 +134,7 @@ async function distributed(): Promise<Shape> {
       await gateway.close();
       await db.close();
       await pg.drop();
+      await rm(certDir, { recursive: true, force: true });
     },
   };
 }
@@ -138,12 +166,12 @@ function forge(f: Forge, claims: JWTPayload = {}, header: Record<string, unknown
 
 /** Every credential an attacker might try against a protected route, with the reason it must be refused for. */
 async function hostileAccessTokens(
-  db: Db,
+  keys: PublicKeySource,
   valid: string,
   f: Forge,
 ): Promise<Array<[string, string | undefined, string]>> {
   const [header, payload, signature] = valid.split('.') as [string, string, string];
-  const jwks = (await new DbKeyStore(db, GATEWAY_SCHEMA).publicKeys()).keys[0];
+  const jwks = (await keys.publicKeys()).keys[0];
   const hs256 = async (secret: Uint8Array) =>
     new SignJWT({ role: 'operator', sub: f.sub, iss: ISS, aud: AUD, iat: f.now, exp: f.now + 600, jti: 'j' })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: f.key.kid })
@@ -212,25 +240,30 @@ describe.each([
   afterAll(() => shape?.close());
 
   it('when forged, foreign, stale or replayed credentials are presented, then every one is refused with a stable code', async () => {
-    const { gateway, service } = shape;
+    const { gateway } = shape;
     await register(gateway.app, 'ada@example.com', PASSWORD);
     const session = await logInOk(gateway.app, 'ada@example.com');
-    const ok = await service.inject({ url: '/v1/probe', headers: { authorization: `Bearer ${session.accessToken}` } });
+    const ok = await shape.probe({ authorization: `Bearer ${session.accessToken}` });
     expect(ok.statusCode, 'a genuine token passes').toBe(200);
+    expect(ok.json().user, 'as its own user').toMatchObject({ role: 'customer' });
 
-    // The gateway's real private key, read from its table: a forger with it could do anything,
-    // but the claim checks (iss, aud, exp, nbf, typ, role) must hold even for tokens it signs.
-    const key = await new DbKeyStore(shape.db, GATEWAY_SCHEMA).signingKey();
+    // The gateway's real private key, from the store it signs with: a forger with it could do
+    // anything, but the claim checks (iss, aud, exp, nbf, typ, role) must hold even for its tokens.
+    const keys = gateway.service.publicKeys as DbKeyStore;
+    const key = await keys.signingKey();
     const sub = JSON.parse(Buffer.from(session.accessToken.split('.')[1] as string, 'base64url').toString()).sub;
     const f: Forge = { key, now: Math.floor(gateway.clock.now().getTime() / 1000), sub };
-    const cases = await hostileAccessTokens(shape.db, session.accessToken, f);
+    const cases = await hostileAccessTokens(keys, session.accessToken, f);
 
     const outcomes: string[] = [];
     for (const [label, authorization, reason] of cases) {
-      const res = await service.inject({ url: '/v1/probe', headers: authorization ? { authorization } : {} });
+      const res = await shape.probe(authorization ? { authorization } : {});
       expect(res.statusCode, label).toBe(401);
       expect(STABLE_CODES, label).toContain(res.json().error.code);
       expect(res.json().error.details, label).toEqual({ reason });
+      // RFC 6750: no error attribute when no token was sent at all.
+      const challenge = reason === 'missing' ? 'Bearer' : 'Bearer error="invalid_token"';
+      expect(res.headers['www-authenticate'], label).toBe(challenge);
       outcomes.push(label);
     }
 

@@ -4,7 +4,7 @@ import { type Db, migrate } from '@ordo/db';
 import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
 import { silentLogger } from '@ordo/logger';
-import { MemoryTransport } from '@ordo/testing';
+import { MemoryTransport, testFieldKeys } from '@ordo/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createGatewayService, type GatewayOptions, type GatewayService } from '../src/main.js';
 
@@ -38,7 +38,14 @@ export async function startGateway(
   const clock = options.clock ?? testClock();
   const service = createGatewayService(
     // The gateway publishes no messages yet; the transport is there because every service gets one.
-    { db, transport: new MemoryTransport(), logger: silentLogger, faults: noFaults, now: clock.now },
+    {
+      db,
+      transport: new MemoryTransport(),
+      logger: silentLogger,
+      faults: noFaults,
+      now: clock.now,
+      fieldKeys: testFieldKeys('gateway'),
+    },
     options.gateway,
   );
   await migrate(db, service.schema, service.migrations);

@@ -3,13 +3,13 @@
 // gateway forwards to over HTTP (distributed). The stand-in counts what it really runs and can
 // hold a request in flight until the test lets it go.
 import { randomUUID } from 'node:crypto';
-import { allow, authPlugin, type TokenVerifier } from '@ordo/auth';
+import { type AuthPluginOptions, allow, authPlugin, forwardedCallerAuth, type TokenVerifier } from '@ordo/auth';
 import { type Db, migrate } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
 import { silentLogger } from '@ordo/logger';
-import { MemoryTransport } from '@ordo/testing';
+import { MemoryTransport, testFieldKeys } from '@ordo/testing';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { createGatewayService, type GatewayService } from '../src/main.js';
 import { register, type TestClock, testClock, tokenFor } from './gateway-harness.js';
@@ -37,9 +37,9 @@ export interface StandIn {
   release(): void;
 }
 
-function standInRoutes(verifier: TokenVerifier, state: StandIn, gate: { open: Promise<void> }): FastifyPluginAsync {
+function standInRoutes(auth: AuthPluginOptions, state: StandIn, gate: { open: Promise<void> }): FastifyPluginAsync {
   return async (app) => {
-    await app.register(authPlugin, { verifier });
+    await app.register(authPlugin, auth);
     const run = async (body: ThingBody | undefined) => {
       if (typeof body?.n !== 'number') throw new AppError(Errors.VALIDATION, { details: { in: 'body' } });
       state.ran += 1;
@@ -87,13 +87,22 @@ export async function startIdempotencyEnv(
       rearm();
     },
   };
-  const context = { db, transport: new MemoryTransport(), logger: silentLogger, faults: noFaults, now: clock.now };
+  const context = {
+    db,
+    transport: new MemoryTransport(),
+    logger: silentLogger,
+    faults: noFaults,
+    now: clock.now,
+    fieldKeys: testFieldKeys('gateway'),
+  };
   let upstream: FastifyInstance | undefined;
   let gatewayRef: GatewayService | undefined;
   const verifier: TokenVerifier = { verify: (token) => gatewayRef!.verifier.verify(token) };
   if (shape === 'proxied') {
     upstream = await createHttpApp();
-    await upstream.register(standInRoutes(verifier, standIn, gate));
+    // Behind the proxy the caller comes in the gateway's `x-ordo-caller` header; plain HTTP here,
+    // so every peer is trusted (forwarded-caller.test.ts covers the certificate check).
+    await upstream.register(standInRoutes({ auth: forwardedCallerAuth({ trust: () => true }) }, standIn, gate));
     await upstream.listen({ host: '127.0.0.1', port: 0 });
   }
   const address = upstream?.server.address();
@@ -113,7 +122,7 @@ export async function startIdempotencyEnv(
   await gateway.start();
   const app = await createHttpApp();
   await app.register(gateway.routes);
-  if (shape === 'embedded') await app.register(standInRoutes(verifier, standIn, gate));
+  if (shape === 'embedded') await app.register(standInRoutes({ verifier }, standIn, gate));
   await app.ready();
   return {
     app,

@@ -1,5 +1,6 @@
 // Component test of Idempotency-Key at the gateway (ADR 0018), in both shapes: a stand-in
 // service mounted after the gateway (embedded) or behind its proxy (distributed).
+import { FieldCipher } from '@ordo/crypto';
 import type { Db } from '@ordo/db';
 import { silentLogger } from '@ordo/logger';
 import { createTestPgliteDb } from '@ordo/testing';
@@ -191,7 +192,7 @@ describe('Idempotency-Key expiry', () => {
     const { rows } = await db.query<{ key: string }>('SELECT key FROM gateway.idempotency_keys ORDER BY key');
     expect(rows.map((r) => r.key)).toEqual(['key-8', 'key-9']);
     const sweeper = housekeeping({
-      idempotencyKeys: new IdempotencyKeyRepository(db, GATEWAY_SCHEMA),
+      idempotencyKeys: new IdempotencyKeyRepository(db, GATEWAY_SCHEMA, FieldCipher.withoutKeys()),
       refreshTokens: { deleteExpired: async () => 0 },
       loginThrottle: { deleteForgotten: async () => 0 },
       now: env.clock.now,

@@ -7,7 +7,13 @@ import { migrate } from '@ordo/db';
 import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
 import { createLogger } from '@ordo/logger';
-import { createTestPgDatabase, MemoryTransport, startRedisServer, type TestPgDatabase } from '@ordo/testing';
+import {
+  createTestPgDatabase,
+  MemoryTransport,
+  startRedisServer,
+  type TestPgDatabase,
+  testFieldKeys,
+} from '@ordo/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -195,7 +201,14 @@ describe('gateway rate limits while Redis is away', () => {
     });
     // The harness's gateway logs nothing; this one logs where the test can read it.
     const service = createGatewayService(
-      { db, transport: new MemoryTransport(), logger, faults: noFaults, now: () => new Date() },
+      {
+        db,
+        transport: new MemoryTransport(),
+        logger,
+        faults: noFaults,
+        now: () => new Date(),
+        fieldKeys: testFieldKeys('gateway'),
+      },
       { rateLimits: { redis, keyPrefix: `ordo:test-${randomUUID()}:ratelimit:` } },
     );
     await migrate(db, service.schema, service.migrations);

@@ -2,11 +2,12 @@
 // use cases, consumers, relay and routes, wired from the ServiceContext the host provides.
 import { randomUUID } from 'node:crypto';
 import type { RouteAuth } from '@ordo/auth';
+import { dataKeyMigrations, SealedFields } from '@ordo/crypto';
 import type { Db } from '@ordo/db';
 import { consumerMigrations } from '@ordo/messaging';
 import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
 import { SagaEngine as Engine, type SagaEngine, type StepDeadline, sagaMigrations } from '@ordo/saga';
-import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import { type OrdoService, type ServiceContext, serviceFieldCipher } from '@ordo/service-kit';
 import { MenuRepository } from './data-access/menu.repository.js';
 import { orderMigrations } from './data-access/migrations.js';
 import { OrderRepository } from './data-access/order.repository.js';
@@ -64,6 +65,7 @@ export function createOrderService(context: ServiceContext, options: OrderServic
   const writer = new OutboxWriter(schema);
   const orders = new OrderRepository(schema);
   const menus = new MenuRepository(schema);
+  const cipher = serviceFieldCipher(context, schema);
   const steps = orderSteps(orders, writer, now);
   const engine = new Engine({
     db,
@@ -78,7 +80,7 @@ export function createOrderService(context: ServiceContext, options: OrderServic
       capturePaymentSaga(options.deadlines?.capture),
     ],
   });
-  const placeOrder = placeOrderUseCase({ db, orders, menus, writer, sagas: engine, now, newId: randomUUID });
+  const placeOrder = placeOrderUseCase({ db, orders, menus, writer, sagas: engine, cipher, now, newId: randomUUID });
   const cancelOrder = cancelOrderUseCase({ db, orders, sagas: engine });
   const progress = deliveryProgress({ orders, writer, sagas: engine, now });
   const consumers = orderConsumers({
@@ -108,14 +110,23 @@ export function createOrderService(context: ServiceContext, options: OrderServic
     schema,
     engine,
     knowsRestaurants: (restaurantIds) => orderDatabaseKnowsRestaurants(db, restaurantIds),
-    migrations: [...outboxMigrations, ...consumerMigrations, ...sagaMigrations, ...orderMigrations],
+    migrations: [
+      ...outboxMigrations,
+      ...consumerMigrations,
+      ...sagaMigrations,
+      ...dataKeyMigrations,
+      ...orderMigrations,
+    ],
     routes: async (app) => {
-      await app.register(orderRoutes, { db, orders, auth: options.auth, placeOrder, cancelOrder, serveReads });
+      await app.register(orderRoutes, { db, orders, auth: options.auth, cipher, placeOrder, cancelOrder, serveReads });
       await app.register(sagaOpsRoutes, { engine, auth: options.auth });
     },
     api: [...(serveReads ? orderApi : orderApi.filter((op) => op.method !== 'GET')), ...sagaOpsApi],
     async start() {
       await engine.assertDefinitionsCover();
+      // Rows from before sealing (ADR 0023), in batches; a no-op once done.
+      const seal = (address: unknown) => cipher.seal(SealedFields.deliveryAddress, address);
+      while ((await orders.sealClearAddresses(db, seal)) > 0) {}
       await relay.start();
       for (const consumer of consumers) await consumer.start();
       engine.startTimer(options.sagaTimerIntervalMs ?? 1_000);

@@ -2,11 +2,12 @@
 // schema), the views in the read store it is handed, and the read API. Nothing here reads env vars
 // or opens connections: the host passes the store (Redis or in-memory) in the options.
 import type { RouteAuth } from '@ordo/auth';
+import { dataKeyMigrations } from '@ordo/crypto';
 import type { Migration } from '@ordo/db';
 import type { LiveFeed } from '@ordo/live-feed';
 import { type Consumer, consumerMigrations } from '@ordo/messaging';
 import type { ReadStore } from '@ordo/read-store';
-import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import { type OrdoService, type ServiceContext, serviceFieldCipher } from '@ordo/service-kit';
 import { LogReplay } from './data-access/log-replay.js';
 import { queryApi } from './entry-points/http/query.api.js';
 import { queryRoutes } from './entry-points/http/query.routes.js';
@@ -59,16 +60,18 @@ export interface QueryService extends OrdoService {
   rebuild(events?: EnvelopeSource, catchUp?: () => EnvelopeSource): Promise<RebuildResult>;
 }
 
-/** Kernel tables only: the inbox, seq and DLQ tables of the projection consumers. */
-export const queryMigrations: readonly Migration[] = [...consumerMigrations];
+/** The inbox, seq and DLQ tables of the projection consumers, and the data-key table (ADR 0023). */
+export const queryMigrations: readonly Migration[] = [...consumerMigrations, ...dataKeyMigrations];
 
 export function createQueryService(context: ServiceContext, options: QueryServiceOptions): QueryService {
   const logger = context.logger.child({ service: 'query' });
   const changes = new ViewChanges();
+  const cipher = serviceFieldCipher(context, QUERY_SCHEMA);
   const deps: QueryDeps = {
     store: options.store,
     changes,
     readYourWritesTimeoutMs: options.readYourWritesTimeoutMs ?? 2_000,
+    cipher,
   };
   const consumers = projectionConsumers({
     db: context.db,
@@ -87,6 +90,7 @@ export function createQueryService(context: ServiceContext, options: QueryServic
     transport: context.transport,
     store: options.store,
     feed: options.feed,
+    cipher,
     faults: context.faults,
     logger,
     fetchWaitMs: options.consumers?.fetchWaitMs,

@@ -2,6 +2,7 @@
 // shape's replicas): whichever instance applies an event, every view ends up complete and right.
 import { noFaults } from '@ordo/faults';
 import { silentLogger } from '@ordo/logger';
+import { testFieldKeys } from '@ordo/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueryService, type QueryService } from '../src/index.js';
 import { EventLog } from './support/events.js';
@@ -19,7 +20,14 @@ describe('query service: two instances on one Redis store', () => {
   it('when two instances consume the same topics at once, then every order view is complete and in order', async () => {
     h = await startHarness(redisStore);
     second = createQueryService(
-      { db: h.db, transport: h.transport, logger: silentLogger, faults: noFaults, now: () => new Date() },
+      {
+        db: h.db,
+        transport: h.transport,
+        logger: silentLogger,
+        faults: noFaults,
+        now: () => new Date(),
+        fieldKeys: testFieldKeys('query'),
+      },
       {
         auth: testAuth,
         store: h.store,

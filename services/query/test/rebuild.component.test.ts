@@ -4,6 +4,7 @@ import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
 import { silentLogger } from '@ordo/logger';
 import { MemoryReadStore } from '@ordo/read-store';
+import { testFieldKeys } from '@ordo/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueryService } from '../src/index.js';
 import { EventLog } from './support/events.js';
@@ -104,7 +105,14 @@ describe('query service: embedded restart', () => {
 
     // A new process: the inbox in the database remembers every event, the store remembers none.
     const restarted = createQueryService(
-      { db: h.db, transport: h.transport, logger: silentLogger, faults: noFaults, now: () => new Date() },
+      {
+        db: h.db,
+        transport: h.transport,
+        logger: silentLogger,
+        faults: noFaults,
+        now: () => new Date(),
+        fieldKeys: testFieldKeys('query'),
+      },
       {
         auth: testAuth,
         store: new MemoryReadStore(),

@@ -7,6 +7,7 @@ import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
 import { silentLogger } from '@ordo/logger';
 import { newMessageId, toTransportMessage } from '@ordo/messaging';
+import { testFieldKeys } from '@ordo/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueryService } from '../src/index.js';
@@ -190,7 +191,14 @@ describe.each<StoreShape>([memoryStore, redisStore])('query: live tracking ($nam
       await start();
       // A second instance sharing the store and feeds: it serves the stream, the first consumes.
       const second = createQueryService(
-        { db: h.db, transport: h.transport, logger: silentLogger, faults: noFaults, now: () => new Date() },
+        {
+          db: h.db,
+          transport: h.transport,
+          logger: silentLogger,
+          faults: noFaults,
+          now: () => new Date(),
+          fieldKeys: testFieldKeys('query'),
+        },
         { auth: testAuth, store: h.store, feed: h.feed },
       );
       const app = await createHttpApp();

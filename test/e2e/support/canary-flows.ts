@@ -1,8 +1,11 @@
 // Canary personal data, and every flow that carries it through Ordo over HTTP: registration, a
 // wrong and a right login, rejected requests, an order delivered end to end, an order cancelled,
 // and the operators' reads. The personal-data tests run these on a shape whose output they
-// capture, then look for the canaries everywhere output can go.
+// capture, then look for the canaries everywhere output can go, and in every table and view
+// the shape keeps (ADR 0023: the street, the name and the phone are stored sealed only).
 import { randomBytes } from 'node:crypto';
+import { type Db, ident } from '@ordo/db';
+import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { type Client, client } from './shapes.js';
 
@@ -14,7 +17,8 @@ export function canaries() {
   return {
     name: `Canary Zqxw${tag}`,
     email: `canary.zqxw${tag}@example.com`,
-    phone: `+49 151 ${tag.slice(0, 3)} 97531`,
+    // Digits only, as a phone number must be; still distinctive.
+    phone: `+49 151 ${String(Number.parseInt(tag, 16)).padStart(8, '0')} 97531`,
     street: `Zqxwstrasse ${tag} 17`,
     paymentToken: `tok_zqxw${tag}visa`,
     password: `Zqxw-secret-${tag}`,
@@ -92,6 +96,7 @@ async function placeOrder(customer: Client, c: Canaries): Promise<string> {
         restaurantId,
         items: [{ menuItemId, quantity: 1 }],
         deliveryAddress: { line1: c.street, lat: 52.517123, lng: 13.389456 },
+        contact: { name: c.name, phone: c.phone },
         paymentToken: c.paymentToken,
       });
       id = res.body.id;
@@ -140,9 +145,21 @@ export async function runCanaryFlows(env: Env, c: Canaries): Promise<Shown> {
   const operator = await loginAs(env, 'operator');
   const delivered = await placeOrder(customer, c);
   await expect.poll(() => statusOf(customer, delivered), SLOW).toBe('CONFIRMED');
-  const courierId = (await customer.get<{ courierId: string }>(`/v1/orders/${delivered}`)).body.courierId;
+  // The customer reads their address and contact back in clear: sealing is invisible to the API.
+  const mine = await customer.get<{ courierId: string; deliveryAddress: unknown; contact: unknown }>(
+    `/v1/orders/${delivered}`,
+  );
+  expect(mine.body).toMatchObject({
+    deliveryAddress: { line1: c.street, lat: 52.517123, lng: 13.389456 },
+    contact: { name: c.name, phone: c.phone },
+  });
+  const courierId = mine.body.courierId;
   const courier = await courierFor(env, operator, courierId);
-  const { body: jobs } = await courier.get<{ current: { id: string } }>('/v1/courier/jobs');
+  const { body: jobs } = await courier.get<{ current: { id: string; dropoff: unknown; contact: unknown } }>(
+    '/v1/courier/jobs',
+  );
+  // The courier, whom the order is for, reads them too.
+  expect(jobs.current).toMatchObject({ dropoff: { line1: c.street }, contact: { name: c.name, phone: c.phone } });
   for (const step of ['accept', 'picked-up', 'delivered']) {
     expect((await courier.post(`/v1/courier/deliveries/${jobs.current.id}/${step}`)).status).toBe(200);
   }
@@ -156,11 +173,9 @@ export async function runCanaryFlows(env: Env, c: Canaries): Promise<Shown> {
   for (const orderId of [delivered, cancelled]) {
     const saga = await operator.get<{ data: Record<string, unknown> }>(`/v1/ops/sagas/${orderId}`);
     expect(saga.status).toBe(200);
-    // Masked, not gone: the operator still tells cards and areas apart.
-    expect(saga.body.data).toMatchObject({
-      paymentToken: `tok_…${c.paymentToken.slice(-3)}`,
-      dropoff: { lat: 52.52, lng: 13.39 },
-    });
+    // Masked: the operator still tells cards apart; the saga only ever held the address sealed.
+    expect(saga.body.data).toMatchObject({ paymentToken: `tok_…${c.paymentToken.slice(-3)}` });
+    expect(JSON.stringify(saga.body.data)).not.toContain('52.517');
     const payments = await operator.get(`/v1/ops/payments?orderId=${orderId}`);
     bodies.push(JSON.stringify(saga.body), JSON.stringify(payments.body));
   }
@@ -173,4 +188,73 @@ export async function runCanaryFlows(env: Env, c: Canaries): Promise<Shown> {
   expect(wrong.status).toBe(401);
   bodies.push(wrong.text);
   return { bodies };
+}
+
+/** The values that must never be stored in clear (ADR 0023); the email may (it is the login's key). */
+export function sealedCanaries(c: Canaries): string[] {
+  return [c.street, c.name, c.phone];
+}
+
+function hitsIn(where: string, text: string, needles: readonly string[]): string[] {
+  const lower = text.toLowerCase();
+  return needles.flatMap((needle) => (lower.includes(needle.toLowerCase()) ? [`${where}: ${needle}`] : []));
+}
+
+/**
+ * Every row of every table of every schema in `db`, as text, searched for the sealed canaries;
+ * returns the hits and how many rows and tables were read (so a test can tell the scan was real).
+ */
+export async function findCanariesInDatabase(
+  db: Db,
+  c: Canaries,
+): Promise<{ hits: string[]; tables: number; text: string }> {
+  const { rows: tables } = await db.query<{ schema: string; name: string }>(
+    `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')
+     ORDER BY 1, 2`,
+  );
+  const hits: string[] = [];
+  let text = '';
+  for (const { schema, name } of tables) {
+    const { rows } = await db.query<{ row: string }>(`SELECT t::text AS row FROM ${ident(schema)}.${ident(name)} t`);
+    const dump = rows.map((r) => r.row).join('\n');
+    text += `${dump}\n`;
+    hits.push(...hitsIn(`${schema}.${name}`, dump, sealedCanaries(c)));
+  }
+  return { hits, tables: tables.length, text };
+}
+
+/** Every key under `prefix` in Redis (views, feeds, caches), dumped and searched for the sealed canaries. */
+export async function findCanariesInRedis(
+  redis: Redis,
+  prefix: string,
+  c: Canaries,
+): Promise<{ hits: string[]; keys: number }> {
+  const hits: string[] = [];
+  let keys = 0;
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    for (const key of batch) {
+      keys++;
+      const type = await redis.type(key);
+      const value =
+        type === 'string'
+          ? await redis.get(key)
+          : type === 'hash'
+            ? await redis.hgetall(key)
+            : type === 'list'
+              ? await redis.lrange(key, 0, -1)
+              : type === 'set'
+                ? await redis.smembers(key)
+                : type === 'zset'
+                  ? await redis.zrange(key, 0, -1)
+                  : type === 'stream'
+                    ? await redis.xrange(key, '-', '+')
+                    : null;
+      hits.push(...hitsIn(`redis ${key}`, JSON.stringify(value), sealedCanaries(c)));
+    }
+  } while (cursor !== '0');
+  return { hits, keys };
 }

@@ -19,16 +19,19 @@ import { DEMO_RATE_LIMIT_FACTOR, type RateLimitSettings } from '@ordo/gateway';
 import { silentLogger } from '@ordo/logger';
 import { orderDatabaseKnowsRestaurants } from '@ordo/order';
 import { demoRestaurants } from '@ordo/restaurant';
+import { readTlsMaterial, type TlsFiles } from '@ordo/tls';
 import { createNatsTransport } from '@ordo/transport-nats';
 import { type DemoCredentials, seedDemo } from '../host/demo-seed.js';
+import { FieldKeyDispenser, hostKeyring, masterKeySettings, withoutMasterKeys } from '../host/field-keys.js';
 import { BUSINESS_SERVICES, buildService, type ServiceName, type Tuning } from '../host/service-catalog.js';
 import { waitFor } from '../host/wait-for.js';
+import { certificatesDir, ensureClusterCertificates, TLS_SERVICES } from './certificates.js';
 import { freePort, waitReady } from './process-wait.js';
 import { checkServers, type ServerUrls } from './server-checks.js';
 
 const ORDO_BIN = fileURLToPath(new URL('../../bin/ordo.mjs', import.meta.url));
 
-/** Start order: the PSP and the gateway first (services fetch its JWKS on their first request). */
+/** Start order: the PSP and the gateway first, then the services (participants before the orchestrator). */
 const START_ORDER: readonly ServiceName[] = ['psp-sim', 'gateway', ...BUSINESS_SERVICES];
 
 export interface ClusterOptions extends Partial<ServerUrls> {
@@ -74,6 +77,11 @@ export interface Cluster {
   readonly processes: ReadonlyMap<ServiceName | 'demo', ClusterProcess>;
   /** Each service's database URL (for operators' tools and tests' checks). */
   readonly databaseUrls: Readonly<Record<ServiceName, string>>;
+  /**
+   * The operators' tools certificate (and the CA): a business service's own https URL answers
+   * only a client presenting it (or the gateway's); see ADR 0024.
+   */
+  readonly operatorTls: TlsFiles;
   readonly demo: DemoCredentials | undefined;
   /** Sends a signal (default SIGKILL, like `kill -9`) and waits until the process is gone. */
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
@@ -93,6 +101,14 @@ function withDatabase(adminUrl: string, database: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** Each service's database URL in the cluster `name` on the server at `adminUrl` (`ordo keys rotate --cluster`). */
+export function clusterDatabaseUrls(adminUrl: string, name: string): Record<ServiceName, string> {
+  return Object.fromEntries(START_ORDER.map((s) => [s, withDatabase(adminUrl, databaseName(name, s))])) as Record<
+    ServiceName,
+    string
+  >;
 }
 
 /** Creates each service's database when missing. */
@@ -146,6 +162,16 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (!/^[a-z][a-z0-9_]{0,40}$/.test(name)) throw new Error(`cluster name '${name}' must be [a-z][a-z0-9_]*`);
   const stateDir = resolve(options.stateDir);
   await mkdir(join(stateDir, 'logs'), { recursive: true });
+  // ORDO_MASTER_KEY, or the dev key made in the state dir at first start; each process is handed
+  // its own purposes' KEKs only, never the master key (ADR 0023).
+  const fieldKeys = new FieldKeyDispenser(await hostKeyring(masterKeySettings(process.env, options.env), stateDir));
+  // Made at first start, kept after (re-issued near expiry): mutual TLS between gateway and services.
+  const certificates = await ensureClusterCertificates(certificatesDir(stateDir));
+  const operatorTls = await readTlsMaterial(certificates.operatorTools);
+  const tlsEnvOf = (service: ServiceName): Record<string, string> => {
+    const files = certificates.files[service];
+    return files ? { ORDO_TLS_CA: files.caFile, ORDO_TLS_CERT: files.certFile, ORDO_TLS_KEY: files.keyFile } : {};
+  };
   const databaseUrls = Object.fromEntries(
     START_ORDER.map((s) => [s, withDatabase(servers.postgresUrl, databaseName(name, s))]),
   ) as Record<ServiceName, string>;
@@ -161,15 +187,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     else ports.set(service, basePort === 0 ? await freePort() : basePort + i + 1);
   }
   if (ports.get('gateway') === 0) ports.set('gateway', await freePort());
-  const urlOf = (service: ServiceName) => `http://127.0.0.1:${ports.get(service)}`;
+  // The business services listen over mutual TLS; the gateway's public side and the PSP stand-in do not.
+  const secure = (service: ServiceName) =>
+    service !== 'gateway' && (TLS_SERVICES as readonly string[]).includes(service);
+  const urlOf = (service: ServiceName) => `${secure(service) ? 'https' : 'http'}://127.0.0.1:${ports.get(service)}`;
   const upstreams = BUSINESS_SERVICES.map((s) => `${s}=${urlOf(s)}`).join(',');
   const configured = options.env?.ORDO_RATE_LIMITS ?? process.env.ORDO_RATE_LIMITS;
   const rateLimits: RateLimitSettings | undefined =
     options.rateLimits ?? (options.simulate && !configured ? { factor: DEMO_RATE_LIMIT_FACTOR } : undefined);
 
   const envOf = (service: ServiceName, faults: string | undefined): Record<string, string> => ({
-    ...(process.env as Record<string, string>),
-    ...options.env,
+    ...withoutMasterKeys({ ...process.env, ...options.env }),
+    ...fieldKeys.envOf(service),
     PORT: String(ports.get(service)),
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrls[service],
@@ -185,6 +214,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       : { ORDO_RATE_LIMITS: rateLimits === 'off' ? 'off' : JSON.stringify(rateLimits) }),
     ORDO_FAULTS: faults ?? '',
     ORDO_LOG_LEVEL: options.logLevel ?? 'info',
+    ...tlsEnvOf(service),
   });
 
   const processes = new Map<ServiceName | 'demo', ClusterProcess>();
@@ -219,10 +249,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
   const ready = async (service: ServiceName) => {
     const child = children.get(service) as ChildProcess;
-    await waitReady(`${urlOf(service)}/readyz`, child, async () => {
+    const logTail = async () => {
       const text = await readFile(join(stateDir, 'logs', `${service}.log`), 'utf8').catch(() => '');
       return text.split('\n').slice(-15).join('\n');
-    });
+    };
+    await waitReady(`${urlOf(service)}/readyz`, child, logTail, undefined, operatorTls);
   };
 
   const stopOne = async (service: ServiceName | 'demo', signal: NodeJS.Signals, graceMs: number) => {
@@ -261,6 +292,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       pspUrl: urlOf('psp-sim'),
       processes,
       databaseUrls,
+      operatorTls: certificates.operatorTools,
       demo,
       kill: (service, signal = 'SIGKILL') => stopOne(service, signal, 20_000),
       async exited(service) {

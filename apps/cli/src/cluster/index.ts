@@ -1,3 +1,7 @@
+// Operators' tools reach a service's own https URL with the cluster's operator certificate.
+export { mtlsRequest, readTlsMaterial, type TlsFiles } from '@ordo/tls';
+export { type KeyRotationReport, rotateDatabases } from '../commands/keys.command.js';
+export { CLUSTER_IDENTITIES, ensureClusterCertificates, TLS_SERVICES } from './certificates.js';
 export {
   type Cluster,
   type ClusterOptions,

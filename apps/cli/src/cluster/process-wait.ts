@@ -1,7 +1,9 @@
-// Small process helpers of the cluster: a free port, and waiting until a child answers /readyz.
+// Small process helpers of the cluster: a free port, and waiting until a child answers /readyz
+// (over mutual TLS, with the operators' tools certificate, for a service behind the gateway).
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { mtlsRequest, type TlsMaterial } from '@ordo/tls';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,6 +25,7 @@ export async function waitReady(
   child: ChildProcess,
   logTail: () => Promise<string>,
   timeoutMs = 90_000,
+  tls?: TlsMaterial,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -30,7 +33,7 @@ export async function waitReady(
       throw new Error(`${readyUrl}: the process exited (${child.exitCode ?? child.signalCode}):\n${await logTail()}`);
     }
     try {
-      const res = await fetch(readyUrl, { signal: AbortSignal.timeout(2_000) });
+      const res = await mtlsRequest(readyUrl, { tls, timeoutMs: 2_000 });
       if (res.status === 200) return;
     } catch {
       // not listening yet

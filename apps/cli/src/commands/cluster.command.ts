@@ -2,9 +2,10 @@
 // service as its own detached process and returns; its state file lets `down` stop them.
 import { readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { checkDemoSwitches, demoSwitches, demoSwitchVariables, type Env, envLogLevel, parseConfig } from '@ordo/config';
+import { mtlsRequest, readTlsMaterial, type TlsFiles, type TlsMaterial } from '@ordo/tls';
 import { ensureWebBuild } from '@ordo/web/build';
 import { z } from 'zod';
 import { deleteStreams, dropDatabases, startCluster } from '../cluster/cluster.js';
@@ -24,6 +25,8 @@ interface ClusterState {
   postgresUrl: string;
   natsUrl: string;
   processes: Array<{ service: ServiceName | 'demo'; pid: number; url: string; logFile: string }>;
+  /** The operators' tools certificate: the services' own (https) URLs answer only with it. */
+  operatorTls?: TlsFiles;
 }
 
 const clusterEnvSchema = z
@@ -98,6 +101,7 @@ export async function clusterUp(options: ClusterCommandOptions, env: Env = proce
     url: cluster.url,
     postgresUrl: config.postgresUrl,
     natsUrl: config.natsUrl,
+    operatorTls: cluster.operatorTls,
     processes: [...cluster.processes.values()].map((p) => ({
       service: p.service,
       pid: p.pid,
@@ -113,6 +117,9 @@ export async function clusterUp(options: ClusterCommandOptions, env: Env = proce
     console.log('demo simulator: customers order every few seconds; see logs/demo.log (ORDO_DEMO=off to disable)');
   }
   console.log(`gateway: ${cluster.url}   (API docs: ${cluster.url}/docs)`);
+  console.log(
+    `services: mutual TLS only; certificates in ${dirname(cluster.operatorTls.certFile)} (operator-tools.* for probes)`,
+  );
   if (cluster.demo) {
     console.log(`demo accounts and passwords: ${join(resolve(options.stateDir), 'demo-credentials.json')}`);
   }
@@ -156,11 +163,12 @@ export async function clusterStatus(options: ClusterCommandOptions): Promise<voi
     console.log('no cluster running from this state dir');
     return;
   }
+  const tls: TlsMaterial | undefined = state.operatorTls ? await readTlsMaterial(state.operatorTls) : undefined;
   for (const p of state.processes) {
     let health = 'down';
     if (p.service === 'demo') health = alive(p.pid) ? 'running' : 'down';
     else if (alive(p.pid)) {
-      const res = await fetch(`${p.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+      const res = await mtlsRequest(`${p.url}/readyz`, { tls, timeoutMs: 2_000 }).catch(() => undefined);
       health = res?.status === 200 ? 'ready' : `not ready (${res?.status ?? 'no answer'})`;
     }
     console.log(`  ${p.service.padEnd(10)} ${p.url}  pid ${p.pid}  ${health}`);

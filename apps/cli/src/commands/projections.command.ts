@@ -2,7 +2,7 @@
 // keyspace of the query service's Redis read store and switches readers to it at once (ADR 0012).
 // Runs beside the live query instances, with the same environment as `ordo serve query`; they
 // keep serving reads from the current keyspace, and write to both while the rebuild runs.
-import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, JWKS_PATH, RemoteJwksVerifier, routeAuth } from '@ordo/auth';
+import { forwardedCallerAuth } from '@ordo/auth';
 import { type Env, parseConfig } from '@ordo/config';
 import { createPgDb, migrate } from '@ordo/db';
 import { Faults } from '@ordo/faults';
@@ -15,7 +15,7 @@ import { serveConfigSchema } from '../serve/serve-config.js';
 import { redisBacked } from '../serve/serve-service.js';
 
 export async function projectionsRebuild(env: Env = process.env): Promise<RebuildResult> {
-  const config = parseConfig(serveConfigSchema('query'), env);
+  const config = parseConfig(serveConfigSchema('query', 'tool'), env);
   const logger = createLogger({ level: config.logLevel, name: 'ordo-projections' });
   const db = createPgDb({ connectionString: config.databaseUrl, max: 2, applicationName: 'ordo-projections' });
   const redis = new RedisConnections(config.redisUrl as string, 'projections', logger);
@@ -27,14 +27,9 @@ export async function projectionsRebuild(env: Env = process.env): Promise<Rebuil
     });
     try {
       const context = { db, transport, logger, faults: new Faults(), now: () => new Date() };
-      // The query service is built only to rebuild: its routes (and this verifier) never serve.
-      const verifier = new RemoteJwksVerifier({
-        jwksUrl: new URL(JWKS_PATH, config.gatewayUrl),
-        issuer: DEFAULT_TOKEN_ISSUER,
-        audience: DEFAULT_TOKEN_AUDIENCE,
-      });
+      // The query service is built only to rebuild: its routes never serve, and trust nobody.
       const query = buildService('query', context, {
-        auth: routeAuth(verifier),
+        auth: forwardedCallerAuth({ trust: () => false }),
         ...redisBacked('query', redis, `ordo:${config.natsNamespace ?? 'ordo'}`, logger),
       });
       await migrate(db, query.schema, query.migrations);

@@ -21,6 +21,7 @@ import type { FastifyInstance } from 'fastify';
 import { apiDocument } from './api-document.js';
 import { type DemoCredentials, seedDemo } from './demo-seed.js';
 import { createEmbeddedServices, type EmbeddedOptions, type EmbeddedServices } from './embedded-services.js';
+import { FieldKeyDispenser, hostKeyring } from './field-keys.js';
 import { waitFor } from './wait-for.js';
 
 export interface HostOptions {
@@ -39,6 +40,8 @@ export interface Host {
   services: EmbeddedServices;
   /** The demo accounts (passwords generated on the first start, kept in the data dir); none with ORDO_SEED=off. */
   demo: DemoCredentials | undefined;
+  /** The services' field-encryption keys (ADR 0023), and the count of values that failed to open. */
+  fieldKeys: FieldKeyDispenser;
   /** Closes the HTTP app, stops the services, the transport, then the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -55,6 +58,10 @@ export async function buildHost(options: HostOptions): Promise<Host> {
   const rateLimits = options.rateLimits ?? rateLimitSettings(config);
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
+  // ORDO_MASTER_KEY, or the dev key generated in the data dir at first start (ADR 0023).
+  const fieldKeys = new FieldKeyDispenser(await hostKeyring(config, dataDir), {
+    dataKeyMaxAgeMs: options.tuning?.dataKeyMaxAgeMs,
+  });
   const db = await openDatabase(config, dataDir);
   let transport: Transport | undefined;
   let services: EmbeddedServices | undefined;
@@ -83,6 +90,7 @@ export async function buildHost(options: HostOptions): Promise<Host> {
       logger,
       tuning: options.tuning,
       rateLimits: { limits: rateLimits },
+      fieldKeys,
       demoAccounts: () => demo?.accounts,
       // One process on PGlite: views and live feeds in memory, rebuilt from the log at start.
       readModels: config.databaseUrl
@@ -97,6 +105,7 @@ export async function buildHost(options: HostOptions): Promise<Host> {
       logger,
       corsOrigins: config.corsOrigins,
       metricsToken: config.metricsToken,
+      trustProxy: config.trustProxy,
       checks: [
         { name: 'db', check: async () => void (await db.query('SELECT 1')) },
         { name: 'transport', check: async () => void (await log.headPosition('ordo.health')) },
@@ -114,7 +123,7 @@ export async function buildHost(options: HostOptions): Promise<Host> {
       const ids = demoRestaurants.map((r) => r.id);
       await waitFor(() => order.knowsRestaurants(ids), 'the seeded menus to reach the order service');
     }
-    return { app, db, transport: log, services, demo, close };
+    return { app, db, transport: log, services, demo, fieldKeys, close };
   } catch (error) {
     await close();
     throw error;

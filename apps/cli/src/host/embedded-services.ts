@@ -14,6 +14,7 @@ import { createPspSimService } from '@ordo/psp-sim';
 import type { RestaurantService } from '@ordo/restaurant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
 import type { FastifyInstance } from 'fastify';
+import type { FieldKeyDispenser } from './field-keys.js';
 import { buildGateway, buildService, type ReadModels, type Tuning } from './service-catalog.js';
 
 export interface EmbeddedServices {
@@ -50,6 +51,8 @@ export interface EmbeddedOptions {
   readModels?: ReadModels;
   /** The gateway's request rate limits (in-process counters: one process). */
   rateLimits?: GatewayRateLimitOptions;
+  /** Field encryption (ADR 0023): each service gets its own purposes' keys; none without it. */
+  fieldKeys?: FieldKeyDispenser;
 }
 
 export async function createEmbeddedServices(options: EmbeddedOptions): Promise<EmbeddedServices> {
@@ -60,6 +63,7 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
     logger: logger.child({ service: name }),
     faults: noFaults,
     now: () => new Date(),
+    fieldKeys: options.fieldKeys?.keysOf(name),
   });
 
   const psp = createPspSimService(context('psp-sim'));
@@ -73,9 +77,15 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
   await pspApp.register(psp.routes);
   const pspUrl = await pspApp.listen({ host: '127.0.0.1', port: options.tuning?.pspPort ?? 0 });
 
+  let services: OrdoService[] = [];
+  const { fieldKeys } = options;
   const gateway = buildGateway(context('gateway'), {
     demoAccounts: options.demoAccounts,
     rateLimits: options.rateLimits,
+    // One database: the gateway's rotation endpoint reaches every service's data keys.
+    ...(fieldKeys
+      ? { rotateDataKeys: () => fieldKeys.rotateAll(db, Object.fromEntries(services.map((s) => [s.name, s.schema]))) }
+      : {}),
   });
   const auth = routeAuth(gateway.verifier);
   const build = { auth, pspUrl, tuning: options.tuning, readModels: options.readModels };
@@ -85,7 +95,7 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
   const order = buildService('order', context('order'), build);
   const query = options.readModels ? buildService('query', context('query'), build) : undefined;
   const audit = buildService('audit', context('audit'), build);
-  const services: OrdoService[] = [gateway, restaurant, delivery, payment, order, ...(query ? [query] : []), audit];
+  services = [gateway, restaurant, delivery, payment, order, ...(query ? [query] : []), audit];
 
   return {
     services,

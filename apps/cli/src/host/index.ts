@@ -2,4 +2,5 @@
 export { LOAD_TEST_RATE_LIMITS } from '@ordo/gateway';
 export { buildHost, type Host, type HostOptions } from './build-host.js';
 export type { DemoAccount, DemoCredentials } from './demo-seed.js';
+export { FieldKeyDispenser, hostKeyring } from './field-keys.js';
 export { type RunningHost, startHost } from './start-host.js';

@@ -8,6 +8,7 @@ import { createDeliveryService } from '@ordo/delivery';
 import {
   createGatewayService,
   type DemoAccountView,
+  type GatewayOptions,
   type GatewayRateLimitOptions,
   type GatewayService,
   type Upstream,
@@ -20,6 +21,7 @@ import { createQueryService, type QueryService } from '@ordo/query';
 import type { ReadStore } from '@ordo/read-store';
 import { createRestaurantService, type RestaurantCacheOptions, type RestaurantService } from '@ordo/restaurant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
+import type { TlsMaterial } from '@ordo/tls';
 import { z } from 'zod';
 
 /**
@@ -93,6 +95,8 @@ export interface Tuning {
   courierWaitMs?: number;
   /** Payment settings (deadlines, retry and breaker timings); the payment service validates them. */
   payment?: Omit<PaymentServiceOptions, 'pspBaseUrl' | 'access'>;
+  /** How long a process seals with the data key it loaded before reading the current one (ADR 0023). */
+  dataKeyMaxAgeMs?: number;
 }
 
 const tuningSchema = z
@@ -100,6 +104,7 @@ const tuningSchema = z
     sagaTimerIntervalMs: z.number().int().positive().optional(),
     courierWaitMs: z.number().int().positive().optional(),
     payment: z.record(z.string(), z.number()).optional(),
+    dataKeyMaxAgeMs: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -179,6 +184,10 @@ export interface GatewayBuildOptions {
   readonly demoAccounts?: () => readonly DemoAccountView[] | undefined;
   /** Request rate limits: the defaults unless changed (`limits`), counted in Redis when given. */
   readonly rateLimits?: GatewayRateLimitOptions;
+  /** The distributed shape: the gateway's certificate and the CA the services' certificates come from. */
+  readonly upstreamTls?: TlsMaterial;
+  /** What key rotation does to data keys; default: the gateway's own (ADR 0023). */
+  readonly rotateDataKeys?: GatewayOptions['rotateDataKeys'];
 }
 
 /**
@@ -186,7 +195,7 @@ export interface GatewayBuildOptions {
  * embedded host passes its demo accounts, which the web app's sign-in page offers.
  */
 export function buildGateway(context: ServiceContext, options: GatewayBuildOptions = {}): GatewayService {
-  const { upstreamUrls, demoAccounts, rateLimits = {} } = options;
+  const { upstreamUrls, demoAccounts, rateLimits = {}, upstreamTls, rotateDataKeys } = options;
   const upstreams: Upstream[] | undefined = upstreamUrls
     ? BUSINESS_SERVICES.map((service) => ({ service, prefixes: HTTP_PREFIXES[service], url: upstreamUrls[service] }))
     : undefined;
@@ -195,5 +204,7 @@ export function buildGateway(context: ServiceContext, options: GatewayBuildOptio
     web: { root: WEB_APP_DIR, demoAccounts },
     rateLimits,
     idempotency: { routes: IDEMPOTENT_ROUTES },
+    upstreamTls,
+    rotateDataKeys,
   });
 }

@@ -1,7 +1,17 @@
 // Config of one service process (`ordo serve <service>`), read from the environment once and
 // validated before anything connects: every missing or bad variable is reported together.
-import { edgeConfig, edgeConfigVariables, envInt, envLogLevel, envPort } from '@ordo/config';
+import {
+  edgeConfig,
+  edgeConfigVariables,
+  encryptionConfig,
+  encryptionConfigVariables,
+  envInt,
+  envLogLevel,
+  envPort,
+} from '@ordo/config';
+import { Keyring, purposesOf } from '@ordo/crypto';
 import { parseRateLimitSettings } from '@ordo/gateway';
+import type { TlsFiles } from '@ordo/tls';
 import { z } from 'zod';
 import { BUSINESS_SERVICES, type BusinessService, parseTuning, type ServiceName } from '../host/service-catalog.js';
 
@@ -59,7 +69,11 @@ function rateLimitsSetting() {
   });
 }
 
-export function serveConfigSchema(service: ServiceName) {
+/**
+ * `ordo serve <service>`'s settings. `tool` (a command that builds the service without serving it,
+ * like `ordo projections rebuild`) needs no TLS files.
+ */
+export function serveConfigSchema(service: ServiceName, use: 'serve' | 'tool' = 'serve') {
   return z
     .object({
       PORT: envPort().default(3000),
@@ -81,8 +95,15 @@ export function serveConfigSchema(service: ServiceName) {
         .string()
         .regex(/^rediss?:\/\//, 'must be a redis:// URL')
         .optional(),
-      /** The gateway, whose JWKS every other service checks tokens against. */
+      /** The gateway (no longer needed by the services: the gateway forwards the caller, ADR 0024). */
       ORDO_GATEWAY_URL: httpUrl.optional(),
+      /**
+       * Mutual TLS between the gateway and the services (ADR 0024): the CA every party trusts, and
+       * this process's certificate and key (PEM files; `ordo certs` makes development ones).
+       */
+      ORDO_TLS_CA: z.string().min(1).optional(),
+      ORDO_TLS_CERT: z.string().min(1).optional(),
+      ORDO_TLS_KEY: z.string().min(1).optional(),
       /** The payment provider (payment service). */
       ORDO_PSP_URL: httpUrl.optional(),
       /** Gateway: where each service listens. */
@@ -95,6 +116,20 @@ export function serveConfigSchema(service: ServiceName) {
       ORDO_LOG_LEVEL: envLogLevel().default('info'),
       /** Browser origins CORS lets in (none by default), and the token of /metrics and detailed readiness. */
       ...edgeConfigVariables,
+      /** The master key (ADR 0023): the process derives its own purposes' keys from it, then drops it. */
+      ...encryptionConfigVariables,
+      /** Instead of the master key: this process's KEKs only, `<purpose>:<key id>:<base64>,…` (what `cluster up` passes). */
+      ORDO_FIELD_KEYS: z
+        .string()
+        .refine((text) => {
+          try {
+            Keyring.parse(text);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be <purpose>:<key id>:<base64 key> entries separated by commas')
+        .optional(),
     })
     .superRefine((env, ctx) => {
       const need = (variable: keyof typeof env, why: string) => {
@@ -102,7 +137,24 @@ export function serveConfigSchema(service: ServiceName) {
       };
       // Checked here rather than in the shape, so every missing variable is reported in one go.
       need('DATABASE_URL', "(the service's own database)");
-      if ((BUSINESS_SERVICES as readonly string[]).includes(service)) need('ORDO_GATEWAY_URL', 'to check tokens');
+      // The gateway calls the services over mutual TLS; a service takes no other connection.
+      if (use === 'serve' && service !== 'psp-sim') {
+        const why = `by ${service} (mutual TLS inside the cluster; \`ordo certs\` makes development files)`;
+        for (const variable of ['ORDO_TLS_CA', 'ORDO_TLS_CERT', 'ORDO_TLS_KEY'] as const) need(variable, why);
+      }
+      for (const [upstream, url] of Object.entries(env.ORDO_UPSTREAMS ?? {})) {
+        if (!url.startsWith('https:')) {
+          ctx.addIssue({ code: 'custom', path: ['ORDO_UPSTREAMS'], message: `${upstream}: must be an https URL` });
+        }
+      }
+      if (use === 'serve' && purposesOf(service).length > 0 && !env.ORDO_FIELD_KEYS && !env.ORDO_MASTER_KEY) {
+        const why = `by ${service}: it seals or opens ${purposesOf(service).join(', ')} data (ADR 0023)`;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ORDO_MASTER_KEY'],
+          message: `ORDO_MASTER_KEY or ORDO_FIELD_KEYS required ${why}`,
+        });
+      }
       if (service === 'payment') need('ORDO_PSP_URL', 'by the payment service');
       if (service === 'gateway') need('ORDO_UPSTREAMS', 'by the gateway');
       if (service === 'query') need('REDIS_URL', 'by the query service (read models, live feeds)');
@@ -118,6 +170,10 @@ export function serveConfigSchema(service: ServiceName) {
       natsNamespace: env.ORDO_NATS_NAMESPACE,
       redisUrl: env.REDIS_URL,
       gatewayUrl: env.ORDO_GATEWAY_URL,
+      /** `masterKey`, `previousMasterKeys` and `fieldKeys` (this process's KEKs): see `serveFieldKeys`. */
+      ...encryptionConfig(env),
+      fieldKeys: env.ORDO_FIELD_KEYS,
+      tls: tlsFiles(env.ORDO_TLS_CA, env.ORDO_TLS_CERT, env.ORDO_TLS_KEY),
       pspUrl: env.ORDO_PSP_URL,
       upstreams: env.ORDO_UPSTREAMS,
       tuning: env.ORDO_TUNING ?? {},
@@ -128,3 +184,7 @@ export function serveConfigSchema(service: ServiceName) {
 }
 
 export type ServeConfig = z.output<ReturnType<typeof serveConfigSchema>>;
+
+function tlsFiles(caFile?: string, certFile?: string, keyFile?: string): TlsFiles | undefined {
+  return caFile && certFile && keyFile ? { caFile, certFile, keyFile } : undefined;
+}

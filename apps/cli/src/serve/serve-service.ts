@@ -1,15 +1,10 @@
 // One service as its own process (the distributed shape): its own Postgres database, NATS
-// JetStream for messages, tokens checked against the gateway's JWKS, health and metrics, and
-// the same service code the embedded host mounts.
-import {
-  allowAnonymous,
-  DEFAULT_TOKEN_AUDIENCE,
-  DEFAULT_TOKEN_ISSUER,
-  JWKS_PATH,
-  RemoteJwksVerifier,
-  routeAuth,
-} from '@ordo/auth';
+// JetStream for messages, health and metrics, and the same service code the embedded host mounts.
+// A business service listens over mutual TLS only and takes the caller from the gateway
+// (`x-ordo-caller`, believed from the gateway's certificate only: ADR 0024).
+import { allowAnonymous, forwardedCallerAuth, routeAuth } from '@ordo/auth';
 import { redisSecondLevel } from '@ordo/cache';
+import { type FieldKeys, Keyring, parseMasterKeys, purposesOf } from '@ordo/crypto';
 import { createPgDb, type Db, migrate } from '@ordo/db';
 import { Faults } from '@ordo/faults';
 import type { GatewayRateLimitOptions } from '@ordo/gateway';
@@ -20,6 +15,7 @@ import type { Transport } from '@ordo/messaging';
 import { runPspSim } from '@ordo/psp-sim';
 import { MemoryReadStore, RedisReadStore } from '@ordo/read-store';
 import type { OrdoService } from '@ordo/service-kit';
+import { peerIs, readTlsMaterial, type TlsMaterial } from '@ordo/tls';
 import { createNatsTransport } from '@ordo/transport-nats';
 import type { FastifyInstance } from 'fastify';
 import { apiDocument } from '../host/api-document.js';
@@ -28,7 +24,7 @@ import { RedisConnections } from './redis.js';
 import type { ServeConfig } from './serve-config.js';
 
 export interface ServedService {
-  /** Where it listens, e.g. `http://127.0.0.1:3101`. */
+  /** Where it listens, e.g. `https://127.0.0.1:3101` (the gateway: `http://127.0.0.1:3000`). */
   readonly url: string;
   /** Stops taking requests, drains the service's work, then closes the transport and database. */
   close(): Promise<void>;
@@ -81,20 +77,18 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
     transport = nats;
     const faults = new Faults();
     faults.armFromSpec(config.faults);
-    const context = { db, transport: nats, logger, faults, now: () => new Date() };
+    const context = { db, transport: nats, logger, faults, now: () => new Date(), fieldKeys: serveFieldKeys(config) };
+    if (!config.tls) throw new Error(`ordo serve ${name} needs ORDO_TLS_CA, ORDO_TLS_CERT and ORDO_TLS_KEY`);
+    const tls: TlsMaterial = await readTlsMaterial(config.tls);
     if (name === 'gateway') {
       service = buildGateway(context, {
         upstreamUrls: config.upstreams,
         rateLimits: await gatewayRateLimits(config, redis, logger),
+        upstreamTls: tls,
       });
     } else {
-      const verifier = new RemoteJwksVerifier({
-        jwksUrl: new URL(JWKS_PATH, config.gatewayUrl),
-        issuer: DEFAULT_TOKEN_ISSUER,
-        audience: DEFAULT_TOKEN_AUDIENCE,
-      });
       service = buildService(name, context, {
-        auth: routeAuth(verifier),
+        auth: forwardedCallerAuth({ trust: peerIs('gateway') }),
         pspUrl: config.pspUrl,
         tuning: config.tuning,
         ...redisBacked(name, redis, `ordo:${config.natsNamespace ?? 'ordo'}`, logger),
@@ -110,6 +104,9 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
       checks,
       corsOrigins: config.corsOrigins,
       metricsToken: config.metricsToken,
+      trustProxy: config.trustProxy,
+      // The gateway's own listener is the public one and stays plain (TLS in front of it: ADR 0024).
+      ...(name === 'gateway' ? {} : { mutualTls: tls }),
     });
     await app.register(service.routes);
     if (name === 'gateway') {
@@ -185,4 +182,19 @@ export function redisBacked(
     };
   }
   return {};
+}
+
+/**
+ * This process's field-encryption keys (ADR 0023): the KEKs it was handed (ORDO_FIELD_KEYS), or
+ * its own purposes' KEKs derived from ORDO_MASTER_KEY; nothing for a service without purposes.
+ */
+export function serveFieldKeys(config: ServeConfig): FieldKeys | undefined {
+  const purposes = purposesOf(config.service);
+  if (purposes.length === 0) return undefined;
+  const keyring = config.fieldKeys
+    ? Keyring.parse(config.fieldKeys).restrictTo(purposes)
+    : config.masterKey
+      ? Keyring.fromMasterKeys(parseMasterKeys(config.masterKey, config.previousMasterKeys), purposes)
+      : undefined;
+  return keyring ? { keyring, dataKeyMaxAgeMs: config.tuning.dataKeyMaxAgeMs } : undefined;
 }

@@ -1,6 +1,7 @@
 // Memory of each process for the soak: RSS from /proc, and the V8 heap in use from the
 // process's own Prometheus metrics (prom-client's default `nodejs_heap_size_used_bytes`).
 import { randomBytes } from 'node:crypto';
+import { mtlsRequest, readTlsMaterial, type TlsFiles } from '@ordo/cli/cluster';
 import type { OrdoProcessInfo } from '../shapes/shape.js';
 import { residentBytes } from './proc.js';
 
@@ -24,14 +25,15 @@ export function metricValue(text: string, name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-async function heapUsed(url: string): Promise<number | undefined> {
+async function heapUsed(url: string, tlsFiles: TlsFiles | undefined): Promise<number | undefined> {
   try {
-    const res = await fetch(`${url}/metrics`, {
+    const res = await mtlsRequest(`${url}/metrics`, {
       headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
-      signal: AbortSignal.timeout(5_000),
+      timeoutMs: 5_000,
+      tls: tlsFiles ? await readTlsMaterial(tlsFiles) : undefined,
     });
     if (res.status !== 200) return undefined;
-    return metricValue(await res.text(), 'nodejs_heap_size_used_bytes');
+    return metricValue(res.body, 'nodejs_heap_size_used_bytes');
   } catch {
     return undefined;
   }
@@ -47,7 +49,7 @@ export async function sampleMemory(
       process: p.label,
       pid: p.pid,
       rssBytes: residentBytes(p.pid),
-      heapUsedBytes: await heapUsed(p.url),
+      heapUsedBytes: await heapUsed(p.url, p.tls),
     });
   }
   for (const o of others) {

@@ -60,7 +60,7 @@ export async function startDistributed(options: BenchOptions, log: (m: string) =
       couriers: courierPool(db, seeded),
       processes: [...cluster.processes.values()]
         .filter((p) => p.service !== 'demo')
-        .map((p) => ({ label: p.service, pid: p.pid, url: p.url })),
+        .map((p) => ({ label: p.service, pid: p.pid, url: p.url, tls: cluster.operatorTls })),
       natsUrl: options.natsUrl,
       description: `ordo cluster ${name}: a process per service, a PostgreSQL database per service, NATS JetStream`,
       close: () => cleanUp.run(),

@@ -4,6 +4,7 @@
 // - embedded: only its HTTP API and its pid (its PGlite is out of reach, so are its couriers).
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { TlsFiles } from '@ordo/cli/cluster';
 import { createPgDb } from '@ordo/db';
 import { courierPool, seedBenchCouriers, unreachableCourierPool } from '../couriers.js';
 import { BENCH_APPLICATION } from '../meter/pg-stats.js';
@@ -18,6 +19,7 @@ interface ClusterState {
   postgresUrl: string;
   natsUrl: string;
   processes: Array<{ service: string; pid: number; url: string }>;
+  operatorTls?: TlsFiles;
 }
 
 const SERVICES = ['gateway', 'restaurant', 'delivery', 'payment', 'order', 'psp-sim'];
@@ -57,7 +59,7 @@ export async function useRunning(options: BenchOptions, log: (m: string) => void
     databaseUrl = (service) => withDatabase(state.postgresUrl, `${state.name}_${service.replace('-', '_')}`);
     processes = state.processes
       .filter((p) => p.service !== 'demo')
-      .map((p) => ({ label: p.service, pid: p.pid, url: p.url }));
+      .map((p) => ({ label: p.service, pid: p.pid, url: p.url, tls: state.operatorTls }));
   } else {
     databaseUrl = () => options.postgresUrl;
     processes = listener(url);

@@ -1,5 +1,6 @@
 // What the benchmark needs from a running shape, however it was started: where clients go, how
 // order completion is read, which processes and databases to account for, and how to clean up.
+import type { TlsFiles } from '@ordo/cli/cluster';
 import type { CourierPool } from '../couriers.js';
 import type { ShapeName } from '../options.js';
 
@@ -9,6 +10,8 @@ export interface OrdoProcessInfo {
   pid: number;
   /** Its own HTTP base URL, for /metrics (heap). */
   url: string;
+  /** A service behind the gateway answers over mutual TLS, to the operators' tools certificate only. */
+  tls?: TlsFiles;
 }
 
 export interface RunningShape {

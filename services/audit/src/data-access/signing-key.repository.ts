@@ -1,8 +1,9 @@
 // The Ed25519 key that signs checkpoints: made at first start, then read. Replicas starting
-// together race for one fixed id; the loser reads the winner's key.
-// TODO(encryption, issue 9 item 6): the private key is stored in the clear until stored keys are
-// wrapped with the master key.
+// together race for one fixed id; the loser reads the winner's key. The private key is stored
+// sealed (ADR 0023, purpose signing); one stored in clear before sealing is still read (the table
+// is append-only, so it is not rewritten: rotate the audit key to retire it).
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { type FieldCipher, isSealed, SealedFields } from '@ordo/crypto';
 import { ident, type SqlExecutor } from '@ordo/db';
 import { publicKeyFromBase64 } from '../domain/checkpoint.js';
 
@@ -19,8 +20,17 @@ const FIRST_KEY_ID = 'audit-key-1';
 export class SigningKeyRepository {
   private readonly table: string;
 
-  constructor(schema: string) {
+  /** `cipher` seals and opens the private key; verification (public key only) needs none. */
+  constructor(
+    schema: string,
+    private readonly cipher?: FieldCipher,
+  ) {
     this.table = `${ident(schema)}.audit_signing_keys`;
+  }
+
+  private requireCipher(): FieldCipher {
+    if (!this.cipher) throw new Error('the audit signing key repository needs a cipher for the private key');
+    return this.cipher;
   }
 
   async loadOrCreate(db: SqlExecutor, now: Date): Promise<AuditSigningKey> {
@@ -33,7 +43,10 @@ export class SigningKeyRepository {
       [
         FIRST_KEY_ID,
         publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-        privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+        await this.requireCipher().seal(
+          SealedFields.auditSigningKey,
+          privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+        ),
         now,
       ],
     );
@@ -57,7 +70,10 @@ export class SigningKeyRepository {
     );
     const [row] = rows;
     if (!row) return undefined;
-    const privateKey = createPrivateKey({ key: Buffer.from(row.private_key, 'base64'), format: 'der', type: 'pkcs8' });
+    const der = isSealed(row.private_key)
+      ? await this.requireCipher().open<string>(SealedFields.auditSigningKey, row.private_key)
+      : row.private_key;
+    const privateKey = createPrivateKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'pkcs8' });
     return { id: row.id, privateKey, publicKey: createPublicKey(privateKey), publicKeyBase64: row.public_key };
   }
 }

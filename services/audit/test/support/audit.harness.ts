@@ -6,6 +6,7 @@ import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
 import { silentLogger } from '@ordo/logger';
 import { type Envelope, newMessageId, toTransportMessage } from '@ordo/messaging';
+import { testFieldKeys } from '@ordo/testing';
 import { createPglogTransport, type PglogTransport } from '@ordo/transport-pglog';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -37,7 +38,7 @@ export interface AuditHarness {
 export async function startAudit(db: Db, options: { checkpointEvery?: number } = {}): Promise<AuditHarness> {
   const transport = await createPglogTransport({ db, pollIntervalMs: 20, pruneIntervalMs: 0 });
   const service = createAuditService(
-    { db, transport, logger: silentLogger, faults: noFaults, now: () => new Date() },
+    { db, transport, logger: silentLogger, faults: noFaults, now: () => new Date(), fieldKeys: testFieldKeys('audit') },
     { auth: testAuth, checkpointEvery: options.checkpointEvery ?? 25, checkpointIntervalMs: 0, fetchWaitMs: 500 },
   );
   await migrate(db, service.schema, service.migrations);

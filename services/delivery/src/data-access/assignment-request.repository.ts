@@ -1,8 +1,9 @@
 // Assignment requests waiting for a free courier (FIFO by id), and the orders whose delivery
 // was cancelled. Waiting rows are taken FOR UPDATE SKIP LOCKED, so several service instances
 // (and the timer next to the consumers) never decide the same request twice.
-import type { Address, GeoPoint } from '@ordo/contracts-common';
+import type { GeoPoint, SealedAddress, SealedValue } from '@ordo/contracts-common';
 import { ident, type SqlExecutor } from '@ordo/db';
+import { sealedOnly } from './delivery.repository.js';
 
 export const RequestStatus = {
   Waiting: 'WAITING',
@@ -18,7 +19,8 @@ export interface NewAssignmentRequest {
   readonly orderId: string;
   readonly restaurantId: string;
   readonly pickup: GeoPoint;
-  readonly dropoff: Address;
+  readonly dropoff: SealedAddress;
+  readonly contact: SealedValue | null;
   readonly correlationId: string;
   readonly arrivedAt: Date;
   readonly deadline: Date;
@@ -36,16 +38,18 @@ interface RequestRow {
   restaurant_id: string;
   pickup_lat: number;
   pickup_lng: number;
-  dropoff_lat: number;
-  dropoff_lng: number;
-  dropoff_line1: string;
+  dropoff_lat: number | null;
+  dropoff_lng: number | null;
+  dropoff_line1: string | null;
+  dropoff_sealed: SealedValue | null;
+  contact: SealedValue | null;
   correlation_id: string;
   arrived_at: Date;
   deadline: Date;
 }
 
 const COLUMNS = `id, command_id, saga_id, order_id, restaurant_id, pickup_lat, pickup_lng, dropoff_lat, dropoff_lng,
-  dropoff_line1, correlation_id, arrived_at, deadline`;
+  dropoff_line1, correlation_id, arrived_at, deadline, dropoff_sealed, contact`;
 
 function toRequest(row: RequestRow): AssignmentRequest {
   return {
@@ -55,7 +59,12 @@ function toRequest(row: RequestRow): AssignmentRequest {
     orderId: row.order_id,
     restaurantId: row.restaurant_id,
     pickup: { lat: row.pickup_lat, lng: row.pickup_lng },
-    dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng, line1: row.dropoff_line1 },
+    dropoff: row.dropoff_sealed ?? {
+      lat: row.dropoff_lat as number,
+      lng: row.dropoff_lng as number,
+      line1: row.dropoff_line1 as string,
+    },
+    contact: row.contact,
     correlationId: row.correlation_id,
     arrivedAt: row.arrived_at,
     deadline: row.deadline,
@@ -74,8 +83,8 @@ export class AssignmentRequestRepository {
   async enqueue(tx: SqlExecutor, r: NewAssignmentRequest): Promise<void> {
     await tx.query(
       `INSERT INTO ${this.requests} (command_id, saga_id, order_id, restaurant_id, pickup_lat, pickup_lng, dropoff_lat,
-         dropoff_lng, dropoff_line1, correlation_id, arrived_at, deadline, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'WAITING')`,
+         dropoff_lng, dropoff_line1, correlation_id, arrived_at, deadline, status, dropoff_sealed, contact)
+       VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7, $8, $9, 'WAITING', $10, $11)`,
       [
         r.commandId,
         r.sagaId,
@@ -83,12 +92,11 @@ export class AssignmentRequestRepository {
         r.restaurantId,
         r.pickup.lat,
         r.pickup.lng,
-        r.dropoff.lat,
-        r.dropoff.lng,
-        r.dropoff.line1,
         r.correlationId,
         r.arrivedAt,
         r.deadline,
+        sealedOnly(r.dropoff),
+        r.contact,
       ],
     );
   }

@@ -1,6 +1,7 @@
 // Deliveries: insert, update, and the reads the use cases and the courier app need. Triggers
 // (migration 0002) keep `couriers.active_delivery_id` in step with every write here, in the same
 // transaction, so dispatch can tell a free courier by their row alone (ADR 0010).
+import type { Address, SealedAddress, SealedValue } from '@ordo/contracts-common';
 import { ident, type SqlExecutor } from '@ordo/db';
 import { ACTIVE_STATUSES, type Delivery, type DeliveryStatus } from '../domain/delivery.js';
 
@@ -13,9 +14,12 @@ interface DeliveryRow {
   status: DeliveryStatus;
   pickup_lat: number;
   pickup_lng: number;
-  dropoff_lat: number;
-  dropoff_lng: number;
-  dropoff_line1: string;
+  /** Clear columns of rows written before sealing (ADR 0023); null since. */
+  dropoff_lat: number | null;
+  dropoff_lng: number | null;
+  dropoff_line1: string | null;
+  dropoff_sealed: SealedValue | null;
+  contact: SealedValue | null;
   correlation_id: string;
   assigned_at: Date;
   accepted_at: Date | null;
@@ -27,7 +31,7 @@ interface DeliveryRow {
 
 const COLUMNS = `id, order_id, saga_id, restaurant_id, courier_id, status, pickup_lat, pickup_lng, dropoff_lat,
   dropoff_lng, dropoff_line1, correlation_id, assigned_at, accepted_at, picked_up_at, delivered_at, cancelled_at,
-  updated_at`;
+  updated_at, dropoff_sealed, contact`;
 const QUALIFIED_COLUMNS = COLUMNS.split(',')
   .map((c) => `d.${c.trim()}`)
   .join(', ');
@@ -42,7 +46,12 @@ function toDelivery(row: DeliveryRow): Delivery {
     courierId: row.courier_id,
     status: row.status,
     pickup: { lat: row.pickup_lat, lng: row.pickup_lng },
-    dropoff: { lat: row.dropoff_lat, lng: row.dropoff_lng, line1: row.dropoff_line1 },
+    dropoff: row.dropoff_sealed ?? {
+      lat: row.dropoff_lat as number,
+      lng: row.dropoff_lng as number,
+      line1: row.dropoff_line1 as string,
+    },
+    contact: row.contact,
     correlationId: row.correlation_id,
     assignedAt: row.assigned_at,
     acceptedAt: row.accepted_at,
@@ -70,7 +79,7 @@ export class DeliveryRepository {
   async insert(tx: SqlExecutor, d: Delivery): Promise<void> {
     await tx.query(
       `INSERT INTO ${this.table} (${COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
       [
         d.id,
         d.orderId,
@@ -80,9 +89,9 @@ export class DeliveryRepository {
         d.status,
         d.pickup.lat,
         d.pickup.lng,
-        d.dropoff.lat,
-        d.dropoff.lng,
-        d.dropoff.line1,
+        null,
+        null,
+        null,
         d.correlationId,
         d.assignedAt,
         d.acceptedAt,
@@ -90,6 +99,8 @@ export class DeliveryRepository {
         d.deliveredAt,
         d.cancelledAt,
         d.updatedAt,
+        sealedOnly(d.dropoff),
+        d.contact,
       ],
     );
   }
@@ -167,4 +178,32 @@ export class DeliveryRepository {
         .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime()),
     };
   }
+}
+
+/** Only sealed addresses are written: the use cases seal a clear one (from an old message) first. */
+export function sealedOnly(address: SealedAddress): SealedValue {
+  if (typeof address !== 'string') throw new Error('a delivery address must be sealed before it is stored');
+  return address;
+}
+
+/** Rows and their clear dropoff, written before sealing (ADR 0023), for the service to seal at start. */
+export async function sealClearDropoffs(
+  executor: SqlExecutor,
+  table: string,
+  seal: (address: Address) => Promise<SealedValue>,
+  limit = 200,
+): Promise<number> {
+  const { rows } = await executor.query<{ id: string; lat: number; lng: number; line1: string }>(
+    `SELECT id, dropoff_lat AS lat, dropoff_lng AS lng, dropoff_line1 AS line1 FROM ${table}
+     WHERE dropoff_sealed IS NULL LIMIT $1`,
+    [limit],
+  );
+  for (const { id, lat, lng, line1 } of rows) {
+    await executor.query(
+      `UPDATE ${table} SET dropoff_sealed = $2, dropoff_lat = NULL, dropoff_lng = NULL, dropoff_line1 = NULL
+       WHERE id = $1 AND dropoff_sealed IS NULL`,
+      [id, await seal({ lat, lng, line1 })],
+    );
+  }
+  return rows.length;
 }

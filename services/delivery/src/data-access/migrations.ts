@@ -137,4 +137,17 @@ export const deliveryMigrations: readonly Migration[] = [
       DROP INDEX {{schema}}.couriers_available;
     `,
   },
+  {
+    // ADR 0023: the dropoff and the recipient's contact are kept sealed; the clear columns stay
+    // for rows written before (the service seals those at start, then clears them).
+    id: 'delivery_0003_sealed_dropoff',
+    sql: `
+      ALTER TABLE {{schema}}.deliveries ALTER COLUMN dropoff_lat DROP NOT NULL,
+        ALTER COLUMN dropoff_lng DROP NOT NULL, ALTER COLUMN dropoff_line1 DROP NOT NULL,
+        ADD COLUMN dropoff_sealed text, ADD COLUMN contact text;
+      ALTER TABLE {{schema}}.assignment_requests ALTER COLUMN dropoff_lat DROP NOT NULL,
+        ALTER COLUMN dropoff_lng DROP NOT NULL, ALTER COLUMN dropoff_line1 DROP NOT NULL,
+        ADD COLUMN dropoff_sealed text, ADD COLUMN contact text;
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 // The delivery aggregate: one courier's job for one order, from assignment to the customer's
 // door. Plain functions that return the new state and the events to publish; an illegal change
 // throws an AppError with a stable code and changes nothing.
-import type { Address, GeoPoint } from '@ordo/contracts-common';
+import type { GeoPoint, SealedAddress, SealedValue } from '@ordo/contracts-common';
 import { AppError, Errors } from '@ordo/errors';
 
 export const DeliveryStatus = {
@@ -32,7 +32,10 @@ export interface Delivery {
   readonly courierId: string;
   readonly status: DeliveryStatus;
   readonly pickup: GeoPoint;
-  readonly dropoff: Address;
+  /** Sealed (ADR 0023): opened only for the courier's own view of the job. */
+  readonly dropoff: SealedAddress;
+  /** The recipient's name and phone, sealed; null when the customer gave none. */
+  readonly contact: SealedValue | null;
   /** The order flow's correlation id, carried on the lifecycle events. */
   readonly correlationId: string;
   readonly assignedAt: Date;
@@ -63,13 +66,15 @@ export interface NewDelivery {
   readonly restaurantId: string;
   readonly courierId: string;
   readonly pickup: GeoPoint;
-  readonly dropoff: Address;
+  readonly dropoff: SealedAddress;
+  readonly contact?: SealedValue | null;
   readonly correlationId: string;
 }
 
 export function assignDelivery(input: NewDelivery, at: Date): Delivery {
   return {
     ...input,
+    contact: input.contact ?? null,
     status: DeliveryStatus.Assigned,
     assignedAt: at,
     acceptedAt: null,

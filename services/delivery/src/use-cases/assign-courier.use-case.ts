@@ -1,6 +1,7 @@
 // Saga step 4, "assign courier": the request joins the FIFO queue and is decided at once if a
 // courier is free; otherwise it waits (see dispatch-waiting) and its reply is sent when decided.
 import type { DeliveryCommands } from '@ordo/contracts-delivery';
+import { SealedFields } from '@ordo/crypto';
 import type { SqlExecutor } from '@ordo/db';
 import type { Envelope } from '@ordo/messaging';
 import { DEFER, type ReplyOutcome } from '@ordo/participant';
@@ -30,7 +31,11 @@ export async function assignCourier(
       orderId: command.orderId,
       restaurantId: command.restaurantId,
       pickup: command.pickup,
-      dropoff: command.dropoff,
+      dropoff:
+        typeof command.dropoff === 'string'
+          ? command.dropoff
+          : await deps.cipher.seal(SealedFields.deliveryAddress, command.dropoff),
+      contact: command.contact ?? null,
       correlationId: envelope.correlationId,
       arrivedAt: now,
       deadline: new Date(now.getTime() + deps.assignmentTimeoutMs),

@@ -1,5 +1,6 @@
 // What the use cases work with: repositories, the repliers, the outbox writer and the clock.
 // Built once in main.ts; the use cases never open connections or read configuration.
+import type { FieldCipher } from '@ordo/crypto';
 import type { OutboxWriter } from '@ordo/outbox';
 import type { CommandReplier } from '@ordo/participant';
 import type { AssignmentRequestRepository } from '../data-access/assignment-request.repository.js';
@@ -13,6 +14,8 @@ export interface DeliveryDeps {
   /** Decides each saga command once; an assignment may be deferred and completed later. */
   readonly replier: CommandReplier;
   readonly writer: OutboxWriter;
+  /** Seals a dropoff that arrives in clear (a message from before sealing); opens it for the courier. */
+  readonly cipher: FieldCipher;
   readonly now: () => Date;
   readonly newId: () => string;
   /** How long an assignment request may wait for a free courier, from its arrival. */

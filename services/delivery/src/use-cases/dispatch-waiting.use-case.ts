@@ -50,6 +50,7 @@ export async function dispatchWaiting(deps: DeliveryDeps, tx: SqlExecutor, now: 
         courierId,
         pickup: request.pickup,
         dropoff: request.dropoff,
+        contact: request.contact,
         correlationId: request.correlationId,
       },
       now,

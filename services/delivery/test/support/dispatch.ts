@@ -3,11 +3,12 @@
 // in one transaction, without the request queue around it.
 import type { GeoPoint } from '@ordo/contracts-common';
 import type { Db } from '@ordo/db';
+import { SEALED_PLACEHOLDER } from '@ordo/testing';
 import { CourierRepository } from '../../src/data-access/courier.repository.js';
 import { DeliveryRepository } from '../../src/data-access/delivery.repository.js';
 import { DELIVERY_SCHEMA } from '../../src/data-access/migrations.js';
 import { assignDelivery, type Delivery } from '../../src/domain/delivery.js';
-import { LISBON, offset } from './harness.js';
+import { LISBON } from './harness.js';
 
 export const couriers = new CourierRepository(DELIVERY_SCHEMA);
 export const deliveries = new DeliveryRepository(DELIVERY_SCHEMA);
@@ -26,7 +27,7 @@ export function newDelivery(courierId: string): Delivery {
       restaurantId: 'restaurant-1',
       courierId,
       pickup: LISBON,
-      dropoff: { ...offset(LISBON, -1), line1: 'Rua Augusta 1' },
+      dropoff: SEALED_PLACEHOLDER,
       correlationId: `corr-${serial}`,
     },
     T0,

@@ -9,6 +9,7 @@ import { createHttpApp } from '@ordo/http';
 import { silentLogger } from '@ordo/logger';
 import { type Envelope, newMessageId, type Transport, toTransportMessage } from '@ordo/messaging';
 import type { OrdoService } from '@ordo/service-kit';
+import { testFieldKeys } from '@ordo/testing';
 import type { FastifyInstance } from 'fastify';
 import { type CourierSeed, createDeliveryService, type DeliveryServiceOptions, seedCouriers } from '../../src/index.js';
 import { testAuth } from './test-auth.js';
@@ -68,7 +69,7 @@ export async function startHarness(
   clock = new TestClock(),
 ): Promise<Harness> {
   const service = createDeliveryService(
-    { db, transport, logger: silentLogger, faults: noFaults, now: clock.now },
+    { db, transport, logger: silentLogger, faults: noFaults, now: clock.now, fieldKeys: testFieldKeys('delivery') },
     {
       auth: testAuth,
       assignmentRetryIntervalMs: 50,

@@ -1,6 +1,7 @@
 // Users whose creation is audited: the INSERT and the `account.created` audit event (through
 // the gateway's outbox) commit in one transaction, so no account exists without its entry.
 import { AuditAction, type AuditActor, AuditEvents, type AuditRecorded, AuditTopics } from '@ordo/contracts-audit';
+import type { FieldCipher } from '@ordo/crypto';
 import type { Db } from '@ordo/db';
 import type { OutboxWriter } from '@ordo/outbox';
 import type { User } from '../domain/user.js';
@@ -14,14 +15,15 @@ export class AuditedUserRepository extends UserRepository {
     private readonly database: Db,
     private readonly schemaName: string,
     private readonly writer: OutboxWriter,
+    cipher: FieldCipher,
   ) {
-    super(database, schemaName);
+    super(database, schemaName, cipher);
   }
 
   /** Without `createdBy` the gateway itself is the actor (a seed, or a caller not passed on). */
   override insertIfEmailFree(user: NewUser, createdBy?: AccountCreator): Promise<User | undefined> {
     return this.database.transaction(async (tx) => {
-      const created = await new UserRepository(tx, this.schemaName).insertIfEmailFree(user);
+      const created = await new UserRepository(tx, this.schemaName, this.cipher).insertIfEmailFree(user);
       if (!created) return undefined;
       const actor: AuditActor =
         createdBy === 'self'

@@ -1,5 +1,7 @@
 // Idempotency keys in the gateway's schema (ADR 0018): claimed by one request at a time, then
-// holding the first response for replay until they expire.
+// holding the first response for replay until they expire. Kept answers can hold personal data (a
+// courier's job has the dropoff): their bodies are stored sealed (ADR 0023, purpose idempotency).
+import { type FieldCipher, SealedFields } from '@ordo/crypto';
 import { kysely, type SqlExecutor } from '@ordo/db';
 import { type Kysely, sql } from 'kysely';
 
@@ -47,6 +49,7 @@ export class IdempotencyKeyRepository {
   constructor(
     private readonly db: SqlExecutor,
     private readonly schema: string,
+    private readonly cipher: FieldCipher,
   ) {}
 
   private query(): Kysely<Tables> {
@@ -99,7 +102,11 @@ export class IdempotencyKeyRepository {
     const response =
       row.response_status === null
         ? undefined
-        : { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body ?? '' };
+        : {
+            status: row.response_status,
+            headers: row.response_headers ?? {},
+            body: await this.cipher.openOrPlain<string>(SealedFields.idempotencyAnswer, row.response_body ?? ''),
+          };
     return { requestHash: row.request_hash, lockedAt: new Date(row.locked_at), response };
   }
 
@@ -110,7 +117,7 @@ export class IdempotencyKeyRepository {
       .set({
         response_status: response.status,
         response_headers: JSON.stringify(response.headers) as unknown as Record<string, string>,
-        response_body: response.body,
+        response_body: await this.cipher.seal(SealedFields.idempotencyAnswer, response.body),
       })
       .where('user_id', '=', claim.userId)
       .where('key', '=', claim.key)

@@ -1,5 +1,6 @@
 // The gateway's own tables, in its schema. Append-only: never edit a released migration.
 import { authKeyMigrations } from '@ordo/auth';
+import { dataKeyMigrations } from '@ordo/crypto';
 import type { Migration } from '@ordo/db';
 import { idempotencyMigrations } from './idempotency.migrations.js';
 import { sessionMigrations } from './session.migrations.js';
@@ -24,6 +25,7 @@ const userMigrations: readonly Migration[] = [
 
 export const gatewayMigrations: readonly Migration[] = [
   ...authKeyMigrations,
+  ...dataKeyMigrations,
   ...userMigrations,
   ...sessionMigrations,
   ...idempotencyMigrations,

@@ -1,5 +1,7 @@
-// Users in the gateway's schema.
+// Users in the gateway's schema. The name is personal data: stored sealed (ADR 0023, purpose
+// account), opened on read. The email stays in clear: it is the login's lookup key.
 import type { Role } from '@ordo/auth';
+import { type FieldCipher, SealedFields } from '@ordo/crypto';
 import { kysely, type SqlExecutor } from '@ordo/db';
 import { type Kysely, sql } from 'kysely';
 import type { User, UserWithCredential } from '../domain/user.js';
@@ -26,15 +28,17 @@ export interface NewUser {
   createdAt: Date;
 }
 
-function toUser(row: Omit<UsersTable, 'password_hash'>): User {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: new Date(row.created_at) };
-}
-
 export class UserRepository {
   constructor(
     private readonly db: SqlExecutor,
     private readonly schema: string,
+    protected readonly cipher: FieldCipher,
   ) {}
+
+  private async toUser(row: Omit<UsersTable, 'password_hash'>): Promise<User> {
+    const name = row.name === null ? null : await this.cipher.openOrPlain<string>(SealedFields.userName, row.name);
+    return { id: row.id, email: row.email, name, role: row.role, createdAt: new Date(row.created_at) };
+  }
 
   private query(): Kysely<GatewayTables> {
     return kysely<GatewayTables>(this.db).withSchema(this.schema);
@@ -47,7 +51,7 @@ export class UserRepository {
       .values({
         id: user.id,
         email: user.email,
-        name: user.name,
+        name: user.name === null ? null : await this.cipher.seal(SealedFields.userName, user.name),
         password_hash: user.passwordHash,
         role: user.role,
         created_at: user.createdAt,
@@ -55,7 +59,7 @@ export class UserRepository {
       .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
       .returning(['id', 'email', 'name', 'role', 'created_at'])
       .executeTakeFirst();
-    return row ? toUser(row) : undefined;
+    return row ? this.toUser(row) : undefined;
   }
 
   async findByEmail(email: string): Promise<UserWithCredential | undefined> {
@@ -64,7 +68,7 @@ export class UserRepository {
       .selectAll()
       .where(sql<string>`lower(email)`, '=', email.toLowerCase())
       .executeTakeFirst();
-    return row ? { ...toUser(row), passwordHash: row.password_hash } : undefined;
+    return row ? { ...(await this.toUser(row)), passwordHash: row.password_hash } : undefined;
   }
 
   async findById(id: string): Promise<User | undefined> {
@@ -73,6 +77,6 @@ export class UserRepository {
       .select(['id', 'email', 'name', 'role', 'created_at'])
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? toUser(row) : undefined;
+    return row ? this.toUser(row) : undefined;
   }
 }

@@ -1,6 +1,7 @@
 // Creates the accounts a demo or a fresh install needs (operators, couriers, restaurant staff,
 // a demo customer). Idempotent: an email that already has an account is left as it is.
 import type { Role } from '@ordo/auth';
+import { FieldCipher } from '@ordo/crypto';
 import type { Db } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import { UserRepository } from '../data-access/user.repository.js';
@@ -21,6 +22,8 @@ export interface SeedUsersOptions {
   schema?: string;
   passwords?: PasswordHasher;
   now?: () => Date;
+  /** Seals seeded names (purpose account); without it a seed with a name is refused, never stored in clear. */
+  cipher?: FieldCipher;
 }
 
 export interface SeedUsersResult {
@@ -38,7 +41,7 @@ export async function seedUsers(
   options: SeedUsersOptions = {},
 ): Promise<SeedUsersResult> {
   const deps = {
-    users: new UserRepository(db, options.schema ?? GATEWAY_SCHEMA),
+    users: new UserRepository(db, options.schema ?? GATEWAY_SCHEMA, options.cipher ?? FieldCipher.withoutKeys()),
     passwords: options.passwords ?? new PasswordHasher(),
     now: options.now ?? (() => new Date()),
   };

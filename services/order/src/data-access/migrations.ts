@@ -51,4 +51,10 @@ export const orderMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // ADR 0023: the recipient's contact, sealed; delivery_address holds a sealed string from now on
+    // (rows written before are sealed by the service at start).
+    id: 'order_0002_sealed_contact',
+    sql: `ALTER TABLE {{schema}}.orders ADD COLUMN contact text;`,
+  },
 ];

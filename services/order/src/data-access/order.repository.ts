@@ -1,6 +1,6 @@
 // Reads and writes orders. Updates are optimistic: a concurrent change to the same order makes
 // the later writer fail with a retryable error (its message is redelivered and re-decided).
-import type { Address } from '@ordo/contracts-common';
+import type { SealedAddress, SealedValue } from '@ordo/contracts-common';
 import { type OrderStatus, OrderTopics } from '@ordo/contracts-order';
 import { ident, type SqlExecutor } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
@@ -13,7 +13,8 @@ interface OrderRow {
   status: OrderStatus;
   total_cents: number;
   currency: 'EUR';
-  delivery_address: Address;
+  delivery_address: SealedAddress;
+  contact: SealedValue | null;
   courier_id: string | null;
   rejection_reason: string | null;
   version: number;
@@ -36,6 +37,7 @@ const toOrder = (row: OrderRow, lines: OrderLine[]): Order => ({
   totalCents: row.total_cents,
   currency: row.currency,
   deliveryAddress: row.delivery_address,
+  contact: row.contact,
   courierId: row.courier_id,
   rejectionReason: row.rejection_reason,
   version: row.version,
@@ -67,8 +69,8 @@ export class OrderRepository {
   async insert(tx: SqlExecutor, order: Order): Promise<void> {
     await tx.query(
       `INSERT INTO ${this.orders} (id, customer_id, restaurant_id, status, total_cents, currency, delivery_address,
-         courier_id, rejection_reason, version, created_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+         courier_id, rejection_reason, version, created_at, updated_at, contact)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
       [
         order.id,
         order.customerId,
@@ -82,6 +84,7 @@ export class OrderRepository {
         order.version,
         order.createdAt,
         order.updatedAt,
+        order.contact,
       ],
     );
     await tx.query(
@@ -144,6 +147,28 @@ export class OrderRepository {
       orders: page.map((r) => toOrder(r, lines.get(r.id) ?? [])),
       next: rows.length > options.limit && last ? encodeCursor(last.created_at, last.id) : null,
     };
+  }
+
+  /**
+   * Seals up to `limit` delivery addresses stored in clear before sealing existing (ADR 0023);
+   * returns how many it sealed, so the caller repeats until none is left.
+   */
+  async sealClearAddresses(
+    executor: SqlExecutor,
+    seal: (address: unknown) => Promise<string>,
+    limit = 200,
+  ): Promise<number> {
+    const { rows } = await executor.query<{ id: string; delivery_address: unknown }>(
+      `SELECT id, delivery_address FROM ${this.orders} WHERE jsonb_typeof(delivery_address) = 'object' LIMIT $1`,
+      [limit],
+    );
+    for (const row of rows) {
+      await executor.query(
+        `UPDATE ${this.orders} SET delivery_address = $2 WHERE id = $1 AND jsonb_typeof(delivery_address) = 'object'`,
+        [row.id, JSON.stringify(await seal(row.delivery_address))],
+      );
+    }
+    return rows.length;
   }
 
   private async linesOf(executor: SqlExecutor, ids: string[]): Promise<Map<string, OrderLine[]>> {

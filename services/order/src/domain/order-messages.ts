@@ -21,6 +21,7 @@ export function orderEventMessage(event: OrderEvent): OutgoingMessage {
         totalCents: order.totalCents,
         currency: order.currency,
         deliveryAddress: order.deliveryAddress,
+        ...(order.contact ? { contact: order.contact } : {}),
       });
     case 'order.confirmed.v1':
       return message(OrderEvents.confirmed.type, { ...ref, courierId: order.courierId });

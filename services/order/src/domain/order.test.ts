@@ -21,6 +21,7 @@ const placed = () =>
       { menuItemId: 'm2', name: 'Sumol', quantity: 1, priceCents: 200 },
     ],
     deliveryAddress: { line1: 'Rua Augusta 1', lat: 38.71, lng: -9.14 },
+    contact: null,
     now,
   });
 

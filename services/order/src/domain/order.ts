@@ -1,6 +1,6 @@
 // The order aggregate: its states and the only transitions between them. Each transition
 // returns the new order and the event it produces, or throws; nothing is applied silently.
-import type { Address } from '@ordo/contracts-common';
+import type { SealedAddress, SealedValue } from '@ordo/contracts-common';
 import { OrderStatus } from '@ordo/contracts-order';
 import { AppError, Errors } from '@ordo/errors';
 
@@ -19,7 +19,10 @@ export interface Order {
   lines: OrderLine[];
   totalCents: number;
   currency: 'EUR';
-  deliveryAddress: Address;
+  /** Sealed (ADR 0023): the order service keeps and forwards it, only its API opens it. */
+  deliveryAddress: SealedAddress;
+  /** The recipient's name and phone, sealed; null when the customer gave none. */
+  contact: SealedValue | null;
   courierId: string | null;
   rejectionReason: string | null;
   /** Aggregate version: bumped on every transition (optimistic concurrency). */
@@ -66,7 +69,8 @@ export function placeOrder(input: {
   customerId: string;
   restaurantId: string;
   lines: OrderLine[];
-  deliveryAddress: Address;
+  deliveryAddress: SealedAddress;
+  contact: SealedValue | null;
   now: Date;
 }): Transition {
   const totalCents = input.lines.reduce((sum, l) => sum + l.priceCents * l.quantity, 0);
@@ -79,6 +83,7 @@ export function placeOrder(input: {
     totalCents,
     currency: 'EUR',
     deliveryAddress: input.deliveryAddress,
+    contact: input.contact,
     courierId: null,
     rejectionReason: null,
     version: 1,

@@ -1,7 +1,7 @@
 // The create-order saga, as in ARCHITECTURE.md: each step's command, reply handling and
 // compensation side by side. Step 1 (the order, APPROVAL_PENDING) is written by the use case
 // that starts the saga; its compensation rejects the order.
-import type { Address, GeoPoint } from '@ordo/contracts-common';
+import type { GeoPoint, SealedAddress, SealedValue } from '@ordo/contracts-common';
 import { DeliveryCommands, DeliveryReplies, DeliveryTopics } from '@ordo/contracts-delivery';
 import { PaymentCommands, PaymentReplies, PaymentTopics } from '@ordo/contracts-payment';
 import { RestaurantCommands, RestaurantReplies, RestaurantTopics } from '@ordo/contracts-restaurant';
@@ -20,7 +20,9 @@ export interface CreateOrderData {
   currency: 'EUR';
   paymentToken: string;
   pickup: GeoPoint;
-  dropoff: Address;
+  /** Sealed: the saga carries the address to the delivery service without being able to read it. */
+  dropoff: SealedAddress;
+  contact?: SealedValue;
   ticketId?: string;
   paymentId?: string;
   deliveryId?: string;
@@ -115,7 +117,13 @@ export function createOrderSaga(steps: OrderSteps, deadlines: CreateOrderDeadlin
         invoke: (d) => ({
           topic: DeliveryTopics.commands,
           type: DeliveryCommands.assignCourier.type,
-          payload: { orderId: d.orderId, restaurantId: d.restaurantId, pickup: d.pickup, dropoff: d.dropoff },
+          payload: {
+            orderId: d.orderId,
+            restaurantId: d.restaurantId,
+            pickup: d.pickup,
+            dropoff: d.dropoff,
+            ...(d.contact ? { contact: d.contact } : {}),
+          },
         }),
         onReply: {
           [DeliveryReplies.courierAssigned.type]: (d, r) => ({

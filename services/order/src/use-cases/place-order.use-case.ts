@@ -1,7 +1,9 @@
 // Places an order: validated and priced against the menu copy, written APPROVAL_PENDING with its
 // order.placed event, and its create-order saga started — all in one transaction, so a bad
-// request writes nothing and an accepted one can never be left without its saga.
-import type { Address } from '@ordo/contracts-common';
+// request writes nothing and an accepted one can never be left without its saga. The address and
+// contact are sealed here, before anything is written: no table, event or saga holds them in clear.
+import type { Address, Contact } from '@ordo/contracts-common';
+import { type FieldCipher, SealedFields } from '@ordo/crypto';
 import type { Db, SqlExecutor } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { OutboxWriter } from '@ordo/outbox';
@@ -25,6 +27,7 @@ export interface PlaceOrderInput {
   restaurantId: string;
   items: ReadonlyArray<{ menuItemId: string; quantity: number }>;
   deliveryAddress: Address;
+  contact?: Contact;
   paymentToken: string;
 }
 
@@ -34,13 +37,16 @@ export interface PlaceOrderDeps {
   menus: MenuRepository;
   writer: OutboxWriter;
   sagas: SagaStarter;
+  cipher: FieldCipher;
   now: () => Date;
   newId: () => string;
 }
 
 export function placeOrderUseCase(deps: PlaceOrderDeps) {
-  return async (input: PlaceOrderInput): Promise<Order> =>
-    deps.db.transaction(async (tx) => {
+  return async (input: PlaceOrderInput): Promise<Order> => {
+    const deliveryAddress = await deps.cipher.seal(SealedFields.deliveryAddress, input.deliveryAddress);
+    const contact = input.contact ? await deps.cipher.seal(SealedFields.contact, input.contact) : null;
+    return deps.db.transaction(async (tx) => {
       const menu = await deps.menus.get(tx, input.restaurantId);
       if (!menu) {
         throw new AppError(Errors.ORDER_UNKNOWN_RESTAURANT, { details: { restaurantId: input.restaurantId } });
@@ -51,7 +57,8 @@ export function placeOrderUseCase(deps: PlaceOrderDeps) {
         customerId: input.customerId,
         restaurantId: input.restaurantId,
         lines,
-        deliveryAddress: input.deliveryAddress,
+        deliveryAddress,
+        contact,
         now: deps.now(),
       });
       await deps.orders.insert(tx, order);
@@ -65,9 +72,11 @@ export function placeOrderUseCase(deps: PlaceOrderDeps) {
         currency: order.currency,
         paymentToken: input.paymentToken,
         pickup: menu.location,
-        dropoff: order.deliveryAddress,
+        dropoff: deliveryAddress,
+        ...(contact ? { contact } : {}),
       };
       await deps.sagas.start(tx, 'create-order', { sagaId: order.id, data });
       return order;
     });
+  };
 }

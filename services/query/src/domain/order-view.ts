@@ -1,7 +1,7 @@
 // The order view: one document per order, in sections, one per kind of source aggregate (the
 // order, its kitchen ticket, its delivery, its payment). Each event rewrites only its own section,
 // so sections commute: whatever order the aggregates' events arrive in, the view converges.
-import type { Address } from '@ordo/contracts-common';
+import type { SealedAddress, SealedValue } from '@ordo/contracts-common';
 import { type OrderStatus, OrderStatus as Status } from '@ordo/contracts-order';
 import type { IndexEntry } from '@ordo/read-store';
 import { IndexName, timeMember } from './keys.js';
@@ -25,7 +25,9 @@ export interface OrderPart {
   readonly lines: readonly OrderLineView[];
   readonly totalCents: number;
   readonly currency: 'EUR';
-  readonly deliveryAddress: Address;
+  /** Sealed as the event carried it (ADR 0023): the views in Redis hold no address in clear. */
+  readonly deliveryAddress: SealedAddress;
+  readonly contact?: SealedValue | null;
   readonly courierId: string | null;
   readonly rejectionReason: string | null;
   readonly createdAt: string;

@@ -110,6 +110,7 @@ const projections = {
         totalCents: p.totalCents,
         currency: p.currency,
         deliveryAddress: p.deliveryAddress,
+        contact: p.contact ?? null,
         courierId: null,
         rejectionReason: null,
         createdAt: e.occurredAt,

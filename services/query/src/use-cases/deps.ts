@@ -1,4 +1,5 @@
 // What the query service's use cases are given by the composition root.
+import type { FieldCipher } from '@ordo/crypto';
 import type { ReadStore } from '@ordo/read-store';
 import type { ViewChanges } from './view-changes.js';
 
@@ -7,4 +8,6 @@ export interface QueryDeps {
   readonly changes: ViewChanges;
   /** How long a read that names a version waits for the view to reach it. */
   readonly readYourWritesTimeoutMs: number;
+  /** Opens the address and contact for the reads of the customer and their courier. */
+  readonly cipher: FieldCipher;
 }

@@ -1,8 +1,10 @@
 // Live tracking into each order's feed: the courier's positions and a fresh ETA from each batch of
 // pings, and the order's status changes. Every feed event carries an order (the ping's time, the
 // order event's seq), so a message handled twice appends nothing twice (the live feed skips it).
+import type { Address } from '@ordo/contracts-common';
 import type { LocationPing } from '@ordo/contracts-delivery';
 import { OrderEvents, OrderStatus } from '@ordo/contracts-order';
+import { type FieldCipher, SealedFields } from '@ordo/crypto';
 import type { LiveFeed, NewFeedEvent } from '@ordo/live-feed';
 import type { Envelope } from '@ordo/messaging';
 import type { ReadStore } from '@ordo/read-store';
@@ -17,6 +19,8 @@ export const TrackEvent = { Position: 'position', Status: 'status', Eta: 'eta' }
 export interface TrackingDeps {
   readonly store: ReadStore;
   readonly feed: LiveFeed;
+  /** Opens the delivery address the ETA is computed to. */
+  readonly cipher: FieldCipher;
 }
 
 export interface LocationsReport {
@@ -31,7 +35,7 @@ export async function projectLocations(deps: TrackingDeps, report: LocationsRepo
     order: Date.parse(ping.at),
   }));
   const last = report.pings.at(-1);
-  const eta = last && (await etaAt(deps.store, report.orderId, last));
+  const eta = last && (await etaAt(deps, report.orderId, last));
   if (last && eta !== undefined) {
     const arrivesAt = new Date(Date.parse(last.at) + eta * 1_000).toISOString();
     events.push({ type: TrackEvent.Eta, data: { seconds: eta, arrivesAt, at: last.at }, order: Date.parse(last.at) });
@@ -67,14 +71,19 @@ export async function projectStatus(
 }
 
 /** The ETA from `ping`, or undefined when the view does not know the places yet (or it is delivered). */
-async function etaAt(store: ReadStore, orderId: string, ping: LocationPing): Promise<number | undefined> {
+async function etaAt(
+  { store, cipher }: TrackingDeps,
+  orderId: string,
+  ping: LocationPing,
+): Promise<number | undefined> {
   const view = await store.get<OrderViewDoc>(ViewKey.order(orderId));
   const order = view?.doc.order;
   if (!order) return undefined;
   const stage = view.doc.delivery?.status;
   if (stage === DeliveryStage.Delivered) return undefined;
-  if (stage === DeliveryStage.PickedUp) return etaSeconds(ping, [order.deliveryAddress], ping.speed);
+  const dropoff = await cipher.openOrPlain<Address>(SealedFields.deliveryAddress, order.deliveryAddress);
+  if (stage === DeliveryStage.PickedUp) return etaSeconds(ping, [dropoff], ping.speed);
   const restaurant = await store.get<RestaurantViewDoc>(ViewKey.restaurant(order.restaurantId));
   if (!restaurant) return undefined;
-  return etaSeconds(ping, [restaurant.doc.location, order.deliveryAddress], ping.speed);
+  return etaSeconds(ping, [restaurant.doc.location, dropoff], ping.speed);
 }

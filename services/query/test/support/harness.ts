@@ -9,7 +9,7 @@ import { type LiveFeed, MemoryLiveFeed, RedisLiveFeed } from '@ordo/live-feed';
 import { silentLogger } from '@ordo/logger';
 import { toTransportMessage } from '@ordo/messaging';
 import { MemoryReadStore, type ReadStore, RedisReadStore } from '@ordo/read-store';
-import { createTestPgliteDb, MemoryTransport } from '@ordo/testing';
+import { createTestPgliteDb, MemoryTransport, testFieldKeys } from '@ordo/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { createQueryService, type QueryService, type QueryServiceOptions } from '../../src/index.js';
@@ -69,7 +69,7 @@ export async function startHarness(shape: StoreShape, options: Partial<QueryServ
   const transport = new MemoryTransport();
   const { store, feed, cleanup } = await shape.open();
   const service = createQueryService(
-    { db, transport, logger: silentLogger, faults: noFaults, now: () => new Date() },
+    { db, transport, logger: silentLogger, faults: noFaults, now: () => new Date(), fieldKeys: testFieldKeys('query') },
     {
       auth: testAuth,
       store,

@@ -36,7 +36,8 @@ export const courierRoutes: FastifyPluginAsync<CourierRoutesOptions> = async (ap
 
   app.get('/v1/courier/jobs', courierOnly, async (request): Promise<JobsView> => {
     const { current, recent } = await listJobs(deps, db, auth.currentUser(request).id);
-    return { current: current ? deliveryJson(current) : null, recent: recent.map(deliveryJson) };
+    const json = (d: Parameters<typeof deliveryJson>[0]) => deliveryJson(d, deps.cipher);
+    return { current: current ? await json(current) : null, recent: await Promise.all(recent.map(json)) };
   });
 
   for (const [path, step] of steps) {
@@ -45,7 +46,7 @@ export const courierRoutes: FastifyPluginAsync<CourierRoutesOptions> = async (ap
       parseInput(noBody, request.body, 'body');
       const userId = auth.currentUser(request).id;
       const delivery = await db.transaction((tx) => advanceDelivery(deps, tx, { userId, deliveryId, step }));
-      return deliveryJson(delivery);
+      return deliveryJson(delivery, deps.cipher);
     });
   }
 

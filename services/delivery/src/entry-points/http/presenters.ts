@@ -1,6 +1,7 @@
 // JSON shapes of the HTTP API, as zod schemas (documented at /docs) and the functions that
 // build them; typing each function with its schema keeps the two in step.
-import { address, geoPoint, id } from '@ordo/contracts-common';
+import { type Address, address, type Contact, contact, geoPoint, id } from '@ordo/contracts-common';
+import { type FieldCipher, SealedFields } from '@ordo/crypto';
 import { initials } from '@ordo/logger';
 import { z } from 'zod';
 import type { Courier, CourierStatus } from '../../domain/courier.js';
@@ -18,6 +19,7 @@ export const deliverySchema = z
     status: z.enum(DeliveryStatus),
     pickup: geoPoint.meta({ description: 'The restaurant.' }),
     dropoff: address,
+    contact: contact.nullable().meta({ description: 'Who takes the order at the door, when the customer said.' }),
     assignedAt: time.nullable(),
     acceptedAt: time.nullable(),
     pickedUpAt: time.nullable(),
@@ -50,7 +52,8 @@ export const courierStatusSchema = courierSchema
   .meta({ id: 'CourierStatus' });
 export type CourierStatusView = z.output<typeof courierStatusSchema>;
 
-export function deliveryJson(d: Delivery): DeliveryView {
+/** The courier's view of a job: the only place the delivery service opens the dropoff and contact. */
+export async function deliveryJson(d: Delivery, cipher: FieldCipher): Promise<DeliveryView> {
   return {
     id: d.id,
     orderId: d.orderId,
@@ -58,7 +61,8 @@ export function deliveryJson(d: Delivery): DeliveryView {
     courierId: d.courierId,
     status: d.status,
     pickup: d.pickup,
-    dropoff: d.dropoff,
+    dropoff: await cipher.openOrPlain<Address>(SealedFields.deliveryAddress, d.dropoff),
+    contact: d.contact ? await cipher.open<Contact>(SealedFields.contact, d.contact) : null,
     assignedAt: iso(d.assignedAt),
     acceptedAt: iso(d.acceptedAt),
     pickedUpAt: iso(d.pickedUpAt),

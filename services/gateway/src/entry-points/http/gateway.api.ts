@@ -106,9 +106,9 @@ export const gatewayApi: readonly ApiOperation[] = [
   {
     method: 'POST',
     path: '/v1/ops/keys/rotate',
-    summary: 'Rotate the token signing key',
+    summary: 'Rotate the token signing key and the data keys',
     description:
-      'Creates a new signing key and makes it current. Older keys stay in the JWKS until every token they signed has expired, so nobody is logged out; other gateway replicas switch within a minute. `ordo keys rotate --url` calls this.',
+      'Creates a new signing key and makes it current. Older keys stay in the JWKS until every token they signed has expired, so nobody is logged out; other gateway replicas switch within a minute. Then makes new data-encryption keys current and re-wraps the stored ones under the current master key (ADR 0023): the gateway’s own, or every service’s in the embedded shape. `ordo keys rotate --url` calls this.',
     tags: ['Auth'],
     roles: ['operator'],
     body: rotateKeysBody,

@@ -1,10 +1,16 @@
 // The distributed shape's routing: every path a service owns is forwarded, as it is, to that
-// service's process. Bodies pass through unparsed (the service validates them and answers 415 or
-// 400 itself); the access token travels along and each service checks it against the gateway's
-// JWKS. The embedded shape mounts the services' routes in the same app instead.
+// service's process, over mutual TLS with the gateway's own certificate (ADR 0024). Bodies pass
+// through unparsed (the service validates them and answers 415 or 400 itself). The access token
+// does not travel: the gateway verifies it once and forwards the outcome in `x-ordo-caller`,
+// which the services believe from the gateway's certificate only. The embedded shape mounts the
+// services' routes in the same app instead.
+
+import type { IncomingHttpHeaders } from 'node:http';
 import httpProxy from '@fastify/http-proxy';
+import { CALLER_HEADER, encodeCaller, type ForwardedCaller, forwardedCallerOf, type TokenVerifier } from '@ordo/auth';
 import { AppError, Errors } from '@ordo/errors';
 import { toErrorResponse } from '@ordo/http';
+import { mtlsClientOptions, type TlsMaterial } from '@ordo/tls';
 import type { FastifyPluginAsync } from 'fastify';
 
 /**
@@ -19,7 +25,7 @@ export interface Upstream {
   readonly service: string;
   /** Path prefixes it owns. */
   readonly prefixes: readonly UpstreamPrefix[];
-  /** Where it listens, e.g. `http://127.0.0.1:3101`. */
+  /** Where it listens, e.g. `https://127.0.0.1:3101`. */
   readonly url: string;
 }
 
@@ -29,10 +35,33 @@ export interface ProxyRoutesOptions {
   readonly bodyLimit?: number;
   /** One forwarded request's budget (default 10 s). */
   readonly timeoutMs?: number;
+  /**
+   * Verifies the caller's token; the outcome is forwarded in `x-ordo-caller`. Without it no caller
+   * is forwarded, and the services answer 401 to every protected route.
+   */
+  readonly verifier?: TokenVerifier;
+  /**
+   * The gateway's certificate and the CA of the services: each upstream is called over mutual TLS
+   * and must present a certificate naming its service. Plain HTTP without it (routing tests).
+   */
+  readonly tls?: TlsMaterial;
 }
 
 export function proxyRoutes(options: ProxyRoutesOptions): FastifyPluginAsync {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const { verifier, tls } = options;
+  const callers = new WeakMap<object, ForwardedCaller>();
+  // The token stays here; a client's own `x-ordo-caller` never passes (only the verified one).
+  const rewriteRequestHeaders = (request: object, headers: IncomingHttpHeaders): IncomingHttpHeaders => {
+    const { authorization: _token, [CALLER_HEADER]: _claimed, ...forwarded } = headers;
+    const caller = callers.get(request);
+    return caller ? { ...forwarded, [CALLER_HEADER]: encodeCaller(caller) } : forwarded;
+  };
+  // HSTS speaks of the hop it came over: the service's TLS to the gateway is not the client's.
+  const rewriteHeaders = (headers: IncomingHttpHeaders): IncomingHttpHeaders => {
+    const { 'strict-transport-security': _internalHop, ...answered } = headers;
+    return answered;
+  };
   return async (app) => {
     // Refused here, before forwarding: a service answering 413 mid-upload closes the connection,
     // which the proxy would otherwise report as the service being unreachable.
@@ -41,8 +70,14 @@ export function proxyRoutes(options: ProxyRoutesOptions): FastifyPluginAsync {
       if (Number.isFinite(length) && length > bodyLimit) {
         throw new AppError(Errors.BODY_TOO_LARGE, { details: { limitBytes: bodyLimit } });
       }
+      // Verified whatever the route: only the service knows whether it is public, and a bad token
+      // on a public route must stay as harmless as it is in the embedded shape.
+      const caller = verifier ? await forwardedCallerOf(verifier, request.headers.authorization) : undefined;
+      if (caller) callers.set(request, caller);
     });
     for (const upstream of options.upstreams) {
+      // Says `rejectUnauthorized: true` itself: reply-from would otherwise set it false.
+      const secure = tls ? mtlsClientOptions(tls, upstream.service) : {};
       for (const entry of upstream.prefixes) {
         const { prefix, methods } = typeof entry === 'string' ? { prefix: entry, methods: undefined } : entry;
         await app.register(httpProxy, {
@@ -50,8 +85,10 @@ export function proxyRoutes(options: ProxyRoutesOptions): FastifyPluginAsync {
           prefix,
           rewritePrefix: prefix,
           ...(methods ? { httpMethods: [...methods] } : {}),
-          http: { requestOptions: { timeout: options.timeoutMs ?? 10_000 } },
+          http: { requestOptions: { timeout: options.timeoutMs ?? 10_000, ...secure } },
           replyOptions: {
+            rewriteRequestHeaders,
+            rewriteHeaders,
             // A service that is down or restarting answers with Ordo's error shape, not the
             // proxy library's; the status says whether the client may retry.
             onError: (reply, { error }) => {

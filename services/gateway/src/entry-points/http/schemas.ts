@@ -54,6 +54,21 @@ export const keyRotationSchema = z.object({
       .meta({ description: 'Keys that stopped signing; they verify until their tokens expire.' }),
     dropped: z.array(z.string()).meta({ description: 'Retired keys removed from the JWKS (no valid token left).' }),
   }),
+  dataKeys: z
+    .record(
+      z.string(),
+      z.object({
+        current: z.record(z.string(), z.string()).meta({ description: 'The new current data key id per purpose.' }),
+        rewrapped: z.number().int().meta({ description: 'Stored data keys re-wrapped under the current master key.' }),
+        unreadable: z
+          .array(z.string())
+          .meta({ description: 'Data keys no configured master key unwraps (they stay as they are).' }),
+      }),
+    )
+    .meta({
+      description:
+        'Per service schema this gateway reaches (its own; every service in the embedded shape): data keys rotated (ADR 0023).',
+    }),
 });
 export type KeyRotationResponse = z.output<typeof keyRotationSchema>;
 

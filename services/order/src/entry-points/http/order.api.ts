@@ -1,6 +1,6 @@
 // The order API's requests (validated by the routes with these schemas) and its operations as
 // the docs at /docs list them.
-import { address, id } from '@ordo/contracts-common';
+import { address, contact, id } from '@ordo/contracts-common';
 import { Errors } from '@ordo/errors';
 import type { ApiOperation } from '@ordo/http';
 import { z } from 'zod';
@@ -14,6 +14,10 @@ export const placeOrderBody = z.strictObject({
     .max(50),
   // Strict here, not in the contract: events may grow fields, a client's request may not.
   deliveryAddress: z.strictObject(address.shape),
+  contact: z
+    .strictObject(contact.shape)
+    .optional()
+    .meta({ description: 'Who takes the order at the door; the courier sees it. Stored and sent sealed.' }),
   paymentToken: z.string().min(1).max(200).meta({ description: 'The card token from the payment form.' }),
 });
 

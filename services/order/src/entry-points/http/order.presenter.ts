@@ -1,7 +1,9 @@
 // The JSON shape of an order in the API, as a zod schema (documented at /docs) and the function
-// that builds it; typing the presenter with the schema keeps the two from drifting apart.
-import { address, id } from '@ordo/contracts-common';
+// that builds it; typing the presenter with the schema keeps the two from drifting apart. The
+// address and contact are stored sealed: only here, for the customer's own reads, are they opened.
+import { type Address, address, type Contact, contact, id } from '@ordo/contracts-common';
 import { orderLine, orderStatus } from '@ordo/contracts-order';
+import { type FieldCipher, SealedFields } from '@ordo/crypto';
 import { z } from 'zod';
 import type { Order } from '../../domain/order.js';
 
@@ -15,6 +17,7 @@ export const orderSchema = z
     totalCents: z.number().int(),
     currency: z.enum(['EUR']),
     deliveryAddress: address,
+    contact: contact.nullable().meta({ description: 'Who takes the order at the door, when given.' }),
     courierId: id.nullable().meta({ description: 'Set once a courier is assigned.' }),
     rejectionReason: z.string().nullable().meta({ description: 'Why the order was rejected or cancelled.' }),
     createdAt: z.iso.datetime(),
@@ -23,7 +26,7 @@ export const orderSchema = z
   .meta({ id: 'Order' });
 export type OrderView = z.output<typeof orderSchema>;
 
-export function orderView(order: Order): OrderView {
+export async function orderView(order: Order, cipher: FieldCipher): Promise<OrderView> {
   return {
     id: order.id,
     status: order.status,
@@ -32,7 +35,8 @@ export function orderView(order: Order): OrderView {
     lines: order.lines,
     totalCents: order.totalCents,
     currency: order.currency,
-    deliveryAddress: order.deliveryAddress,
+    deliveryAddress: await cipher.openOrPlain<Address>(SealedFields.deliveryAddress, order.deliveryAddress),
+    contact: order.contact ? await cipher.open<Contact>(SealedFields.contact, order.contact) : null,
     courierId: order.courierId,
     rejectionReason: order.rejectionReason,
     createdAt: order.createdAt.toISOString(),

@@ -1,6 +1,7 @@
 // The order API: place, read, list and cancel orders. A customer only ever sees their own
 // orders (another customer's id is a 404, exactly like a missing one); operators see all.
 import { allow, authPlugin, type RouteAuth } from '@ordo/auth';
+import type { FieldCipher } from '@ordo/crypto';
 import type { Db } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import { parseInput } from '@ordo/http';
@@ -15,6 +16,8 @@ export interface OrderRoutesOptions {
   db: Db;
   orders: OrderRepository;
   auth: RouteAuth;
+  /** Opens the address and contact for the customer's reads. */
+  cipher: FieldCipher;
   placeOrder(input: z.infer<typeof placeOrderBody> & { customerId: string }): Promise<Order>;
   cancelOrder(input: { orderId: string; customerId: string }): Promise<Order>;
   /** Register the read routes (false where the query service serves them in this process). */
@@ -28,7 +31,7 @@ export interface OrderRoutesOptions {
 const PLACED_VERSION = 1;
 
 export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, options) => {
-  const { auth, orders, db } = options;
+  const { auth, orders, db, cipher } = options;
   await app.register(authPlugin, { auth });
 
   app.post('/v1/orders', { config: allow('customer') }, async (request, reply) => {
@@ -60,13 +63,13 @@ export const orderRoutes: FastifyPluginAsync<OrderRoutesOptions> = async (app, o
     if (!order || (caller.role === 'customer' && order.customerId !== caller.id)) {
       throw new AppError(Errors.ORDER_NOT_FOUND, { details: { orderId } });
     }
-    return orderView(order);
+    return orderView(order, cipher);
   });
 
   app.get('/v1/orders', { config: allow('customer') }, async (request) => {
     const query = parseInput(listOrdersQuery, request.query, 'querystring');
     const caller = auth.currentUser(request);
     const page = await orders.listByCustomer(db, caller.id, { limit: query.limit, after: query.after });
-    return { orders: page.orders.map(orderView), next: page.next };
+    return { orders: await Promise.all(page.orders.map((o) => orderView(o, cipher))), next: page.next };
   });
 };

@@ -1,8 +1,9 @@
 // The JSON shapes the query API answers with, as zod schemas (documented at /docs) and the
 // functions that build them. An order keeps the order service's shape, with what the views add.
-import { address, geoPoint, id } from '@ordo/contracts-common';
+import { type Address, address, type Contact, contact, geoPoint, id } from '@ordo/contracts-common';
 import { orderLine, orderStatus } from '@ordo/contracts-order';
 import { ticketLine } from '@ordo/contracts-restaurant';
+import { type FieldCipher, SealedFields } from '@ordo/crypto';
 import type { View } from '@ordo/read-store';
 import { z } from 'zod';
 import { boardStatus, DeliveryStage, type OrderViewDoc } from '../../domain/order-view.js';
@@ -20,6 +21,7 @@ export const orderViewSchema = z
     totalCents: z.number().int(),
     currency: z.enum(['EUR']),
     deliveryAddress: address,
+    contact: contact.nullable().meta({ description: 'Who takes the order at the door, when given.' }),
     courierId: id.nullable().meta({ description: 'Set once a courier is assigned.' }),
     rejectionReason: z.string().nullable().meta({ description: 'Why the order was rejected or cancelled.' }),
     createdAt: time,
@@ -87,7 +89,8 @@ export const courierJobSchema = z
   })
   .meta({ id: 'CourierJob' });
 
-export function orderJson({ view, restaurant, version }: OrderRead): OrderViewJson {
+/** The view's order, its address and contact opened: only for the customer's and their courier's reads. */
+export async function orderJson({ view, restaurant, version }: OrderRead, cipher: FieldCipher): Promise<OrderViewJson> {
   const { order, ticket, delivery, payment } = view.doc;
   if (!order) throw new Error(`order view ${view.key} has no order yet`);
   return {
@@ -98,7 +101,8 @@ export function orderJson({ view, restaurant, version }: OrderRead): OrderViewJs
     lines: [...order.lines],
     totalCents: order.totalCents,
     currency: order.currency,
-    deliveryAddress: order.deliveryAddress,
+    deliveryAddress: await cipher.openOrPlain<Address>(SealedFields.deliveryAddress, order.deliveryAddress),
+    contact: order.contact ? await cipher.open<Contact>(SealedFields.contact, order.contact) : null,
     courierId: order.courierId ?? delivery?.courierId ?? null,
     rejectionReason: order.rejectionReason,
     createdAt: order.createdAt,
@@ -135,10 +139,14 @@ export function boardTicketJson(view: View<OrderViewDoc>): z.output<typeof board
   };
 }
 
-export function courierJobJson(read: OrderRead | null): z.output<typeof courierJobSchema> {
+export async function courierJobJson(
+  read: OrderRead | null,
+  cipher: FieldCipher,
+): Promise<z.output<typeof courierJobSchema>> {
   const delivery = read?.view.doc.delivery;
   const order = read?.view.doc.order;
   if (!read || !delivery || !order) return { current: null };
+  const json = await orderJson(read, cipher);
   return {
     current: {
       id: delivery.deliveryId,
@@ -147,10 +155,10 @@ export function courierJobJson(read: OrderRead | null): z.output<typeof courierJ
       courierId: delivery.courierId,
       status: delivery.status === DeliveryStage.PickedUp ? 'PICKED_UP' : 'ASSIGNED',
       pickup: read.restaurant?.location ?? null,
-      dropoff: order.deliveryAddress,
+      dropoff: json.deliveryAddress,
       assignedAt: delivery.assignedAt,
       pickedUpAt: delivery.pickedUpAt,
-      order: orderJson(read),
+      order: json,
     },
   };
 }

@@ -22,7 +22,7 @@ export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (app, {
   app.get('/v1/orders/:id', { config: allow('customer', 'operator') }, async (request) => {
     const { id } = parseInput(orderIdParams, request.params, 'params');
     const { minVersion } = parseInput(readOrderQuery, request.query, 'querystring');
-    return orderJson(await readOrder(deps, auth.currentUser(request), id, minVersion));
+    return orderJson(await readOrder(deps, auth.currentUser(request), id, minVersion), deps.cipher);
   });
 
   app.get('/v1/orders', { config: allow('customer') }, async (request) => {
@@ -31,7 +31,7 @@ export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (app, {
       limit: query.limit,
       cursor: query.cursor ?? query.after,
     });
-    const data = page.orders.map(orderJson);
+    const data = await Promise.all(page.orders.map((read) => orderJson(read, deps.cipher)));
     return { data, nextCursor: page.nextCursor, orders: data, next: page.nextCursor };
   });
 
@@ -41,6 +41,6 @@ export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (app, {
   });
 
   app.get('/v1/courier/job', { config: allow('courier') }, async (request) =>
-    courierJobJson(await courierJob(deps, auth.currentUser(request))),
+    courierJobJson(await courierJob(deps, auth.currentUser(request)), deps.cipher),
   );
 };
