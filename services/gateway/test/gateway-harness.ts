@@ -4,6 +4,7 @@ import { type Db, migrate } from '@ordo/db';
 import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
 import { silentLogger } from '@ordo/logger';
+import type { ServiceContext } from '@ordo/service-kit';
 import { MemoryTransport, testFieldKeys } from '@ordo/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createGatewayService, type GatewayOptions, type GatewayService } from '../src/main.js';
@@ -23,6 +24,18 @@ export function testClock(start = new Date()): TestClock {
   };
 }
 
+/** A gateway's context in these tests: its audit events go to an in-memory transport nobody reads. */
+export function gatewayContext(db: Db, now: () => Date): ServiceContext {
+  return {
+    db,
+    transport: new MemoryTransport(),
+    logger: silentLogger,
+    faults: noFaults,
+    now,
+    fieldKeys: testFieldKeys('gateway'),
+  };
+}
+
 export interface RunningGateway {
   app: FastifyInstance;
   service: GatewayService;
@@ -36,18 +49,7 @@ export async function startGateway(
   options: { clock?: TestClock; gateway?: GatewayOptions } = {},
 ): Promise<RunningGateway> {
   const clock = options.clock ?? testClock();
-  const service = createGatewayService(
-    // The gateway publishes no messages yet; the transport is there because every service gets one.
-    {
-      db,
-      transport: new MemoryTransport(),
-      logger: silentLogger,
-      faults: noFaults,
-      now: clock.now,
-      fieldKeys: testFieldKeys('gateway'),
-    },
-    options.gateway,
-  );
+  const service = createGatewayService(gatewayContext(db, clock.now), options.gateway);
   await migrate(db, service.schema, service.migrations);
   await service.start();
   const app = await createHttpApp();

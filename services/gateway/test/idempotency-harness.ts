@@ -6,13 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { type AuthPluginOptions, allow, authPlugin, forwardedCallerAuth, type TokenVerifier } from '@ordo/auth';
 import { type Db, migrate } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
-import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
-import { silentLogger } from '@ordo/logger';
-import { MemoryTransport, testFieldKeys } from '@ordo/testing';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { createGatewayService, type GatewayService } from '../src/main.js';
-import { register, type TestClock, testClock, tokenFor } from './gateway-harness.js';
+import { gatewayContext, register, type TestClock, testClock, tokenFor } from './gateway-harness.js';
 import { CHEAP_HASHES } from './session-harness.js';
 
 export type Shape = 'embedded' | 'proxied';
@@ -87,14 +84,7 @@ export async function startIdempotencyEnv(
       rearm();
     },
   };
-  const context = {
-    db,
-    transport: new MemoryTransport(),
-    logger: silentLogger,
-    faults: noFaults,
-    now: clock.now,
-    fieldKeys: testFieldKeys('gateway'),
-  };
+  const context = gatewayContext(db, clock.now);
   let upstream: FastifyInstance | undefined;
   let gatewayRef: GatewayService | undefined;
   const verifier: TokenVerifier = { verify: (token) => gatewayRef!.verifier.verify(token) };

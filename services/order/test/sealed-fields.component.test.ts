@@ -25,19 +25,20 @@ const cipherOf = (service: string) => {
   return new FieldCipher({ keyring, dataKeys: new DbDataKeyStore(db, ORDER_SCHEMA, keyring) });
 };
 
+const orderContext = (on: Db) => ({
+  db: on,
+  transport: new MemoryTransport(),
+  logger: silentLogger,
+  faults: noFaults,
+  now: () => new Date(),
+  fieldKeys: testFieldKeys('order'),
+});
+
 beforeEach(async () => {
   db = await createTestPgliteDb();
-  const service = createOrderService(
-    {
-      db,
-      transport: new MemoryTransport(),
-      logger: silentLogger,
-      faults: noFaults,
-      now: () => new Date(),
-      fieldKeys: testFieldKeys('order'),
-    },
-    { auth: { currentUser: () => ({ id: 'c1', role: 'customer' }) } as never },
-  );
+  const service = createOrderService(orderContext(db), {
+    auth: { currentUser: () => ({ id: 'c1', role: 'customer' }) } as never,
+  });
   await migrate(db, ORDER_SCHEMA, service.migrations);
   await db.transaction((tx) =>
     new MenuRepository(ORDER_SCHEMA).apply(tx, {
@@ -106,17 +107,7 @@ describe('order service, sealed fields', () => {
        VALUES ($1, 'c1', 'r1', 'CONFIRMED', 450, 'EUR', $2, 1, now(), now())`,
       [id, JSON.stringify(address)],
     );
-    const service = createOrderService(
-      {
-        db,
-        transport: new MemoryTransport(),
-        logger: silentLogger,
-        faults: noFaults,
-        now: () => new Date(),
-        fieldKeys: testFieldKeys('order'),
-      },
-      { auth: {} as never, sagaTimerIntervalMs: 60_000 },
-    );
+    const service = createOrderService(orderContext(db), { auth: {} as never, sagaTimerIntervalMs: 60_000 });
     await service.start();
     try {
       const { rows } = await db.query<{ delivery_address: unknown }>(

@@ -1,12 +1,9 @@
 // Two query instances share one consumer group per topic and one Redis store (the distributed
 // shape's replicas): whichever instance applies an event, every view ends up complete and right.
-import { noFaults } from '@ordo/faults';
-import { silentLogger } from '@ordo/logger';
-import { testFieldKeys } from '@ordo/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueryService, type QueryService } from '../src/index.js';
 import { EventLog } from './support/events.js';
-import { type Harness, redisStore, startHarness } from './support/harness.js';
+import { type Harness, queryContext, redisStore, startHarness } from './support/harness.js';
 import { testAuth } from './support/test-auth.js';
 
 describe('query service: two instances on one Redis store', () => {
@@ -19,22 +16,12 @@ describe('query service: two instances on one Redis store', () => {
 
   it('when two instances consume the same topics at once, then every order view is complete and in order', async () => {
     h = await startHarness(redisStore);
-    second = createQueryService(
-      {
-        db: h.db,
-        transport: h.transport,
-        logger: silentLogger,
-        faults: noFaults,
-        now: () => new Date(),
-        fieldKeys: testFieldKeys('query'),
-      },
-      {
-        auth: testAuth,
-        store: h.store,
-        feed: h.feed,
-        consumers: { fetchWaitMs: 50, gapHoldMs: 20, transactionBatchSize: 4 },
-      },
-    );
+    second = createQueryService(queryContext(h.db, h.transport), {
+      auth: testAuth,
+      store: h.store,
+      feed: h.feed,
+      consumers: { fetchWaitMs: 50, gapHoldMs: 20, transactionBatchSize: 4 },
+    });
     await second.start();
     const log = new EventLog();
     const ids = Array.from({ length: 20 }, (_, i) => `o${i}`);

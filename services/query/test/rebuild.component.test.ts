@@ -1,14 +1,11 @@
 // Rebuilding the views from the log while the service keeps consuming and clients keep reading:
 // no read may find a view missing or older than one it saw before.
-import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
-import { silentLogger } from '@ordo/logger';
 import { MemoryReadStore } from '@ordo/read-store';
-import { testFieldKeys } from '@ordo/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueryService } from '../src/index.js';
 import { EventLog } from './support/events.js';
-import { type Harness, memoryStore, redisStore, startHarness } from './support/harness.js';
+import { type Harness, memoryStore, queryContext, redisStore, startHarness } from './support/harness.js';
 import { as, testAuth } from './support/test-auth.js';
 
 describe.each([memoryStore, redisStore])('query service: rebuild ($name)', (shape) => {
@@ -104,23 +101,13 @@ describe('query service: embedded restart', () => {
     await h.service.stop();
 
     // A new process: the inbox in the database remembers every event, the store remembers none.
-    const restarted = createQueryService(
-      {
-        db: h.db,
-        transport: h.transport,
-        logger: silentLogger,
-        faults: noFaults,
-        now: () => new Date(),
-        fieldKeys: testFieldKeys('query'),
-      },
-      {
-        auth: testAuth,
-        store: new MemoryReadStore(),
-        feed: h.feed,
-        rebuildOnStart: true,
-        consumers: { fetchWaitMs: 50 },
-      },
-    );
+    const restarted = createQueryService(queryContext(h.db, h.transport), {
+      auth: testAuth,
+      store: new MemoryReadStore(),
+      feed: h.feed,
+      rebuildOnStart: true,
+      consumers: { fetchWaitMs: 50 },
+    });
     const app = await createHttpApp();
     await app.register(restarted.routes);
     await app.ready();

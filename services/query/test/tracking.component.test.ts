@@ -3,16 +3,20 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TrackingEvents, TrackingTopic } from '@ordo/contracts-delivery';
-import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
-import { silentLogger } from '@ordo/logger';
 import { newMessageId, toTransportMessage } from '@ordo/messaging';
-import { testFieldKeys } from '@ordo/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueryService } from '../src/index.js';
 import { EventLog, LISBON } from './support/events.js';
-import { type Harness, memoryStore, redisStore, type StoreShape, startHarness } from './support/harness.js';
+import {
+  type Harness,
+  memoryStore,
+  queryContext,
+  redisStore,
+  type StoreShape,
+  startHarness,
+} from './support/harness.js';
 import { testAuth } from './support/test-auth.js';
 
 interface SseEvent {
@@ -190,17 +194,11 @@ describe.each<StoreShape>([memoryStore, redisStore])('query: live tracking ($nam
     it('when the subscriber is connected to another query instance, then it still gets the positions', async () => {
       await start();
       // A second instance sharing the store and feeds: it serves the stream, the first consumes.
-      const second = createQueryService(
-        {
-          db: h.db,
-          transport: h.transport,
-          logger: silentLogger,
-          faults: noFaults,
-          now: () => new Date(),
-          fieldKeys: testFieldKeys('query'),
-        },
-        { auth: testAuth, store: h.store, feed: h.feed },
-      );
+      const second = createQueryService(queryContext(h.db, h.transport), {
+        auth: testAuth,
+        store: h.store,
+        feed: h.feed,
+      });
       const app = await createHttpApp();
       await app.register(second.routes);
       await app.listen({ port: 0, host: '127.0.0.1' });

@@ -44,6 +44,43 @@ describe('restaurant: HTTP API', () => {
     }
   });
 
+  it('when the list is read a page at a time, then the pages follow in name order with no gap or repeat, and the last has no cursor', async () => {
+    const names: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await h.app.inject({
+        method: 'GET',
+        url: `/v1/restaurants?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      });
+      expect(res.statusCode).toBe(200);
+      const body = res.json() as { restaurants: Array<{ name: string }>; nextCursor: string | null };
+      expect(body.restaurants.length).toBeLessThanOrEqual(2);
+      names.push(...body.restaurants.map((r) => r.name));
+      cursor = body.nextCursor;
+      pages += 1;
+    } while (cursor !== null && pages < 10);
+    expect(names).toEqual(['Always Open', 'Lunch Only', 'Somebody Else']);
+    expect(pages).toBe(2);
+    const all = await h.app.inject({ method: 'GET', url: '/v1/restaurants' });
+    expect(all.json().nextCursor).toBeNull();
+  });
+
+  it('when the page size is out of range or the cursor is not one it gave out, then 400 ORDO_ERR_HTTP_VALIDATION', async () => {
+    for (const query of [
+      'limit=0',
+      'limit=201',
+      'limit=two',
+      'cursor=not-a-cursor',
+      `cursor=${'x'.repeat(401)}`,
+      'other=1',
+    ]) {
+      const res = await h.app.inject({ method: 'GET', url: `/v1/restaurants?${query}` });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.code, query).toBe('ORDO_ERR_HTTP_VALIDATION');
+    }
+  });
+
   it('when anyone reads a menu, then it has the items in menu order, the hours and the version', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/v1/restaurants/r-lunch/menu' });
     expect(res.statusCode).toBe(200);

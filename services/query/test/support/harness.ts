@@ -7,8 +7,9 @@ import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
 import { type LiveFeed, MemoryLiveFeed, RedisLiveFeed } from '@ordo/live-feed';
 import { silentLogger } from '@ordo/logger';
-import { toTransportMessage } from '@ordo/messaging';
+import { type Transport, toTransportMessage } from '@ordo/messaging';
 import { MemoryReadStore, type ReadStore, RedisReadStore } from '@ordo/read-store';
+import type { ServiceContext } from '@ordo/service-kit';
 import { createTestPgliteDb, MemoryTransport, testFieldKeys } from '@ordo/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
@@ -64,21 +65,30 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** What a query service instance of these tests runs with: another instance on the same database and log gets its own. */
+export function queryContext(db: Db, transport: Transport): ServiceContext {
+  return {
+    db,
+    transport,
+    logger: silentLogger,
+    faults: noFaults,
+    now: () => new Date(),
+    fieldKeys: testFieldKeys('query'),
+  };
+}
+
 export async function startHarness(shape: StoreShape, options: Partial<QueryServiceOptions> = {}): Promise<Harness> {
   const db = await createTestPgliteDb();
   const transport = new MemoryTransport();
   const { store, feed, cleanup } = await shape.open();
-  const service = createQueryService(
-    { db, transport, logger: silentLogger, faults: noFaults, now: () => new Date(), fieldKeys: testFieldKeys('query') },
-    {
-      auth: testAuth,
-      store,
-      feed,
-      readYourWritesTimeoutMs: 2_000,
-      consumers: { fetchWaitMs: 50, gapHoldMs: 20 },
-      ...options,
-    },
-  );
+  const service = createQueryService(queryContext(db, transport), {
+    auth: testAuth,
+    store,
+    feed,
+    readYourWritesTimeoutMs: 2_000,
+    consumers: { fetchWaitMs: 50, gapHoldMs: 20 },
+    ...options,
+  });
   await migrate(db, service.schema, service.migrations);
   const app = await createHttpApp();
   await app.register(service.routes);

@@ -8,6 +8,11 @@ import { menuSchema, restaurantListSchema } from './views.js';
 
 export const restaurantParams = z.object({ id });
 
+export const restaurantListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(400).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
+});
+
 export const availabilityBody = z
   .strictObject({
     closedNow: z.boolean().optional().meta({ description: 'Close now whatever the hours say, or reopen.' }),
@@ -27,9 +32,13 @@ export const restaurantsApi: readonly ApiOperation[] = [
     method: 'GET',
     path: '/v1/restaurants',
     summary: 'List restaurants',
-    description: 'Every restaurant, with whether it is open now.',
+    description: 'Restaurants in name order, with whether each is open now, a page at a time.',
     tags,
-    responses: { 200: { description: 'The restaurants.', schema: restaurantListSchema } },
+    query: restaurantListQuery,
+    responses: {
+      200: { description: 'A page of restaurants.', schema: restaurantListSchema },
+      400: { description: 'A limit out of range, or a cursor this API did not give out.', errors: [Errors.VALIDATION] },
+    },
   },
   {
     method: 'GET',

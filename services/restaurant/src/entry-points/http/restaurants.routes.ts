@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { isOpen } from '../../domain/restaurant.js';
 import { browseRestaurants, getMenu } from '../../use-cases/browse-restaurants.use-case.js';
 import { changeAvailability } from '../../use-cases/change-availability.use-case.js';
-import { availabilityBody, restaurantParams } from './restaurants.api.js';
+import { availabilityBody, restaurantListQuery, restaurantParams } from './restaurants.api.js';
 import type { RoutesOptions } from './route-options.js';
 import { menuView, type RestaurantListView } from './views.js';
 
@@ -16,7 +16,8 @@ export const restaurantsRoutes: FastifyPluginAsync<RoutesOptions> = async (app, 
   app.get(
     '/v1/restaurants',
     { config: allowAnonymous() },
-    async (): Promise<RestaurantListView> => ({ restaurants: await browseRestaurants(deps) }),
+    async (request): Promise<RestaurantListView> =>
+      browseRestaurants(deps, parseInput(restaurantListQuery, request.query, 'querystring')),
   );
 
   app.get('/v1/restaurants/:id/menu', { config: allowAnonymous() }, async (request) => {

@@ -8,6 +8,7 @@ import { type Ticket, ticketStatuses } from '../../domain/ticket.js';
 
 export const restaurantListSchema = z.object({
   restaurants: z.array(z.object({ id, name: z.string(), location: geoPoint, openNow: z.boolean() })),
+  nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
 });
 export type RestaurantListView = z.output<typeof restaurantListSchema>;
 
