@@ -1,8 +1,8 @@
 // 200 orders at once for 50 couriers, on both runtime shapes: dispatch never gives a courier two
 // active deliveries, and every order ends confirmed (with its own courier), cancelled or rejected;
 // none is left pending without a live saga.
+import { demoCouriers, seedCouriers } from '@ordo/cli/host';
 import { createPgDb, type Db } from '@ordo/db';
-import { demoCouriers, seedCouriers } from '@ordo/delivery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, type E2eEnv, SHAPES, startShape } from './support/shapes.js';
 

@@ -2,6 +2,7 @@
 // changes reach SSE subscribers of `GET /v1/orders/:id/track`, over a real HTTP connection.
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Role } from '@ordo/auth';
 import { TrackingEvents, TrackingTopic } from '@ordo/contracts-delivery';
 import { createHttpApp } from '@ordo/http';
 import { newMessageId, toTransportMessage } from '@ordo/messaging';
@@ -17,7 +18,7 @@ import {
   type StoreShape,
   startHarness,
 } from './support/harness.js';
-import { testAuth } from './support/test-auth.js';
+import { as, testAuth } from './support/test-auth.js';
 
 interface SseEvent {
   id: string;
@@ -34,7 +35,8 @@ interface Stream {
 
 function follow(baseUrl: string, path: string, user: string, headers: Record<string, string> = {}): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const req = request(`${baseUrl}${path}`, { headers: { 'x-test-user': user, ...headers } }, (res) => {
+    const [id = '', role] = user.split(':') as [string, Role];
+    const req = request(`${baseUrl}${path}`, { headers: { ...as(id, role), ...headers } }, (res) => {
       const events: SseEvent[] = [];
       let buffer = '';
       res.setEncoding('utf8');

@@ -1,4 +1,7 @@
 /** Limits that never refuse (the limiter still runs): for tests and benchmarks that load one user heavily. */
+
+/** Couriers written straight into the delivery database, for tests and benchmarks that need many. */
+export { demoCouriers, seedCouriers } from '@ordo/delivery';
 export { LOAD_TEST_RATE_LIMITS } from '@ordo/gateway';
 export { buildHost, type Host, type HostOptions } from './build-host.js';
 export type { DemoAccount, DemoCredentials } from './demo-seed.js';

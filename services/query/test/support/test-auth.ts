@@ -1,27 +1,10 @@
-// A stand-in for @ordo/auth in component tests: the user is read from `x-test-user: <id>:<role>`.
-import { type AuthenticatedUser, isRole, type Role, type RouteAuth } from '@ordo/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+// Component tests call the service the way the gateway does in the distributed shape: the caller
+// in `x-ordo-caller`, read by the same RouteAuth the service runs with behind the gateway (every
+// peer trusted here: in-process there is no TLS peer to check; forwarded-caller tests cover that).
+import { encodeCaller, forwardedCallerAuth, type Role, type RouteAuth } from '@ordo/auth';
 
-function userOf(request: FastifyRequest): AuthenticatedUser | undefined {
-  const header = request.headers['x-test-user'];
-  if (typeof header !== 'string') return undefined;
-  const [id, role] = header.split(':');
-  return id && isRole(role) ? { id, role } : undefined;
-}
+export const testAuth: RouteAuth = forwardedCallerAuth({ trust: () => true });
 
-export const testAuth: RouteAuth = {
-  authorize: (roles) => async (request: FastifyRequest, reply: FastifyReply) => {
-    const user = userOf(request);
-    if (!user) return reply.code(401).send({ error: { code: 'TEST_UNAUTHENTICATED', message: 'no x-test-user' } });
-    if (!(roles as readonly string[]).includes(user.role)) {
-      return reply.code(403).send({ error: { code: 'TEST_FORBIDDEN', message: `role ${user.role} not allowed` } });
-    }
-  },
-  currentUser: (request) => {
-    const user = userOf(request);
-    if (!user) throw new Error('authorize runs before every route');
-    return user;
-  },
-};
+const caller = (id: string, role: Role) => ({ 'x-ordo-caller': encodeCaller({ kind: 'user', user: { id, role } }) });
 
-export const as = (userId: string, role: Role = 'customer') => ({ 'x-test-user': `${userId}:${role}` });
+export const as = (userId: string, role: Role = 'customer') => caller(userId, role);
