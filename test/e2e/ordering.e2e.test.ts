@@ -158,10 +158,10 @@ describe.each(SHAPES)('ordering, %s shape', (shape) => {
   }, 120_000);
 
   /** The sealed name of an account, read from the gateway's database. */
-  async function sealedNameOf(email: string): Promise<string | undefined> {
+  async function sealedNameOf(userId: string): Promise<string | undefined> {
     const db = e2e.host?.db ?? createPgDb({ connectionString: e2e.cluster!.databaseUrls.gateway, max: 1 });
     try {
-      const { rows } = await db.query<{ name: string }>('SELECT name FROM gateway.users WHERE email = $1', [email]);
+      const { rows } = await db.query<{ name: string }>('SELECT name FROM gateway.users WHERE id = $1', [userId]);
       return rows[0]?.name;
     } finally {
       if (!e2e.host) await db.close();
@@ -289,7 +289,8 @@ describe.each(SHAPES)('ordering, %s shape', (shape) => {
           body: JSON.stringify({ email, password: 'correct horse battery', name: 'After Rotation' }),
         });
         check('register', res.status, 201);
-        return (await sealedNameOf(email))?.split('.')[3];
+        const { id } = (await res.json()) as { id: string };
+        return (await sealedNameOf(id))?.split('.')[3];
       }, slow)
       .toBe(newest);
     // Tokens signed before the rotations still verify; a fresh login gets a token of the new key.

@@ -18,7 +18,7 @@ import {
   startCluster,
 } from '@ordo/cli/cluster';
 import { LOAD_TEST_RATE_LIMITS } from '@ordo/cli/host';
-import { purposesOf } from '@ordo/crypto';
+import { LOOKUP_PURPOSES, purposesOf } from '@ordo/crypto';
 import { createPgDb } from '@ordo/db';
 import { adminPgUrl, startNatsServer, type TestNatsServer } from '@ordo/testing';
 import { Redis } from 'ioredis';
@@ -108,11 +108,17 @@ describe('personal data, distributed shape', () => {
         environ.some((v) => v.startsWith('ORDO_MASTER_KEY')),
         service,
       ).toBe(false);
-      const purposes = (environ.find((v) => v.startsWith('ORDO_FIELD_KEYS='))?.slice(16) ?? '')
+      const names = (environ.find((v) => v.startsWith('ORDO_FIELD_KEYS='))?.slice(16) ?? '')
         .split(',')
         .filter(Boolean)
-        .map((entry) => entry.split(':')[0]);
+        .map((entry) => entry.split(':')[0]!);
+      const purposes = names.filter((n) => !n.startsWith('lookup/'));
       expect([...new Set(purposes)].sort(), service).toEqual([...purposesOf(service)].sort());
+      // Lookup keys (the email's keyed index) only for the purposes that have one.
+      const lookups = names.filter((n) => n.startsWith('lookup/')).map((n) => n.slice('lookup/'.length));
+      expect([...new Set(lookups)].sort(), service).toEqual(
+        purposesOf(service).filter((p) => LOOKUP_PURPOSES.includes(p)),
+      );
     }
     // Stopped first, so every process has flushed its log.
     await cluster!.stop();
@@ -129,8 +135,8 @@ describe('personal data, distributed shape', () => {
         await db.close();
       }
     }
-    // The scan is the real one: the accounts' emails (kept in clear) and sealed addresses are in it.
-    expect(sealedSeen).toContain(c.email);
+    // The scan is the real one: the accounts (emails and names sealed) and sealed addresses are in it.
+    expect(sealedSeen).toMatch(/ordo1\.account\./);
     expect(sealedSeen).toMatch(/ordo1\.address\./);
     const redis = new Redis(DEFAULT_SERVERS.redisUrl);
     try {

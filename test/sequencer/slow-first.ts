@@ -9,6 +9,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * order after them. A stale entry only costs scheduling, never correctness.
  */
 export const SLOW_FILES: readonly string[] = [
+  'test/e2e/projections.e2e.test.ts',
   'packages/testing/test/conformance-nats.test.ts',
   'packages/testing/test/conformance-pglog-postgres.test.ts',
   'packages/testing/test/conformance-pglog-pglite.test.ts',

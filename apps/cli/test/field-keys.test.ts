@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '@ordo/config';
-import { generateMasterKey, Keyring, Purpose, purposesOf } from '@ordo/crypto';
+import { generateMasterKey, Keyring, LOOKUP_PURPOSES, Purpose, parseMasterKeys, purposesOf } from '@ordo/crypto';
 import type { AppError } from '@ordo/errors';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FieldKeyDispenser, hostKeyring, withoutMasterKeys } from '../src/host/field-keys.js';
@@ -49,6 +49,21 @@ describe('field keys of a process', () => {
     expect(issues('order', { ...BASE, ORDO_FIELD_KEYS: 'address:zz:abc' })).toEqual(['ORDO_FIELD_KEYS']);
   });
 
+  it('when the gateway is given KEKs without the account lookup key, then it refuses to start; with it, it starts', () => {
+    const masters = parseMasterKeys(generateMasterKey());
+    const full = Keyring.fromMasterKeys(masters, purposesOf('gateway'));
+    const keksOnly = full
+      .serialize()
+      .split(',')
+      .filter((entry) => !entry.startsWith('lookup/'))
+      .join(',');
+    expect(issues('gateway', { ...BASE, ORDO_FIELD_KEYS: keksOnly })).toContain('ORDO_FIELD_KEYS');
+    expect(issues('gateway', { ...BASE, ORDO_FIELD_KEYS: full.serialize() })).not.toContain('ORDO_FIELD_KEYS');
+    const parsed = Keyring.parse(full.serialize());
+    expect(parsed.lookupKeys(Purpose.Account).map((k) => k.id)).toEqual([masters[0]!.id]);
+    expect(parsed.lookupKeys(Purpose.Account)[0]!.key.equals(parsed.current(Purpose.Account)!.key)).toBe(false);
+  });
+
   it('when a process is given the master key or a full keyring, then it keeps only its own purposes', () => {
     const masterKey = generateMasterKey();
     const config = (service: Parameters<typeof serveConfigSchema>[0], env: Record<string, string>) =>
@@ -77,11 +92,18 @@ describe('field keys of a process', () => {
     expect((await hostKeyring({}, dir)).serialize()).toBe(keyring.serialize());
     for (const service of ['gateway', 'order', 'delivery', 'query', 'audit', 'restaurant', 'payment', 'psp-sim']) {
       const env = dispenser.envOf(service);
-      const purposes = (env.ORDO_FIELD_KEYS ?? '')
+      const names = (env.ORDO_FIELD_KEYS ?? '')
         .split(',')
         .filter(Boolean)
-        .map((e) => e.split(':')[0]);
+        .map((e) => e.split(':')[0]!);
+      const purposes = names.filter((n) => !n.startsWith('lookup/'));
       expect(purposes.sort(), service).toEqual([...purposesOf(service)].sort());
+      // A lookup key (the email's keyed index) only where the service holds a purpose that has one.
+      expect(names.filter((n) => n.startsWith('lookup/')).sort(), service).toEqual(
+        purposesOf(service)
+          .filter((p) => LOOKUP_PURPOSES.includes(p))
+          .map((p) => `lookup/${p}`),
+      );
       expect(JSON.stringify(env)).not.toContain(key);
     }
     expect(withoutMasterKeys({ ORDO_MASTER_KEY: key, ORDO_MASTER_KEYS_PREVIOUS: key, PATH: '/bin' })).toEqual({

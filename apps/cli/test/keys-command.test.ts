@@ -25,9 +25,9 @@ const CHEAP = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const MASTER_KEY = generateMasterKey();
 const gatewayKeyring = Keyring.fromMasterKeys(parseMasterKeys(MASTER_KEY), purposesOf('gateway'));
 
-/** A gateway on a fresh database, started once (so it has its first key), listening on a port. */
-async function runningGateway() {
-  pg = await createTestPgDatabase('ordo_cli_keys');
+/** A gateway on a fresh database (or `existing`), started once (so it has its first key), listening on a port. */
+async function runningGateway(keyring: Keyring = gatewayKeyring, existing?: TestPgDatabase) {
+  pg = existing ?? (await createTestPgDatabase('ordo_cli_keys'));
   const db = pg.open({ max: 3 });
   const service = createGatewayService(
     {
@@ -36,7 +36,7 @@ async function runningGateway() {
       logger: silentLogger,
       faults: noFaults,
       now: () => new Date(),
-      fieldKeys: { keyring: gatewayKeyring },
+      fieldKeys: { keyring },
     },
     { passwordHashParams: CHEAP },
   );
@@ -67,6 +67,7 @@ describe('ordo keys rotate', () => {
     expect(report).toEqual({
       signing: { kid: expect.any(String), retired: [gw.firstKid], dropped: [] },
       dataKeys: { gateway: { current: expect.any(Object), rewrapped: 0, unreadable: [] } },
+      emailLookups: 0,
     });
     const signing = report.signing!;
     expect(signing.kid).not.toBe(gw.firstKid);
@@ -92,10 +93,14 @@ describe('ordo keys rotate', () => {
 
   it('when given a gateway URL and an operator token, then the gateway rotates; without a token or with a customer one it is refused', async () => {
     const gw = await runningGateway();
-    await seedUsers(gw.db, [
-      { email: 'ops@ordo.test', password: 'operator-secret', role: Role.Operator },
-      { email: 'ada@example.com', password: 'customer-secret', role: Role.Customer },
-    ]);
+    await seedUsers(
+      gw.db,
+      [
+        { email: 'ops@ordo.test', password: 'operator-secret', role: Role.Operator },
+        { email: 'ada@example.com', password: 'customer-secret', role: Role.Customer },
+      ],
+      { fieldKeys: { keyring: gatewayKeyring } },
+    );
     const token = async (email: string, password: string) => {
       const res = await fetch(`${gw.url}/v1/auth/login`, {
         method: 'POST',
@@ -116,6 +121,32 @@ describe('ordo keys rotate', () => {
     expect(report.signing!.retired).toEqual([gw.firstKid]);
     expect(Object.keys(report.dataKeys)).toEqual(['gateway']);
     expect(await jwksKids(gw.url)).toEqual([gw.firstKid, report.signing!.kid]);
+  });
+
+  it('when the master key changes and the rotation runs with the old key as previous, then the email lookup hashes are re-computed and accounts log in with the new key alone', async () => {
+    const gw = await runningGateway();
+    await seedUsers(gw.db, [{ email: 'Ada@Example.com', password: 'customer-secret', role: Role.Customer }], {
+      fieldKeys: { keyring: gatewayKeyring },
+    });
+    const newKey = generateMasterKey();
+    const report = await keysRotate(
+      { database: gw.connectionString },
+      { ORDO_MASTER_KEY: newKey, ORDO_MASTER_KEYS_PREVIOUS: MASTER_KEY },
+    );
+    expect(report.emailLookups).toBe(1);
+    const newId = parseMasterKeys(newKey)[0]!.id;
+    const { rows } = await gw.db.query<{ k: string; email: string | null }>(
+      'SELECT email_lookup_key AS k, email FROM gateway.users',
+    );
+    expect(rows).toEqual([{ k: newId, email: null }]);
+    // The old master key dropped: a gateway with the new key alone finds the account by its email.
+    const after = await runningGateway(Keyring.fromMasterKeys(parseMasterKeys(newKey), purposesOf('gateway')), pg);
+    const res = await fetch(`${after.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ADA@example.com', password: 'customer-secret' }),
+    });
+    expect(res.status).toBe(200);
   });
 
   it('when no way to the keys is given, or a database without Ordo keys, or a missing cluster, then a clear error', async () => {

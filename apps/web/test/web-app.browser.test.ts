@@ -1,44 +1,44 @@
-// Browser test of the web app on the embedded shape: a real host in this process (PGlite, every
-// service, the demo data seeded, the demo traffic off), the app as `npm start` serves it, and
-// Debian's Chromium driving it. Screenshots go to test-artifacts/web/.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LOAD_TEST_RATE_LIMITS, type RunningHost, startHost } from '@ordo/cli/host';
-import { hostConfig } from '@ordo/config';
-import { silentLogger } from '@ordo/logger';
+// Browser test of the web app on both runtime shapes: the embedded host in this process (PGlite,
+// every service, the demo data seeded, the demo traffic off) and a distributed cluster (every
+// service its own process, Postgres, NATS, Redis, the gateway in front), the app as the gateway
+// serves it, and Debian's Chromium driving it. One journey, run against each; screenshots go to
+// test-artifacts/web/, named by shape.
+import type { DemoAccount } from '@ordo/cli/host';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2eEnv, SHAPES, type Shape, startShape } from '../../../test/e2e/support/shapes.js';
 import { ensureWebBuild } from '../scripts/ensure-build.js';
-import { launchChromium, screenshot } from './browser.js';
+import { launchChromium, screenshot as saveScreenshot } from './browser.js';
 
 // The saga confirms an order in well under a second here; this only bounds a broken run.
 const SAGA_MS = 45_000;
 
-describe('web app in Chromium (embedded shape)', () => {
-  let root: string;
-  let host: RunningHost;
+describe.each(SHAPES)('web app in Chromium (%s shape)', (shape: Shape) => {
+  let env: E2eEnv;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
+  /** Only the embedded demo offers its accounts on the sign-in page. */
+  const offersDemoAccounts = shape === 'embedded';
+  const screenshot = (page: Page, name: string, options?: { fullPage?: boolean }) =>
+    saveScreenshot(page, `${shape}-${name}`, options);
+  const account = (role: DemoAccount['role'], restaurantId?: string): DemoAccount => {
+    const found = env.accounts.find((a) => a.role === role && (!restaurantId || a.restaurantId === restaurantId));
+    if (!found) throw new Error(`no demo ${role} account`);
+    return found;
+  };
 
   beforeAll(async () => {
     await ensureWebBuild();
-    root = await mkdtemp(join(tmpdir(), 'ordo-web-browser-'));
-    host = await startHost({
-      config: hostConfig({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false }),
-      logger: silentLogger,
-      tuning: { sagaTimerIntervalMs: 200 },
-      // Every courier and several pages log in from 127.0.0.1 within a minute.
-      rateLimits: LOAD_TEST_RATE_LIMITS,
-    });
+    // Every courier and several pages log in from 127.0.0.1 within a minute: the shapes use limits
+    // that never refuse.
+    env = await startShape(shape);
     browser = await launchChromium();
-  });
+  }, 240_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close();
     await browser?.close();
-    await host?.close();
-    if (root) await rm(root, { recursive: true, force: true });
+    await env?.close();
   });
 
   // Uncaught exceptions and console errors (a Content-Security-Policy violation is one) of every
@@ -58,11 +58,18 @@ describe('web app in Chromium (embedded shape)', () => {
     return page;
   }
 
-  /** Signs in with a demo account offered on the sign-in page. */
-  async function signIn(page: Page, who: 'customer' | { restaurant: string }): Promise<void> {
-    await page.goto(`${host.url}/`);
+  /**
+   * Signs in with a demo account: the embedded demo offers it on the sign-in page; elsewhere the
+   * person types the credentials they were given.
+   */
+  async function signIn(page: Page, who: 'customer' | { restaurant: string; restaurantId: string }): Promise<void> {
+    await page.goto(`${env.url}/`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    if (who === 'customer') {
+    if (!offersDemoAccounts) {
+      const { email, password } = who === 'customer' ? account('customer') : account('restaurant', who.restaurantId);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+    } else if (who === 'customer') {
       await page.getByRole('button', { name: 'Use the demo customer' }).click();
     } else {
       await page.getByText('Restaurant staff').click();
@@ -87,19 +94,29 @@ describe('web app in Chromium (embedded shape)', () => {
     return decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
   }
 
-  it('when the sign-in page opens in the embedded demo, then it offers the demo customer’s credentials', async () => {
+  it(`when the sign-in page opens, then it ${offersDemoAccounts ? 'offers' : 'does not offer'} the demo customer’s credentials`, async () => {
     const page = await openPage();
-    await page.goto(`${host.url}/orders`);
+    const config = page.waitForResponse((res) => new URL(res.url()).pathname === '/app-config.json');
+    await page.goto(`${env.url}/orders`);
     await page.waitForURL(/\/sign-in\?next=%2Forders$/);
-    const customer = host.demo?.accounts.find((a) => a.role === 'customer');
-    expect(await page.getByTestId('demo-email').textContent()).toBe(customer?.email);
-    expect(await page.getByTestId('demo-password').textContent()).toBe(customer?.password);
+    const { demoAccounts } = (await (await config).json()) as { demoAccounts: DemoAccount[] };
+    if (offersDemoAccounts) {
+      const customer = account('customer');
+      expect(await page.getByTestId('demo-email').textContent()).toBe(customer.email);
+      expect(await page.getByTestId('demo-password').textContent()).toBe(customer.password);
+    } else {
+      // The app renders what /app-config.json says: no accounts there, no demo card on the page.
+      expect(demoAccounts).toEqual([]);
+      await page.getByLabel('Email').waitFor();
+      expect(await page.getByRole('heading', { name: 'Demo accounts' }).count()).toBe(0);
+      expect(await page.getByTestId('demo-email').count()).toBe(0);
+    }
     await screenshot(page, 'sign-in');
   });
 
   it('when a wrong password is entered, then the sign-in page says so and stays', async () => {
     const page = await openPage();
-    await page.goto(`${host.url}/sign-in`);
+    await page.goto(`${env.url}/sign-in`);
     await page.getByLabel('Email').fill('customer@demo.ordo.dev');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -141,18 +158,20 @@ describe('web app in Chromium (embedded shape)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  async function restaurantIdOf(name: string): Promise<string> {
+    const res = await fetch(`${env.url}/v1/restaurants?limit=200`);
+    const { restaurants } = (await res.json()) as { restaurants: Array<{ id: string; name: string }> };
+    const found = restaurants.find((r) => r.name === name);
+    if (!found) throw new Error(`no restaurant ${name}`);
+    return found.id;
+  }
+
   /** Signs in as the demo courier the order went to; their token and delivery id. */
   async function courierOf(orderId: string): Promise<{ token: string; deliveryId: string }> {
-    for (const account of host.demo?.accounts.filter((a) => a.role === 'courier') ?? []) {
-      const login = await fetch(`${host.url}/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: account.email, password: account.password }),
-      });
-      const { accessToken } = (await login.json()) as { accessToken: string };
-      const jobs = await fetch(`${host.url}/v1/courier/jobs`, { headers: { authorization: `Bearer ${accessToken}` } });
-      const { current } = (await jobs.json()) as { current: { id: string; orderId: string } | null };
-      if (current?.orderId === orderId) return { token: accessToken, deliveryId: current.id };
+    for (const courier of env.accounts.filter((a) => a.role === 'courier')) {
+      const client = await env.login(courier.email, courier.password);
+      const { body } = await client.get<{ current: { id: string; orderId: string } | null }>('/v1/courier/jobs');
+      if (body.current?.orderId === orderId) return { token: client.token, deliveryId: body.current.id };
     }
     throw new Error(`no demo courier has order ${orderId}`);
   }
@@ -166,7 +185,7 @@ describe('web app in Chromium (embedded shape)', () => {
     const { token, deliveryId } = await courierOf(orderId);
     // The courier app's pings: from Curry Corner's street towards Alexanderplatz.
     const ping = async (lat: number, lng: number) => {
-      const res = await fetch(`${host.url}/v1/couriers/me/locations`, {
+      const res = await fetch(`${env.url}/v1/couriers/me/locations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ deliveryId, pings: [{ at: new Date().toISOString(), lat, lng }] }),
@@ -205,7 +224,7 @@ describe('web app in Chromium (embedded shape)', () => {
     await customer.getByTestId('order-status').filter({ hasText: 'Confirmed' }).waitFor({ timeout: SAGA_MS });
 
     const staff = await openPage();
-    await signIn(staff, { restaurant: 'Curry Corner' });
+    await signIn(staff, { restaurant: 'Curry Corner', restaurantId: await restaurantIdOf('Curry Corner') });
     await staff.waitForURL(/\/kitchen$/);
     const reference = `#${orderId.replace(/-/g, '').slice(-8).toUpperCase()}`;
     const ticket = (column: string) =>

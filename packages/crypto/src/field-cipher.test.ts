@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DbDataKeyStore, dataKeyMigrations } from './db.data-key.store.js';
 import { FieldCipher } from './field-cipher.js';
 import { generateMasterKey, Keyring, parseMasterKey, parseMasterKeys } from './master-keys.js';
-import { ALL_PURPOSES, Purpose, purposesOf, SealedFields } from './purposes.js';
+import { ALL_PURPOSES, LookupFields, Purpose, purposesOf, SealedFields } from './purposes.js';
 import { isSealed } from './sealed-value.js';
 
 const SCHEMA = 'crypto_test';
@@ -185,5 +185,36 @@ describe('FieldCipher', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('c2VjcmV0');
     }
+  });
+});
+
+describe('FieldCipher lookup hashes', () => {
+  it('when an email is hashed, then the hash is keyed (per master key and per field), stored under the data key in use, and refused to a process without the lookup key', async () => {
+    const [current, previous] = parseMasterKeys(generateMasterKey(), generateMasterKey());
+    const database = await freshDb();
+    const both = Keyring.fromMasterKeys([current!, previous!], purposesOf('gateway'));
+    // The data keys were made under the previous master key: stored hashes stay under it until rotation.
+    const { cipher: before } = cipherOn(database, Keyring.fromMasterKeys([previous!], purposesOf('gateway')));
+    await before.prepare(Purpose.Account);
+    const { cipher, store } = cipherOn(database, both);
+    const hashes = cipher.lookupHashes(SealedFields.userEmail, 'ada@example.com');
+    expect(hashes.map((h) => h.keyId)).toEqual([current!.id, previous!.id]);
+    expect(hashes[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashes[0]!.hash).not.toBe(hashes[1]!.hash);
+    expect(cipher.lookupHashes(SealedFields.userEmail, 'ada@example.com')).toEqual(hashes);
+    expect(cipher.lookupHashes(LookupFields.loginAccount, 'ada@example.com')[0]!.hash).not.toBe(hashes[0]!.hash);
+    expect(await cipher.lookupHashToStore(SealedFields.userEmail, 'ada@example.com')).toEqual(hashes[1]);
+    await store.rotate();
+    const { cipher: after } = cipherOn(database, both);
+    expect(await after.lookupHashToStore(SealedFields.userEmail, 'ada@example.com')).toEqual(hashes[0]);
+    // The order service holds no account purpose: no lookup key either.
+    const { cipher: order } = cipherOn(database, Keyring.fromMasterKeys([current!], purposesOf('order')));
+    let refused: unknown;
+    try {
+      order.lookupHashes(SealedFields.userEmail, 'ada@example.com');
+    } catch (error) {
+      refused = error;
+    }
+    expect(code(refused)).toBe('ORDO_ERR_CRYPTO_NOT_ENTITLED');
   });
 });

@@ -1,10 +1,11 @@
 // Seals and opens personal fields: AES-256-GCM under a data key, a random nonce per value, the
 // field bound as additional data. A process holds only its purposes' KEKs (the keyring): asked
 // for another purpose it throws ORDO_ERR_CRYPTO_NOT_ENTITLED, never returns the plaintext.
+import { createHmac } from 'node:crypto';
 import { AppError, Errors } from '@ordo/errors';
 import { decrypt, encrypt } from './aead.js';
 import { type DataKeySource, unwrapDataKey } from './data-key.js';
-import { Keyring } from './master-keys.js';
+import { Keyring, type LookupKey } from './master-keys.js';
 import type { Purpose, SealedField } from './purposes.js';
 import { formatSealed, parseSealed } from './sealed-value.js';
 
@@ -15,6 +16,19 @@ export interface FieldCipherOptions {
   dataKeys: DataKeySource;
   /** Called for every value that fails to open (the count is also in `openFailures`). */
   onOpenFailure?: (error: AppError) => void;
+}
+
+/** A keyed lookup hash of a value: HMAC-SHA256 (hex) under the lookup key named by `keyId`. */
+export interface LookupHash {
+  /** The id of the master key whose lookup key made `hash`. */
+  readonly keyId: string;
+  readonly hash: string;
+}
+
+function lookupHash(key: LookupKey, field: SealedField, value: string): LookupHash {
+  // The field is part of the message: the same value hashes differently in another field.
+  const hash = createHmac('sha256', key.key).update(`ordo1|${field.name}|${value}`).digest('hex');
+  return { keyId: key.id, hash };
 }
 
 function fieldAad(field: SealedField, dataKeyId: string): string {
@@ -100,6 +114,53 @@ export class FieldCipher {
   /** Opens `sealed` when it is sealed, passes anything else through: for rows written before sealing. */
   async openOrPlain<T>(field: SealedField, value: string | T): Promise<T> {
     return typeof value === 'string' && parseSealed(value) ? this.open<T>(field, value) : (value as T);
+  }
+
+  /**
+   * `value`'s lookup hash under every lookup key of `field`'s purpose this process holds, current
+   * first: what a lookup searches for, so rows hashed under a previous master key are still found.
+   */
+  lookupHashes(field: SealedField, value: string): LookupHash[] {
+    const keys = this.keyring.lookupKeys(field.purpose);
+    if (keys.length === 0) throw this.notEntitled(field.purpose, 'lookup key');
+    return keys.map((key) => lookupHash(key, field, value));
+  }
+
+  /**
+   * `value`'s lookup hash to store: under the master key the purpose's current data key is wrapped
+   * with. So stored hashes switch keys when data keys do (at `ordo keys rotate`), not when one
+   * replica restarts with a new master key while others still run with the old one only.
+   */
+  async lookupHashToStore(field: SealedField, value: string): Promise<LookupHash> {
+    const key = await this.lookupKeyInUse(field.purpose);
+    return lookupHash(key, field, value);
+  }
+
+  /** The lookup key stored hashes of `purpose` are made with now (see `lookupHashToStore`). */
+  async lookupKeyInUse(purpose: Purpose): Promise<LookupKey> {
+    this.assertEntitled(purpose);
+    const { kekId } = await this.dataKeys.current(purpose);
+    const key = this.keyring.lookupKeys(purpose).find((k) => k.id === kekId);
+    if (!key) throw this.notEntitled(purpose, `lookup key of master key ${kekId}`);
+    return key;
+  }
+
+  /** `value`'s lookup hash under `key`: for re-computing stored hashes after a rotation. */
+  lookupHashWith(key: LookupKey, field: SealedField, value: string): LookupHash {
+    if (key.purpose !== field.purpose) throw this.notEntitled(field.purpose, 'lookup key');
+    return lookupHash(key, field, value);
+  }
+
+  /** The current lookup key of `purpose` (the current master key's), if this process holds one. */
+  currentLookupKey(purpose: Purpose): LookupKey | undefined {
+    return this.keyring.lookupKeys(purpose)[0];
+  }
+
+  private notEntitled(purpose: Purpose, what: string): AppError {
+    return new AppError(Errors.CRYPTO_NOT_ENTITLED, {
+      message: `this process holds no ${what} for '${purpose}' data`,
+      details: { purpose },
+    });
   }
 
   private assertEntitled(purpose: Purpose): void {

@@ -7,14 +7,16 @@ export {
   dataKeyMigrations,
 } from './db.data-key.store.js';
 export { DEV_MASTER_KEY_FILE, loadOrCreateDevMasterKey } from './dev-master-key.js';
-export { FieldCipher, type FieldCipherOptions } from './field-cipher.js';
+export { FieldCipher, type FieldCipherOptions, type LookupHash } from './field-cipher.js';
 export {
   deriveKek,
+  deriveLookupKey,
   type FieldKeys,
   generateMasterKey,
   type KeyEncryptionKey,
   Keyring,
   keyId,
+  type LookupKey,
   type MasterKey,
   parseMasterKey,
   parseMasterKeys,
@@ -23,6 +25,8 @@ export {
   ALL_PURPOSES,
   ENTITLEMENTS,
   isPurpose,
+  LOOKUP_PURPOSES,
+  LookupFields,
   Purpose,
   purposesOf,
   type SealedField,

@@ -2,8 +2,10 @@
 // configuration (base64 of 32 bytes); each purpose's KEK is HKDF-SHA256 of it, so a process can be
 // handed the KEKs of its purposes without ever seeing the master key. A key id is derived from
 // the key (HKDF again, 8 bytes): it names the key in every sealed value and reveals nothing of it.
+// A purpose whose values are found by a keyed index (`LOOKUP_PURPOSES`) also gets a lookup key
+// (HKDF with its own info string): HMAC keys never double as KEKs.
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { ALL_PURPOSES, isPurpose, type Purpose } from './purposes.js';
+import { ALL_PURPOSES, isPurpose, LOOKUP_PURPOSES, type Purpose } from './purposes.js';
 
 const KEY_BYTES = 32;
 const SALT = Buffer.from('ordo-field-encryption-v1');
@@ -16,6 +18,13 @@ export interface MasterKey {
 
 /** A key-encryption key: wraps the data keys of one purpose. `id` is its master key's id. */
 export interface KeyEncryptionKey {
+  readonly purpose: Purpose;
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+/** A lookup (blind index) key: HMACs the values of one purpose. `id` is its master key's id. */
+export interface LookupKey {
   readonly purpose: Purpose;
   readonly id: string;
   readonly key: Buffer;
@@ -58,24 +67,43 @@ export function deriveKek(master: MasterKey, purpose: Purpose): KeyEncryptionKey
   return { purpose, id: master.id, key: hkdf(master.key, `ordo/kek/${purpose}`, KEY_BYTES) };
 }
 
+/** The lookup key of `purpose` under `master`: its own info string, so it is independent of the KEK. */
+export function deriveLookupKey(master: MasterKey, purpose: Purpose): LookupKey {
+  return { purpose, id: master.id, key: hkdf(master.key, `ordo/lookup/${purpose}`, KEY_BYTES) };
+}
+
+const LOOKUP_PREFIX = 'lookup/';
+
 /**
  * The KEKs a process holds: per purpose, the current one first, then older ones that still
- * unwrap. Nothing else: a purpose missing here cannot be sealed or opened by this process.
+ * unwrap; and, likewise, the lookup keys of its purposes that have a keyed index. Nothing else: a
+ * purpose missing here cannot be sealed, opened or looked up by this process.
  */
 export class Keyring {
   private readonly byPurpose = new Map<Purpose, KeyEncryptionKey[]>();
+  private readonly lookupByPurpose = new Map<Purpose, LookupKey[]>();
 
-  constructor(keks: readonly KeyEncryptionKey[]) {
-    for (const kek of keks) {
-      const list = this.byPurpose.get(kek.purpose) ?? [];
-      if (!list.some((k) => k.id === kek.id)) list.push(kek);
-      this.byPurpose.set(kek.purpose, list);
+  constructor(keks: readonly KeyEncryptionKey[], lookupKeys: readonly LookupKey[] = []) {
+    for (const [keys, map] of [
+      [keks, this.byPurpose],
+      [lookupKeys, this.lookupByPurpose],
+    ] as const) {
+      for (const key of keys) {
+        const list = map.get(key.purpose) ?? [];
+        if (!list.some((k) => k.id === key.id)) list.push(key);
+        map.set(key.purpose, list);
+      }
     }
   }
 
-  /** KEKs for `purposes` derived from `masters` (current first). */
+  /** KEKs (and lookup keys, for `LOOKUP_PURPOSES`) for `purposes` derived from `masters` (current first). */
   static fromMasterKeys(masters: readonly MasterKey[], purposes: readonly Purpose[]): Keyring {
-    return new Keyring(purposes.flatMap((purpose) => masters.map((m) => deriveKek(m, purpose))));
+    return new Keyring(
+      purposes.flatMap((purpose) => masters.map((m) => deriveKek(m, purpose))),
+      purposes
+        .filter((purpose) => LOOKUP_PURPOSES.includes(purpose))
+        .flatMap((purpose) => masters.map((m) => deriveLookupKey(m, purpose))),
+    );
   }
 
   /** An empty keyring: seals and opens nothing. */
@@ -100,38 +128,52 @@ export class Keyring {
     return this.byPurpose.get(purpose)?.find((k) => k.id === id);
   }
 
+  /** The lookup keys of `purpose`, current first (none for a purpose without a keyed index). */
+  lookupKeys(purpose: Purpose): readonly LookupKey[] {
+    return this.lookupByPurpose.get(purpose) ?? [];
+  }
+
   /** A keyring with only `purposes` of this one: what a service is handed. */
   restrictTo(purposes: readonly Purpose[]): Keyring {
-    return new Keyring([...this.byPurpose.values()].flat().filter((k) => purposes.includes(k.purpose)));
+    const mine = <K extends { purpose: Purpose }>(k: K) => purposes.includes(k.purpose);
+    return new Keyring(
+      [...this.byPurpose.values()].flat().filter(mine),
+      [...this.lookupByPurpose.values()].flat().filter(mine),
+    );
   }
 
   /**
-   * `purpose:id:base64,…` (current first): how the cluster hands a process its KEKs in the
-   * environment (`ORDO_FIELD_KEYS`) instead of the master key.
+   * `purpose:id:base64,…` (current first), lookup keys as `lookup/<purpose>:id:base64`: how the
+   * cluster hands a process its keys in the environment (`ORDO_FIELD_KEYS`) instead of the master key.
    */
   serialize(): string {
-    return [...this.byPurpose.values()]
-      .flat()
-      .map((k) => `${k.purpose}:${k.id}:${k.key.toString('base64')}`)
-      .join(',');
+    return [
+      ...[...this.byPurpose.values()].flat().map((k) => `${k.purpose}:${k.id}:${k.key.toString('base64')}`),
+      ...[...this.lookupByPurpose.values()]
+        .flat()
+        .map((k) => `${LOOKUP_PREFIX}${k.purpose}:${k.id}:${k.key.toString('base64')}`),
+    ].join(',');
   }
 
   static parse(text: string): Keyring {
-    const keks = text
+    const keks: KeyEncryptionKey[] = [];
+    const lookups: LookupKey[] = [];
+    for (const part of text
       .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean)
-      .map((part) => {
-        const [purpose, id, key] = part.split(':');
-        const bytes = Buffer.from(key ?? '', 'base64');
-        if (!purpose || !isPurpose(purpose) || !id || !/^[0-9a-f]{16}$/.test(id) || bytes.length !== KEY_BYTES) {
-          throw new Error(
-            `each entry must be <purpose>:<key id>:<base64 key> with a purpose of ${ALL_PURPOSES.join(', ')}`,
-          );
-        }
-        return { purpose, id, key: bytes };
-      });
-    return new Keyring(keks);
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [name, id, key] = part.split(':');
+      const lookup = name?.startsWith(LOOKUP_PREFIX) ?? false;
+      const purpose = lookup ? name?.slice(LOOKUP_PREFIX.length) : name;
+      const bytes = Buffer.from(key ?? '', 'base64');
+      if (!purpose || !isPurpose(purpose) || !id || !/^[0-9a-f]{16}$/.test(id) || bytes.length !== KEY_BYTES) {
+        throw new Error(
+          `each entry must be [lookup/]<purpose>:<key id>:<base64 key> with a purpose of ${ALL_PURPOSES.join(', ')}`,
+        );
+      }
+      (lookup ? lookups : keks).push({ purpose, id, key: bytes });
+    }
+    return new Keyring(keks, lookups);
   }
 }
 

@@ -8,7 +8,7 @@ export const Purpose = {
   Address: 'address',
   /** The recipient's name and phone on an order (order, delivery, query). */
   Contact: 'contact',
-  /** Users' names in the gateway's accounts (gateway only). */
+  /** Users' names and emails in the gateway's accounts (gateway only). */
   Account: 'account',
   /** Stored answers of idempotent requests (gateway only). */
   Idempotency: 'idempotency',
@@ -40,10 +40,23 @@ export const SealedFields = {
   deliveryAddress: field(Purpose.Address, 'delivery-address'),
   contact: field(Purpose.Contact, 'order-contact'),
   userName: field(Purpose.Account, 'user-name'),
+  /** Sealed, and found by its keyed lookup hash (`FieldCipher.lookupHashes`). */
+  userEmail: field(Purpose.Account, 'user-email'),
   idempotencyAnswer: field(Purpose.Idempotency, 'idempotency-answer'),
   tokenSigningKey: field(Purpose.Signing, 'token-signing-key'),
   auditSigningKey: field(Purpose.Signing, 'audit-signing-key'),
 } as const;
+
+/**
+ * Fields that are never sealed, only HMACed under their purpose's lookup key, so that the hash of
+ * one value differs from field to field: login failure counters are keyed by the email's.
+ */
+export const LookupFields = {
+  loginAccount: field(Purpose.Account, 'login-account'),
+} as const;
+
+/** Purposes whose values are also found by a keyed index: they get a lookup key besides their KEK. */
+export const LOOKUP_PURPOSES: readonly Purpose[] = [Purpose.Account];
 
 /**
  * The purposes each service holds. A process is given the key-encryption keys of its own

@@ -17,6 +17,11 @@ export interface OutgoingMessage<P = unknown> {
   readonly correlationId?: string;
   readonly causationId?: string | null;
   readonly traceparent?: string | null;
+  /**
+   * When it happened. Default: the time of the write. A domain event passes the time its aggregate
+   * changed, so the envelope's `occurredAt` equals what the owner's row records.
+   */
+  readonly occurredAt?: Date;
 }
 
 /** Correlation fields for a message caused by `cause` (a handler reacting to a message). */
@@ -82,7 +87,7 @@ export class OutboxWriter {
         messages.map((m) => m.topic),
         messages.map((m) => m.type),
         messages.map((m) => m.key),
-        messages.map(() => now),
+        messages.map((m) => m.occurredAt ?? now),
         messages.map((m, i) => m.correlationId ?? ids[i]),
         messages.map((m) => m.causationId ?? null),
         messages.map((m) => m.traceparent ?? null),
@@ -102,7 +107,7 @@ export class OutboxWriter {
           type: m.type,
           key: m.key,
           seq: seqById.get(id) as number,
-          occurred_at: now,
+          occurred_at: m.occurredAt ?? now,
           correlation_id: m.correlationId ?? id,
           causation_id: m.causationId ?? null,
           traceparent: m.traceparent ?? null,
@@ -120,7 +125,7 @@ export class OutboxWriter {
         type: m.type,
         key: m.key,
         seq: seqById.get(id) as number,
-        occurredAt: now.toISOString(),
+        occurredAt: (m.occurredAt ?? now).toISOString(),
         correlationId: m.correlationId ?? id,
         causationId: m.causationId ?? null,
         traceparent: m.traceparent ?? null,

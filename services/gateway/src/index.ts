@@ -27,6 +27,7 @@ export {
 export { GATEWAY_SCHEMA } from './gateway-schema.js';
 export { createGatewayService, type GatewayOptions, type GatewayService } from './main.js';
 export type { SessionOptions } from './sessions.module.js';
+export { recomputeEmailLookups } from './use-cases/recompute-email-lookups.js';
 export {
   type SeedUser,
   type SeedUsersOptions,

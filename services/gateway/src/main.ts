@@ -14,7 +14,7 @@ import {
   type TokenVerifier,
 } from '@ordo/auth';
 import { AuditTopics } from '@ordo/contracts-audit';
-import type { DataKeyRotation } from '@ordo/crypto';
+import { type DataKeyRotation, Purpose } from '@ordo/crypto';
 import { OutboxRelay, OutboxWriter, outboxMigrations } from '@ordo/outbox';
 import { type OrdoService, type ServiceContext, serviceDataKeys, serviceFieldCipher } from '@ordo/service-kit';
 import type { TlsMaterial } from '@ordo/tls';
@@ -32,6 +32,7 @@ import { GATEWAY_SCHEMA } from './gateway-schema.js';
 import { keyStoreOptions, type SessionOptions, sessionComponents } from './sessions.module.js';
 import { housekeeping } from './use-cases/housekeeping.js';
 import { PasswordHasher } from './use-cases/password-hasher.js';
+import { sealedEmails } from './use-cases/sealed-emails.js';
 
 /** Session, login-backoff and signing-key settings: see `SessionOptions`. */
 export interface GatewayOptions extends SessionOptions {
@@ -86,7 +87,6 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
   // Personal fields and private keys are stored sealed (ADR 0023).
   const dataKeys = serviceDataKeys(context, GATEWAY_SCHEMA);
   const cipher = serviceFieldCipher(context, GATEWAY_SCHEMA, dataKeys);
-  const rotateDataKeys = options.rotateDataKeys ?? (async () => ({ [GATEWAY_SCHEMA]: await dataKeys.rotate() }));
   const keys = new DbKeyStore(context.db, GATEWAY_SCHEMA, { ...keyStoreOptions(options, context.now), cipher });
   const tokens = new TokenIssuer({
     keys,
@@ -102,6 +102,19 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
   // The outbox carries the audit events of account changes (ADR 0022).
   const outbox = new OutboxWriter(GATEWAY_SCHEMA);
   const users = new AuditedUserRepository(context.db, GATEWAY_SCHEMA, outbox, cipher);
+  const emails = sealedEmails(users, cipher, context.logger);
+  // A rotation makes the new master key's data keys current: the stored email hashes follow it
+  // (the old key's hashes are still searched until then, so logins never miss an account).
+  const rotateOwnDataKeys = options.rotateDataKeys ?? (async () => ({ [GATEWAY_SCHEMA]: await dataKeys.rotate() }));
+  const rotateDataKeys = async () => {
+    const report = await rotateOwnDataKeys();
+    const current = cipher.currentLookupKey(Purpose.Account);
+    if (current) {
+      const recomputed = await users.recomputeEmailLookups(current);
+      context.logger.info({ recomputed, keyId: current.id }, 'email lookup hashes re-computed');
+    }
+    return report;
+  };
   const relay = new OutboxRelay({
     db: context.db,
     schema: GATEWAY_SCHEMA,
@@ -111,12 +124,13 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
     logger: context.logger,
   });
   const passwords = new PasswordHasher(options.passwordHashParams);
-  const sessions = sessionComponents(context.db, options, context.now);
+  const sessions = sessionComponents(context.db, options, context.now, cipher);
   const idempotencyKeys = new IdempotencyKeyRepository(context.db, GATEWAY_SCHEMA, cipher);
   const sweeper = housekeeping({
     idempotencyKeys,
     refreshTokens: sessions.refreshTokens,
     loginThrottle: sessions.throttle,
+    emails,
     now: context.now,
     logger: context.logger,
     intervalMs: options.housekeepingIntervalMs,
@@ -175,6 +189,8 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
       // first start (once, whatever the number of replicas).
       await cipher.prepare(...cipher.purposes);
       await keys.sealStoredKeys();
+      // Emails stored in clear before sealing, and hashes made under another master key (ADR 0023).
+      await emails.catchUp();
       const { kid } = await keys.signingKey();
       await passwords.warmUp();
       context.logger.info({ kid }, 'gateway signing key ready');

@@ -1,6 +1,7 @@
 // Composition of sessions, login backoff and signing-key rotation, kept out of main.ts so the
 // composition root only spreads what this returns.
 import { type DbKeyStoreOptions, DEFAULT_ACCESS_TOKEN_TTL_SECONDS, DEFAULT_CURRENT_KEY_MAX_AGE_MS } from '@ordo/auth';
+import type { FieldCipher } from '@ordo/crypto';
 import type { Db } from '@ordo/db';
 import { LoginFailureRepository } from './data-access/login-failure.repository.js';
 import { RefreshTokenRepository } from './data-access/refresh-token.repository.js';
@@ -24,7 +25,12 @@ export interface SessionComponents {
   throttle: LoginThrottle;
 }
 
-export function sessionComponents(db: Db, options: SessionOptions, now: () => Date): SessionComponents {
+export function sessionComponents(
+  db: Db,
+  options: SessionOptions,
+  now: () => Date,
+  cipher: FieldCipher,
+): SessionComponents {
   const refreshTokenTtlSeconds = options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS;
   if (!Number.isInteger(refreshTokenTtlSeconds) || refreshTokenTtlSeconds <= 0) {
     throw new Error(`refresh token TTL must be a positive whole number of seconds, got ${refreshTokenTtlSeconds}`);
@@ -32,7 +38,7 @@ export function sessionComponents(db: Db, options: SessionOptions, now: () => Da
   return {
     refreshTokens: new RefreshTokenRepository(db, GATEWAY_SCHEMA),
     refreshTokenTtlSeconds,
-    throttle: new LoginThrottle(new LoginFailureRepository(db, GATEWAY_SCHEMA), now, options.loginBackoff),
+    throttle: new LoginThrottle(new LoginFailureRepository(db, GATEWAY_SCHEMA), now, cipher, options.loginBackoff),
   };
 }
 

@@ -141,7 +141,7 @@ describe('gateway: roles', () => {
   });
 
   it('when an operator creates a courier, then the courier can log in with the courier role', async () => {
-    await seedUsers(db, [OPERATOR]);
+    await seedUsers(db, [OPERATOR], { fieldKeys: testFieldKeys('gateway') });
     const opsToken = await tokenFor(gw.app, OPERATOR.email, OPERATOR.password);
     const res = await postJson(
       gw.app,
@@ -156,7 +156,7 @@ describe('gateway: roles', () => {
   });
 
   it('when an operator sends an unknown role, then 400 ORDO_ERR_HTTP_VALIDATION', async () => {
-    await seedUsers(db, [OPERATOR]);
+    await seedUsers(db, [OPERATOR], { fieldKeys: testFieldKeys('gateway') });
     const opsToken = await tokenFor(gw.app, OPERATOR.email, OPERATOR.password);
     const res = await postJson(
       gw.app,

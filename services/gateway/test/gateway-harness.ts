@@ -1,5 +1,6 @@
 // Runs the gateway the way a host does (migrations, start, routes on an Ordo HTTP app) on a
 // database the test provides, with a clock the test can move.
+import type { FieldKeys } from '@ordo/crypto';
 import { type Db, migrate } from '@ordo/db';
 import { noFaults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
@@ -46,10 +47,14 @@ export interface RunningGateway {
 
 export async function startGateway(
   db: Db,
-  options: { clock?: TestClock; gateway?: GatewayOptions } = {},
+  options: { clock?: TestClock; gateway?: GatewayOptions; fieldKeys?: FieldKeys } = {},
 ): Promise<RunningGateway> {
   const clock = options.clock ?? testClock();
-  const service = createGatewayService(gatewayContext(db, clock.now), options.gateway);
+  const context = gatewayContext(db, clock.now);
+  const service = createGatewayService(
+    options.fieldKeys ? { ...context, fieldKeys: options.fieldKeys } : context,
+    options.gateway,
+  );
   await migrate(db, service.schema, service.migrations);
   await service.start();
   const app = await createHttpApp();

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, RemoteJwksVerifier, Role } from '@ordo/auth';
 import type { Db } from '@ordo/db';
-import { createTestPgDatabase, type TestPgDatabase } from '@ordo/testing';
+import { createTestPgDatabase, type TestPgDatabase, testFieldKeys } from '@ordo/testing';
 import { decodeProtectedHeader } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedUsers } from '../src/index.js';
@@ -38,6 +38,7 @@ async function twoReplicas(): Promise<[RunningGateway, RunningGateway]> {
   running.push(a, b);
   await seedUsers(dbA, [{ email: OPERATOR, password: PASSWORD, role: Role.Operator }], {
     passwords: new PasswordHasher(CHEAP_HASHES),
+    fieldKeys: testFieldKeys('gateway'),
   });
   await register(a.app, 'ada@example.com', PASSWORD);
   return [a, b];

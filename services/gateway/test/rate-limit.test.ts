@@ -64,7 +64,7 @@ function me(app: FastifyInstance, token: string) {
 describe('gateway rate limits', () => {
   it('when a user goes past the read limit, then 429 with Retry-After and RateLimit headers, and another user is not affected', async () => {
     const gw = await gateway({ limits: { read: { max: 3, windowSeconds: LONG } } });
-    await seedUsers(db, [ALICE, BOB]);
+    await seedUsers(db, [ALICE, BOB], { fieldKeys: testFieldKeys('gateway') });
     const alice = await tokenFor(gw.app, ALICE.email, ALICE.password);
     const bob = await tokenFor(gw.app, BOB.email, BOB.password);
 
@@ -97,7 +97,7 @@ describe('gateway rate limits', () => {
 
   it('when a token does not verify, then the request counts against its IP, not against the user it names', async () => {
     const gw = await gateway({ limits: { read: { max: 1, windowSeconds: LONG } } });
-    await seedUsers(db, [ALICE]);
+    await seedUsers(db, [ALICE], { fieldKeys: testFieldKeys('gateway') });
     const alice = await tokenFor(gw.app, ALICE.email, ALICE.password);
     const forged = `${alice.slice(0, -4)}AAAA`;
 
@@ -216,7 +216,7 @@ describe('gateway rate limits while Redis is away', () => {
     const gw = { app: await createHttpApp() };
     await gw.app.register(service.routes);
     closers.push(() => gw.app.close());
-    await seedUsers(db, [ALICE]);
+    await seedUsers(db, [ALICE], { fieldKeys: testFieldKeys('gateway') });
     const alice = await tokenFor(gw.app, ALICE.email, ALICE.password);
     expect((await me(gw.app, alice)).headers['ratelimit-limit']).toBe('100');
 

@@ -1,5 +1,6 @@
 // Helpers for the session, backoff, rotation and fuzz tests: a gateway with cheap password
 // hashes (the argon2 cost is not what these tests are about), and login/refresh by HTTP.
+import type { FieldKeys } from '@ordo/crypto';
 import type { Db } from '@ordo/db';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { GatewayOptions } from '../src/main.js';
@@ -10,9 +11,10 @@ export const PASSWORD = 'correct horse';
 
 export function startTestGateway(
   db: Db,
-  options: { clock?: TestClock; gateway?: GatewayOptions } = {},
+  options: { clock?: TestClock; gateway?: GatewayOptions; fieldKeys?: FieldKeys } = {},
 ): Promise<RunningGateway> {
   return startGateway(db, {
+    fieldKeys: options.fieldKeys,
     clock: options.clock ?? testClock(new Date('2026-03-01T10:00:00Z')),
     gateway: { passwordHashParams: CHEAP_HASHES, ...options.gateway },
   });

@@ -2,10 +2,11 @@
 // revoking its whole family, logout, expiry, and refreshes racing with one token. On a real
 // PostgreSQL server (PGlite has one connection, so nothing would race); one database for the
 // file, a fresh account per test.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { DbDataKeyStore, FieldCipher, LookupFields } from '@ordo/crypto';
 import type { Db } from '@ordo/db';
 import { silentLogger } from '@ordo/logger';
-import { createTestPgDatabase, type TestPgDatabase } from '@ordo/testing';
+import { createTestPgDatabase, type TestPgDatabase, testFieldKeys } from '@ordo/testing';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sessionComponents } from '../src/sessions.module.js';
@@ -17,6 +18,7 @@ let pg: TestPgDatabase;
 let db: Db;
 let gw: RunningGateway | undefined;
 let email: string;
+let userId: string;
 
 beforeAll(async () => {
   pg = await createTestPgDatabase('ordo_sessions');
@@ -34,7 +36,7 @@ afterEach(async () => {
 async function gateway(options: { refreshTokenTtlSeconds?: number } = {}): Promise<RunningGateway> {
   gw = await startTestGateway(db, { gateway: options });
   email = `ada-${randomUUID()}@example.com`;
-  await register(gw.app, email, PASSWORD);
+  userId = (await register(gw.app, email, PASSWORD)).json().id;
   return gw;
 }
 
@@ -42,8 +44,8 @@ function familiesOfEmail() {
   return db.query<{ token_hash: string; revoked_reason: string | null }>(
     `SELECT t.token_hash, f.revoked_reason FROM gateway.refresh_tokens t
      JOIN gateway.refresh_token_families f ON f.id = t.family_id
-     JOIN gateway.users u ON u.id = f.user_id WHERE u.email = $1`,
-    [email],
+     WHERE f.user_id = $1`,
+    [userId],
   );
 }
 
@@ -139,6 +141,8 @@ describe('gateway sessions: refresh tokens', () => {
 describe('gateway housekeeping', () => {
   it('when sessions have expired and failure counters are past their memory, then a sweep deletes them and keeps the live ones', async () => {
     const { app, clock } = await gateway({ refreshTokenTtlSeconds: 3600 });
+    const { keyring } = testFieldKeys('gateway');
+    const cipher = new FieldCipher({ keyring, dataKeys: new DbDataKeyStore(db, 'gateway', keyring) });
     const ended = await logInOk(app, email);
     const kept = await logInOk(app, email);
     const ip = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
@@ -154,13 +158,13 @@ describe('gateway housekeeping', () => {
         await db.query<{ family_id: string }>(
           `SELECT DISTINCT t.family_id FROM gateway.refresh_tokens t
              JOIN gateway.refresh_token_families f ON f.id = t.family_id
-             JOIN gateway.users u ON u.id = f.user_id
-            WHERE lower(u.email) = lower($1)`,
-          [email],
+            WHERE f.user_id = $1`,
+          [userId],
         )
       ).rows.length;
     expect(await families()).toBe(2);
-    const accountKey = createHash('sha256').update(email.toLowerCase()).digest('hex');
+    // Keyed by an HMAC of the email under the account purpose's lookup key, never a plain hash.
+    const accountKey = (await cipher.lookupHashToStore(LookupFields.loginAccount, email.toLowerCase())).hash;
     const counters = async () =>
       (
         await db.query<{ scope: string }>(
@@ -170,7 +174,7 @@ describe('gateway housekeeping', () => {
       ).rows.map((r) => r.scope);
     expect(await counters()).toEqual(['account', 'ip']);
 
-    const { refreshTokens, throttle } = sessionComponents(db, {}, clock.now);
+    const { refreshTokens, throttle } = sessionComponents(db, {}, clock.now, cipher);
     const sweeper = housekeeping({
       idempotencyKeys: { deleteExpired: async () => 0 },
       refreshTokens,

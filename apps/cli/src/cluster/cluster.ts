@@ -285,7 +285,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const demo =
       options.demo === false
         ? undefined
-        : await seedCluster(databaseUrls, servers.natsUrl, name, urlOf('gateway'), stateDir);
+        : await seedCluster(databaseUrls, servers.natsUrl, name, urlOf('gateway'), stateDir, fieldKeys);
     if (demo && options.simulate) await launch('demo', undefined);
     return {
       url: urlOf('gateway'),
@@ -322,6 +322,7 @@ async function seedCluster(
   namespace: string,
   gatewayUrl: string,
   stateDir: string,
+  fieldKeys: FieldKeyDispenser,
 ): Promise<DemoCredentials> {
   const gateway = createPgDb({ connectionString: databaseUrls.gateway, max: 2, applicationName: 'ordo-cluster' });
   const restaurantDb = createPgDb({
@@ -344,7 +345,10 @@ async function seedCluster(
       { db: restaurantDb, transport, logger: silentLogger, faults: noFaults, now: () => new Date() },
       { auth: routeAuth(verifier) },
     );
-    const credentials = await seedDemo({ gateway, restaurant, delivery }, stateDir);
+    const credentials = await seedDemo(
+      { gateway, gatewayKeys: fieldKeys.keysOf('gateway'), restaurant, delivery },
+      stateDir,
+    );
     // Not up before the seeded menus have reached the order service: its first orders would be refused.
     await waitFor(
       () =>

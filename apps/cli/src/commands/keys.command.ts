@@ -1,6 +1,7 @@
 // `ordo keys rotate`: rotates Ordo's keys with no downtime: the gateway's token signing key, and
 // the data-encryption keys of every service (ADR 0023: new data keys become current, every stored
-// one is re-wrapped under the current master key). Three ways to reach the keys:
+// one is re-wrapped under the current master key), and the users' email lookup hashes (re-computed
+// under the current master key's lookup key). Three ways to reach the keys:
 // - `--cluster <stateDir>`: every database of a cluster `ordo cluster up` started (the distributed
 //   shape on one machine), with the master key from ORDO_MASTER_KEY or the cluster's dev key file;
 // - `--database <postgres url>`: one database (the gateway's, or any service's): what it holds;
@@ -13,7 +14,7 @@ import { DbKeyStore, type SigningKeyRotation } from '@ordo/auth';
 import { type DataKeyRotation, DbDataKeyStore, FieldCipher, type Keyring, purposesOf } from '@ordo/crypto';
 import { createPgDb, type Db } from '@ordo/db';
 import { DELIVERY_SCHEMA } from '@ordo/delivery';
-import { GATEWAY_SCHEMA } from '@ordo/gateway';
+import { GATEWAY_SCHEMA, recomputeEmailLookups } from '@ordo/gateway';
 import { ORDER_SCHEMA } from '@ordo/order';
 import { QUERY_SCHEMA } from '@ordo/query';
 import { clusterDatabaseUrls } from '../cluster/cluster.js';
@@ -34,6 +35,8 @@ export interface KeysRotateOptions {
 export interface KeyRotationReport {
   signing?: SigningKeyRotation;
   dataKeys: Record<string, DataKeyRotation>;
+  /** Users' email lookup hashes re-computed under the current master key (where the gateway's database was reached). */
+  emailLookups?: number;
 }
 
 export class KeysCommandError extends Error {}
@@ -95,7 +98,11 @@ export async function rotateDatabases(urls: readonly string[], keyring: Keyring)
         const store = new DbDataKeyStore(db, schema, keyring.restrictTo(purposesOf(SERVICE_OF_SCHEMA[schema]!)));
         report.dataKeys[schema] = await store.rotate();
       }
-      if (schemas.includes(GATEWAY_SCHEMA)) report.signing = await rotateSigningKey(db, keyring);
+      if (schemas.includes(GATEWAY_SCHEMA)) {
+        report.signing = await rotateSigningKey(db, keyring);
+        // After the data keys: the gateway stores new hashes under the new master key from now on.
+        report.emailLookups = await recomputeEmailLookups(db, keyring.restrictTo(purposesOf('gateway')));
+      }
     } finally {
       await db.close();
     }

@@ -31,6 +31,15 @@ export interface HostOptions {
   tuning?: EmbeddedOptions['tuning'];
   /** Request rate limits; wins over `config.rateLimits` (ORDO_RATE_LIMITS). Tests raise them. */
   rateLimits?: RateLimitSettings;
+  /** Tests only: what a service sees of the transport (a fault-injecting decorator). */
+  transportOf?: EmbeddedOptions['transportOf'];
+  /**
+   * The query service's store and feeds on PostgreSQL (the single-node shape), where by default
+   * there is none and the order service answers reads (several processes may share the database,
+   * and views in one process's memory would differ between them). A caller that knows it is the
+   * only process may pass in-memory ones. On PGlite the host always keeps them in memory.
+   */
+  readModels?: EmbeddedOptions['readModels'];
 }
 
 export interface Host {
@@ -89,17 +98,21 @@ export async function buildHost(options: HostOptions): Promise<Host> {
       transport: log,
       logger,
       tuning: options.tuning,
+      transportOf: options.transportOf,
       rateLimits: { limits: rateLimits },
       fieldKeys,
       demoAccounts: () => demo?.accounts,
       // One process on PGlite: views and live feeds in memory, rebuilt from the log at start.
       readModels: config.databaseUrl
-        ? undefined
+        ? options.readModels
         : { store: new MemoryReadStore(), feed: new MemoryLiveFeed(), rebuildOnStart: true },
     });
     await services.migrate();
     demo = config.seed
-      ? await seedDemo({ gateway: db, restaurant: services.restaurant, delivery: db }, dataDir)
+      ? await seedDemo(
+          { gateway: db, gatewayKeys: fieldKeys.keysOf('gateway'), restaurant: services.restaurant, delivery: db },
+          dataDir,
+        )
       : undefined;
     app = await createHttpApp({
       logger,

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FieldKeys } from '@ordo/crypto';
 import type { Db } from '@ordo/db';
 import { demoCouriers, seedCouriers } from '@ordo/delivery';
 import { seedUsers } from '@ordo/gateway';
@@ -64,6 +65,8 @@ async function loadOrCreateCredentials(dataDir: string): Promise<DemoCredentials
 export interface DemoTargets {
   /** The gateway's database (users). */
   gateway: Db;
+  /** The gateway's field keys: account emails are stored sealed and hashed (ADR 0023). */
+  gatewayKeys: FieldKeys;
   /** The restaurant service (restaurants, menus, staff; it publishes the menus). */
   restaurant: Pick<RestaurantService, 'seed'>;
   /** The delivery service's database (couriers). */
@@ -77,6 +80,7 @@ export async function seedDemo(targets: DemoTargets, dataDir: string): Promise<D
   const { ids } = await seedUsers(
     targets.gateway,
     credentials.accounts.map((a) => ({ email: a.email, password: a.password, role: a.role })),
+    { fieldKeys: targets.gatewayKeys },
   );
   const idOf = (email: string) => ids[email.toLowerCase()] as string;
   await restaurant.seed({

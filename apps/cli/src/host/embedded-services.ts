@@ -41,6 +41,8 @@ export interface EmbeddedOptions {
     /** Where the PSP simulator listens (default: any free port). */
     pspPort?: number;
   };
+  /** Tests only: what the service `name` sees of the transport (default: the transport itself). */
+  transportOf?: (name: string, transport: Transport) => Transport;
   /** The demo accounts once seeded, for the web app's sign-in page (embedded demo only). */
   demoAccounts?: () => readonly DemoAccountView[] | undefined;
   /**
@@ -59,7 +61,7 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
   const { db, transport, logger } = options;
   const context = (name: string): ServiceContext => ({
     db,
-    transport,
+    transport: options.transportOf?.(name, transport) ?? transport,
     logger: logger.child({ service: name }),
     faults: noFaults,
     now: () => new Date(),

@@ -9,7 +9,7 @@ import {
   envLogLevel,
   envPort,
 } from '@ordo/config';
-import { Keyring, purposesOf } from '@ordo/crypto';
+import { Keyring, LOOKUP_PURPOSES, purposesOf } from '@ordo/crypto';
 import { parseRateLimitSettings } from '@ordo/gateway';
 import type { TlsFiles } from '@ordo/tls';
 import { z } from 'zod';
@@ -118,7 +118,10 @@ export function serveConfigSchema(service: ServiceName, use: 'serve' | 'tool' = 
       ...edgeConfigVariables,
       /** The master key (ADR 0023): the process derives its own purposes' keys from it, then drops it. */
       ...encryptionConfigVariables,
-      /** Instead of the master key: this process's KEKs only, `<purpose>:<key id>:<base64>,…` (what `cluster up` passes). */
+      /**
+       * Instead of the master key: this process's KEKs only, `<purpose>:<key id>:<base64>,…`, and
+       * its lookup keys, `lookup/<purpose>:<key id>:<base64>` (what `cluster up` passes).
+       */
       ORDO_FIELD_KEYS: z
         .string()
         .refine((text) => {
@@ -128,7 +131,7 @@ export function serveConfigSchema(service: ServiceName, use: 'serve' | 'tool' = 
           } catch {
             return false;
           }
-        }, 'must be <purpose>:<key id>:<base64 key> entries separated by commas')
+        }, 'must be [lookup/]<purpose>:<key id>:<base64 key> entries separated by commas')
         .optional(),
     })
     .superRefine((env, ctx) => {
@@ -154,6 +157,24 @@ export function serveConfigSchema(service: ServiceName, use: 'serve' | 'tool' = 
           path: ['ORDO_MASTER_KEY'],
           message: `ORDO_MASTER_KEY or ORDO_FIELD_KEYS required ${why}`,
         });
+      }
+      if (use === 'serve' && env.ORDO_FIELD_KEYS && !env.ORDO_MASTER_KEY) {
+        const keyring = (() => {
+          try {
+            return Keyring.parse(env.ORDO_FIELD_KEYS as string);
+          } catch {
+            return undefined;
+          }
+        })();
+        for (const purpose of purposesOf(service).filter((p) => LOOKUP_PURPOSES.includes(p))) {
+          if (keyring && keyring.lookupKeys(purpose).length === 0) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['ORDO_FIELD_KEYS'],
+              message: `needs the lookup key of '${purpose}' (lookup/${purpose}:<key id>:<base64>) by ${service} (ADR 0023)`,
+            });
+          }
+        }
       }
       if (service === 'payment') need('ORDO_PSP_URL', 'by the payment service');
       if (service === 'gateway') need('ORDO_UPSTREAMS', 'by the gateway');

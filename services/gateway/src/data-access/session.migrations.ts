@@ -30,8 +30,8 @@ export const sessionMigrations: readonly Migration[] = [
   {
     id: 'gateway_0002_login_backoff',
     sql: `
-      -- Consecutive failed logins per account (key: SHA-256 of the normalized email) and per
-      -- client address; shared by every gateway replica.
+      -- Consecutive failed logins per account and per client address; shared by every gateway
+      -- replica. (Account keys are HMACs of the email since gateway_0004, ADR 0023.)
       CREATE TABLE {{schema}}.login_failures (
         scope text NOT NULL CHECK (scope IN ('account', 'ip')),
         key text NOT NULL,

@@ -1,17 +1,21 @@
 // The gateway's housekeeping: now and then it deletes what has expired — idempotency keys past
 // their retention, refresh-token families none of whose tokens is valid any more, and login
-// failure counters that would start over anyway — so none of these tables grows without end.
+// failure counters that would start over anyway — so none of these tables grows without end; and
+// it seals any email left in clear (ADR 0023).
 // Deletes run in bounded batches (no sweep holds many row locks at once), and every replica may
 // sweep: SKIP LOCKED keeps them off each other's rows.
 import type { ServiceContext } from '@ordo/service-kit';
 import type { IdempotencyKeyRepository } from '../data-access/idempotency-key.repository.js';
 import type { RefreshTokenRepository } from '../data-access/refresh-token.repository.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { SealedEmails } from './sealed-emails.js';
 
 export interface HousekeepingOptions {
   readonly idempotencyKeys: Pick<IdempotencyKeyRepository, 'deleteExpired'>;
   readonly refreshTokens: Pick<RefreshTokenRepository, 'deleteExpired'>;
   readonly loginThrottle: Pick<LoginThrottle, 'deleteForgotten'>;
+  /** Seals clear emails and re-computes stale lookup hashes (ADR 0023); nothing without it. */
+  readonly emails?: SealedEmails;
   readonly now: () => Date;
   readonly logger: Pick<ServiceContext['logger'], 'warn'>;
   /** Between sweeps (default 60 s). */
@@ -27,6 +31,8 @@ export interface SweepCounts {
   readonly idempotencyKeys: number;
   readonly sessions: number;
   readonly loginCounters: number;
+  /** Emails sealed or re-hashed (rows left by older replicas or a rotation). */
+  readonly emails: number;
 }
 
 export interface Housekeeping {
@@ -56,6 +62,7 @@ export function housekeeping(options: HousekeepingOptions): Housekeeping {
       idempotencyKeys: await inBatches((now, limit) => options.idempotencyKeys.deleteExpired(now, limit)),
       sessions: await inBatches((now, limit) => options.refreshTokens.deleteExpired(now, limit)),
       loginCounters: await options.loginThrottle.deleteForgotten(),
+      emails: (await options.emails?.catchUp()) ?? 0,
     };
   }
 

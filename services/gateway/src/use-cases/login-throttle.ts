@@ -1,6 +1,6 @@
 // The login backoff as the login use case needs it: refuse an attempt while its account or its
 // client address is backing off, count failures, and clear the account's count on success.
-import { createHash } from 'node:crypto';
+import { type FieldCipher, LookupFields } from '@ordo/crypto';
 import { AppError, Errors } from '@ordo/errors';
 import type { LoginFailureRepository, LoginKey } from '../data-access/login-failure.repository.js';
 import { tryNormalizeEmail } from '../domain/email.js';
@@ -25,6 +25,8 @@ export class LoginThrottle {
   constructor(
     private readonly failures: LoginFailureRepository,
     private readonly now: () => Date,
+    /** Keys account counters by a keyed hash of the email (purpose account): never a plain one. */
+    private readonly cipher: FieldCipher,
     options: LoginBackoffOptions = {},
   ) {
     this.policies = backoffPolicies(options);
@@ -33,7 +35,7 @@ export class LoginThrottle {
   /** Throws 429 ORDO_ERR_AUTH_LOGIN_THROTTLED (with Retry-After) while either key is backing off. */
   async check(attempt: LoginAttempt): Promise<void> {
     const now = this.now();
-    const until = await this.failures.blockedUntil(keysOf(attempt), now);
+    const until = await this.failures.blockedUntil(await this.keysOf(attempt), now);
     if (until === undefined) return;
     const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
     throw new AppError(Errors.AUTH_LOGIN_THROTTLED, { retryAfterSeconds, details: { retryAfterSeconds } });
@@ -41,7 +43,7 @@ export class LoginThrottle {
 
   async recordFailure(attempt: LoginAttempt): Promise<void> {
     const now = this.now();
-    for (const key of keysOf(attempt)) {
+    for (const key of await this.keysOf(attempt)) {
       const policy = this.policies[key.scope];
       const count = await this.failures.addFailure(key, now, this.forgetBefore(key.scope, now));
       const delay = delayAfter(count, policy);
@@ -54,7 +56,7 @@ export class LoginThrottle {
    * could interleave logins to its own account with guesses at others'.
    */
   async recordSuccess(attempt: LoginAttempt): Promise<void> {
-    await this.failures.reset(accountKey(attempt.email));
+    await this.failures.reset(await this.accountKey(attempt.email));
   }
 
   /** Housekeeping: drops counters that would start over anyway; returns how many. */
@@ -67,18 +69,20 @@ export class LoginThrottle {
     return deleted;
   }
 
+  private async accountKey(email: string): Promise<LoginKey> {
+    // A keyed hash (HMAC under the account purpose's lookup key, in its own field): the table holds
+    // no email, and a plain hash would give the address back to anyone who guesses it. Unknown
+    // emails are counted the same way, so the throttle tells nobody which accounts exist.
+    const normalized = tryNormalizeEmail(email) ?? email.trim().toLowerCase();
+    const { hash } = await this.cipher.lookupHashToStore(LookupFields.loginAccount, normalized);
+    return { scope: LoginScope.Account, key: hash };
+  }
+
+  private async keysOf(attempt: LoginAttempt): Promise<LoginKey[]> {
+    return [await this.accountKey(attempt.email), { scope: LoginScope.Ip, key: attempt.ip }];
+  }
+
   private forgetBefore(scope: LoginScope, now: Date): Date {
     return new Date(now.getTime() - this.policies[scope].forgetAfterSeconds * 1000);
   }
-}
-
-function accountKey(email: string): LoginKey {
-  // Hashed: the table needs no email address in it. Unknown emails are counted the same way,
-  // so the throttle tells nobody which accounts exist.
-  const normalized = tryNormalizeEmail(email) ?? email.trim().toLowerCase();
-  return { scope: LoginScope.Account, key: createHash('sha256').update(normalized).digest('hex') };
-}
-
-function keysOf(attempt: LoginAttempt): LoginKey[] {
-  return [accountKey(attempt.email), { scope: LoginScope.Ip, key: attempt.ip }];
 }

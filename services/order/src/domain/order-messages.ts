@@ -12,6 +12,8 @@ export function orderEventMessage(event: OrderEvent): OutgoingMessage {
     type,
     key: order.id,
     payload,
+    // The envelope's time is the order's: views show it as the order's createdAt and updatedAt.
+    occurredAt: order.updatedAt,
   });
   switch (event.type) {
     case 'order.placed.v1':
