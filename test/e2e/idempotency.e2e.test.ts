@@ -3,16 +3,11 @@
 // one order and one payment authorization, and every request of a key ends with the first answer
 // (a request that finds the first still in flight gets 409 and retries, as a client would).
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { demoCouriers, LOAD_TEST_RATE_LIMITS, type RunningHost, seedCouriers, startHost } from '@ordo/cli/host';
-import { hostConfig } from '@ordo/config';
-import { silentLogger } from '@ordo/logger';
-import { createTestPgDatabase, type TestPgDatabase } from '@ordo/testing';
+import { demoCouriers, type RunningHost, seedCouriers } from '@ordo/cli/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDRESS, someMenuItem } from './support/ordering.js';
 import { type Client, client } from './support/shapes.js';
+import { type SingleNode, startSingleNode } from './support/single-node.js';
 
 const KEYS = 1_000;
 const COPIES = 10;
@@ -26,27 +21,13 @@ interface Answer {
   replayed: boolean;
 }
 
-let database: TestPgDatabase;
-let root: string;
+let node: SingleNode;
 let host: RunningHost;
 let customer: Client;
 
 beforeAll(async () => {
-  database = await createTestPgDatabase('ordo_e2e_idempotency');
-  root = await mkdtemp(join(tmpdir(), 'ordo-e2e-idempotency-'));
-  host = await startHost({
-    config: hostConfig({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: join(root, 'data'),
-      databaseUrl: database.connectionString,
-      logLevel: 'silent',
-      demo: false,
-    }),
-    logger: silentLogger,
-    tuning: { sagaTimerIntervalMs: 200 },
-    rateLimits: LOAD_TEST_RATE_LIMITS,
-  });
+  node = await startSingleNode('ordo_e2e_idempotency', { tuning: { sagaTimerIntervalMs: 200 } });
+  host = node.host;
   // A free courier for every order, so every saga runs to CONFIRMED without waiting.
   await seedCouriers(host.db, demoCouriers(Array.from({ length: KEYS }, (_, i) => `idempotency-courier-${i}`)));
   const account = host.demo!.accounts.find((a) => a.role === 'customer')!;
@@ -59,9 +40,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await host?.close();
-  await database?.drop();
-  if (root) await rm(root, { recursive: true, force: true });
+  await node?.close();
 });
 
 let sent = 0;

@@ -16,20 +16,17 @@
 //
 // Cost: about two minutes for 2,000 orders on a 2-core machine. On PGlite (the embedded host) it
 // took nine: every order's SQL runs in the host's own process there, here beside it in Postgres.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LOAD_TEST_RATE_LIMITS, type RunningHost, startHost } from '@ordo/cli/host';
-import { hostConfig } from '@ordo/config';
-import { OrderEvents, OrderStatus } from '@ordo/contracts-order';
+import type { RunningHost } from '@ordo/cli/host';
+import { OrderStatus, OrderStatusOfEvent } from '@ordo/contracts-order';
 import { MemoryLiveFeed } from '@ordo/live-feed';
 import { silentLogger } from '@ordo/logger';
 import type { Consumer } from '@ordo/messaging';
 import { MemoryReadStore } from '@ordo/read-store';
-import { createTestPgDatabase, DisorderlyTransport, seededRandom, type TestPgDatabase } from '@ordo/testing';
+import { DisorderlyTransport, seededRandom } from '@ordo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRates, startDemoSimulator } from '../../apps/cli/src/demo/demo-simulator.js';
 import { client } from './support/shapes.js';
+import { type SingleNode, startSingleNode } from './support/single-node.js';
 
 const ORDERS = 2_000;
 const FINAL: readonly string[] = [OrderStatus.Delivered, OrderStatus.Cancelled, OrderStatus.Rejected];
@@ -53,16 +50,6 @@ const FAST: Partial<DemoRates> = {
   pickupWaitMs: 2_000,
 };
 
-/** The order status each order event stands for (the order service's outbox is its history). */
-const STATUS_OF_EVENT: Readonly<Record<string, string>> = {
-  [OrderEvents.placed.type]: OrderStatus.ApprovalPending,
-  [OrderEvents.confirmed.type]: OrderStatus.Confirmed,
-  [OrderEvents.rejected.type]: OrderStatus.Rejected,
-  [OrderEvents.cancelled.type]: OrderStatus.Cancelled,
-  [OrderEvents.pickedUp.type]: OrderStatus.PickedUp,
-  [OrderEvents.delivered.type]: OrderStatus.Delivered,
-};
-
 interface OrderView {
   id: string;
   status: string;
@@ -84,27 +71,14 @@ interface OrderView {
 }
 
 describe('projections under duplicated and reordered events (one process on PostgreSQL)', () => {
-  let root: string;
-  let database: TestPgDatabase;
+  let node: SingleNode;
   let host: RunningHost;
   const disorder: DisorderlyTransport[] = [];
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'ordo-projections-'));
-    database = await createTestPgDatabase('ordo_e2e_projections');
-    host = await startHost({
-      config: hostConfig({
-        port: 0,
-        host: '127.0.0.1',
-        dataDir: join(root, 'data'),
-        databaseUrl: database.connectionString,
-        logLevel: 'silent',
-        demo: false,
-      }),
-      logger: silentLogger,
+    node = await startSingleNode('ordo_e2e_projections', {
       // A short courier wait: orders no courier is free for are compensated (REJECTED) quickly.
       tuning: { sagaTimerIntervalMs: 200, courierWaitMs: 1_500 },
-      rateLimits: LOAD_TEST_RATE_LIMITS,
       // The only process on its database: the query service may keep its views in memory.
       readModels: { store: new MemoryReadStore(), feed: new MemoryLiveFeed(), rebuildOnStart: true },
       transportOf: (service, transport) => {
@@ -122,12 +96,11 @@ describe('projections under duplicated and reordered events (one process on Post
         return wrapped;
       },
     });
+    host = node.host;
   }, 120_000);
 
   afterAll(async () => {
-    await host?.close();
-    await database?.drop();
-    if (root) await rm(root, { recursive: true, force: true });
+    await node?.close();
   });
 
   const sql = async <T>(text: string, params: unknown[] = []) => (await host.db.query<T>(text, params)).rows;
@@ -231,7 +204,7 @@ describe('projections under duplicated and reordered events (one process on Post
       const payment = payments.get(o.id);
       const timeline: string[] = [];
       for (const event of history.get(o.id) ?? []) {
-        const status = STATUS_OF_EVENT[event.type];
+        const status = OrderStatusOfEvent[event.type];
         if (status && timeline.at(-1) !== status) timeline.push(status);
       }
       return {

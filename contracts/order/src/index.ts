@@ -44,3 +44,13 @@ export const OrderEvents = {
 };
 
 export const orderSchemas = schemasOf(OrderEvents);
+
+/** The status each order event says the order has reached (by message type). */
+export const OrderStatusOfEvent: Readonly<Record<string, OrderStatus>> = {
+  [OrderEvents.placed.type]: OrderStatus.ApprovalPending,
+  [OrderEvents.confirmed.type]: OrderStatus.Confirmed,
+  [OrderEvents.rejected.type]: OrderStatus.Rejected,
+  [OrderEvents.cancelled.type]: OrderStatus.Cancelled,
+  [OrderEvents.pickedUp.type]: OrderStatus.PickedUp,
+  [OrderEvents.delivered.type]: OrderStatus.Delivered,
+};

@@ -3,7 +3,7 @@
 // order event's seq), so a message handled twice appends nothing twice (the live feed skips it).
 import type { Address } from '@ordo/contracts-common';
 import type { LocationPing } from '@ordo/contracts-delivery';
-import { OrderEvents, OrderStatus } from '@ordo/contracts-order';
+import { type OrderStatus, OrderStatusOfEvent } from '@ordo/contracts-order';
 import { type FieldCipher, SealedFields } from '@ordo/crypto';
 import type { LiveFeed, NewFeedEvent } from '@ordo/live-feed';
 import type { Envelope } from '@ordo/messaging';
@@ -43,19 +43,9 @@ export async function projectLocations(deps: TrackingDeps, report: LocationsRepo
   await deps.feed.append(report.orderId, events);
 }
 
-/** The status each order event moves the order to. */
-const STATUS_OF_EVENT: Readonly<Record<string, OrderStatus>> = {
-  [OrderEvents.placed.type]: OrderStatus.ApprovalPending,
-  [OrderEvents.confirmed.type]: OrderStatus.Confirmed,
-  [OrderEvents.rejected.type]: OrderStatus.Rejected,
-  [OrderEvents.cancelled.type]: OrderStatus.Cancelled,
-  [OrderEvents.pickedUp.type]: OrderStatus.PickedUp,
-  [OrderEvents.delivered.type]: OrderStatus.Delivered,
-};
-
 /** For an order event: its status change into the order's feed. Other events: nothing. */
 export async function projectOrderStatus(feed: LiveFeed, envelope: Envelope): Promise<void> {
-  const status = STATUS_OF_EVENT[envelope.type];
+  const status = OrderStatusOfEvent[envelope.type];
   if (!status) return;
   await projectStatus(feed, { orderId: envelope.key, status, at: envelope.occurredAt, seq: envelope.seq });
 }
