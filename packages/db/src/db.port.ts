@@ -27,6 +27,13 @@ export interface SqlExecutor {
    * and visible (handing committed outbox rows to the relay). Errors thrown by `fn` are ignored.
    */
   afterCommit?(fn: () => void): void;
+  /**
+   * Only on a transaction: runs `fn` after the transaction's own work and right before COMMIT, in
+   * the transaction (callbacks in the order registered, each awaited). A callback that throws rolls
+   * the transaction back, and the error is the transaction's. For writes that must come last,
+   * e.g. taking a lock that is then held only until the commit (appending to the message log).
+   */
+  beforeCommit?(fn: () => Promise<void>): void;
 }
 
 export const IsolationLevel = {

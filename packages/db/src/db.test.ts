@@ -126,6 +126,32 @@ describe.each(shapes)('Db adapter on %s', (_name, open) => {
     ).rejects.toThrow('abort');
     expect(seen).toEqual(['first', 'third']);
   });
+
+  it('when a transaction ends, then its before-commit callbacks run in it after its work, in order; one that throws rolls it back', async () => {
+    await db.query('CREATE TABLE before_commit_t (id int, note text)');
+    const seen: string[] = [];
+    await db.transaction(async (tx) => {
+      tx.beforeCommit?.(async () => {
+        seen.push('first');
+        await tx.query(`INSERT INTO before_commit_t VALUES (2, 'written before the commit')`);
+      });
+      tx.beforeCommit?.(async () => void seen.push('second'));
+      await tx.query(`INSERT INTO before_commit_t VALUES (1, 'the work')`);
+      seen.push('work done');
+    });
+    expect(seen).toEqual(['work done', 'first', 'second']);
+    expect((await db.query('SELECT id FROM before_commit_t ORDER BY id')).rows).toEqual([{ id: 1 }, { id: 2 }]);
+
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO before_commit_t VALUES (3, 'rolled back')`);
+        tx.beforeCommit?.(async () => {
+          throw new Error('refused before the commit');
+        });
+      }),
+    ).rejects.toThrow('refused before the commit');
+    expect((await db.query('SELECT count(*)::int AS n FROM before_commit_t')).rows).toEqual([{ n: 2 }]);
+  });
 });
 
 describe('Db adapter on postgres, when the LISTEN connection is lost', () => {

@@ -1,6 +1,6 @@
 // node-postgres adapter for the Db port: a pool for statements, one dedicated client for LISTEN.
 import pg from 'pg';
-import { runCommitted } from './after-commit.js';
+import { runBeforeCommit, runCommitted } from './after-commit.js';
 import type { Db, QueryOptions, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 import { stripStatementData } from './query-error.js';
 
@@ -106,12 +106,15 @@ export function createPgDb(options: PgDbOptions): Db {
       try {
         await client.query(txOptions?.isolation ? `BEGIN ISOLATION LEVEL ${txOptions.isolation}` : 'BEGIN');
         const committed: Array<() => void> = [];
+        const committing: Array<() => Promise<void>> = [];
         const tx: SqlExecutor = {
           query: async <R>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
             toResult<R>(await stripStatementData(() => client.query(statement(text, params, queryOptions)))),
           afterCommit: (callback) => void committed.push(callback),
+          beforeCommit: (callback) => void committing.push(callback),
         };
         const result = await fn(tx);
+        await runBeforeCommit(committing);
         await client.query('COMMIT');
         runCommitted(committed);
         return result;

@@ -1,7 +1,7 @@
 // PGlite adapter for the Db port: WASM Postgres inside this process, one connection, so
 // transactions run one at a time (PGlite queues statements behind an open transaction).
 import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite';
-import { runCommitted } from './after-commit.js';
+import { runBeforeCommit, runCommitted } from './after-commit.js';
 import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 import { stripStatementData } from './query-error.js';
 
@@ -58,6 +58,7 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
       const committed: Array<() => void> = [];
+      const committing: Array<() => Promise<void>> = [];
       // The COMMIT's own failure comes out of PGlite carrying the statement too.
       const result = await stripStatementData(() =>
         instance.transaction(async (pgTx) => {
@@ -65,8 +66,11 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
           const tx: SqlExecutor = {
             query: <R>(text: string, params?: readonly unknown[]) => run<R>(pgTx, text, params),
             afterCommit: (callback) => void committed.push(callback),
+            beforeCommit: (callback) => void committing.push(callback),
           };
-          return fn(tx);
+          const value = await fn(tx);
+          await runBeforeCommit(committing);
+          return value;
         }),
       );
       runCommitted(committed);

@@ -7,7 +7,8 @@
 //   claiming transaction; the claiming loop then only polls for rows older than a grace period,
 //   the ones this path could not publish (a crash, a broker outage);
 // - claiming: woken by NOTIFY (polling as a fallback), it locks a batch of unsent rows, publishes
-//   them, marks them sent (the only way when the log is in this database, see ADR 0011).
+//   them, marks them sent (the way when the log is in this database, see ADR 0011, for rows the
+//   writer did not append to the log itself, see ADR 0025).
 import { type Db, ident } from '@ordo/db';
 import { type Faults, noFaults } from '@ordo/faults';
 import { type Logger, silentLogger } from '@ordo/logger';
@@ -61,6 +62,8 @@ export class OutboxRelay {
   private readonly inTransaction: boolean;
   /** Committed rows are handed over by the writer (see the module comment). */
   private readonly afterCommit: boolean;
+  /** The writer appends its rows to the log itself (ADR 0025). */
+  private readonly writerAppends: boolean;
   private readonly committed: OutboxRow[] = [];
   private publishingCommitted: Promise<void> | undefined;
   private holdCommitted = false;
@@ -76,6 +79,15 @@ export class OutboxRelay {
     this.inTransaction = publisher.logDatabase === options.db && publisher.publishWithin !== undefined;
     const strategy = options.claim ?? (options.db.kind === 'pglite' && !this.inTransaction ? 'lease' : 'lock');
     this.afterCommit = options.writer !== undefined && !this.inTransaction;
+    // With the log in this database, the writer appends its rows to it in the producer's own
+    // transaction and marks them sent there (ADR 0025): no relay transaction. This relay then only
+    // publishes rows left unsent (a previous version's, a write outside a transaction), found by
+    // its poll; it does not listen, as the outbox's NOTIFY now announces rows already sent.
+    const { publishWithin } = publisher;
+    this.writerAppends = this.inTransaction && options.writer !== undefined && publishWithin !== undefined;
+    if (this.writerAppends && publishWithin) {
+      options.writer?.appendWithin((tx, messages) => publishWithin.call(publisher, tx, messages));
+    }
     const graceMs = this.afterCommit ? (options.afterCommitGraceMs ?? 3_000) : undefined;
     const claims = (grace: number | undefined) =>
       strategy === 'lock'
@@ -135,7 +147,7 @@ export class OutboxRelay {
         this.holdCommitted = false;
       }
       this.takeCommitted([]);
-    } else {
+    } else if (!this.writerAppends) {
       this.unlisten = await this.options.db.listen(outboxChannel(this.options.schema), () => this.poke());
     }
     const pruneEvery = this.options.pruneIntervalMs ?? 60_000;

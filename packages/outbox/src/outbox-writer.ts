@@ -1,9 +1,12 @@
 // Writes outgoing messages as outbox rows in the caller's transaction, next to the state change
 // they announce. Nothing is published here: the relay does that after commit (handed the rows by
 // `onCommitted` when it listens, or finding them in the table).
+// When the transport's log lives in this very database (pglog in the one-process shapes), the
+// relay makes the writer append to it (`appendWithin`): right before the caller's transaction
+// commits, the rows it wrote are marked sent and go into the log in that transaction (ADR 0025).
 import { ident, type SqlExecutor } from '@ordo/db';
-import { type Envelope, newMessageId } from '@ordo/messaging';
-import type { OutboxRow } from './outbox-row.js';
+import { type Envelope, newMessageId, type TransportMessage } from '@ordo/messaging';
+import { OUTBOX_COLUMNS, type OutboxRow, rowToTransportMessage } from './outbox-row.js';
 
 export interface OutgoingMessage<P = unknown> {
   readonly topic: string;
@@ -31,10 +34,18 @@ export function causedBy(
   return { correlationId: cause.correlationId, causationId: cause.id, traceparent: cause.traceparent };
 }
 
+/** Appends messages to the log inside a transaction on the log's database (pglog's `publishWithin`). */
+export type AppendWithin = (tx: SqlExecutor, messages: readonly TransportMessage[]) => Promise<void>;
+
 export class OutboxWriter {
   /** The one statement a write runs (parameters $1–$9 are parallel arrays); the benchmark reuses it. */
   readonly sql: string;
+  /** With `appendWithin`: marks a transaction's rows sent and reads them back for the append. */
+  private readonly takeSql: string;
   private readonly committedListeners = new Set<(rows: OutboxRow[]) => void>();
+  private append: AppendWithin | undefined;
+  /** Ids of the rows each open transaction wrote, appended to the log before its commit. */
+  private readonly toAppend = new WeakMap<SqlExecutor, number[]>();
 
   constructor(schema: string) {
     const s = ident(schema);
@@ -64,6 +75,19 @@ export class OutboxWriter {
       SELECT message_id, topic, type, key, seq, occurred_at, correlation_id, causation_id, traceparent, payload::jsonb
       FROM numbered ORDER BY ord
       RETURNING id, message_id, seq`;
+    // A row a rolled-back savepoint took with it is simply not found.
+    this.takeSql = `UPDATE ${s}.outbox SET sent_at = now() WHERE id = ANY($1::bigint[]) AND sent_at IS NULL
+                    RETURNING ${OUTBOX_COLUMNS}`;
+  }
+
+  /**
+   * From now on, the rows written in a transaction that supports `beforeCommit` are appended to
+   * the log by `append` in that transaction, right before it commits, and marked sent there; the
+   * relay never sees them. Only for a log in the same database as the transactions this writer is
+   * given (the relay calls it when its publisher's log database is its own).
+   */
+  appendWithin(append: AppendWithin): void {
+    this.append = append;
   }
 
   /**
@@ -96,6 +120,12 @@ export class OutboxWriter {
       { prepare: true },
     );
     const seqById = new Map(rows.map((r) => [r.message_id, r.seq]));
+    if (this.append && tx.beforeCommit)
+      this.appendBeforeCommit(
+        tx,
+        tx.beforeCommit,
+        rows.map((r) => Number(r.id)),
+      );
     if (this.committedListeners.size > 0 && tx.afterCommit) {
       const rowIdById = new Map(rows.map((r) => [r.message_id, r.id]));
       const written: OutboxRow[] = messages.map((m, i) => {
@@ -131,6 +161,28 @@ export class OutboxWriter {
         traceparent: m.traceparent ?? null,
         payload: m.payload,
       };
+    });
+  }
+
+  /**
+   * One append per transaction, after its last write: the log's per-topic lock (ADR 0011) is then
+   * held only from the append to the commit, whatever the transaction does after this write. The
+   * rows are read back from the table, not kept in memory, so a savepoint rolled back after a
+   * write (a failed local saga step) takes its messages with it.
+   */
+  private appendBeforeCommit(tx: SqlExecutor, beforeCommit: (fn: () => Promise<void>) => void, ids: number[]): void {
+    const pending = this.toAppend.get(tx);
+    if (pending) {
+      pending.push(...ids);
+      return;
+    }
+    const written = [...ids];
+    this.toAppend.set(tx, written);
+    const append = this.append as AppendWithin;
+    beforeCommit(async () => {
+      const { rows } = await tx.query<OutboxRow>(this.takeSql, [written], { prepare: true });
+      rows.sort((a, b) => Number(a.id) - Number(b.id));
+      if (rows.length > 0) await append(tx, rows.map(rowToTransportMessage));
     });
   }
 }

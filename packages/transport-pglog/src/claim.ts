@@ -1,7 +1,7 @@
-// One fetch attempt: lease due redeliveries, then new messages, in one short transaction.
+// One fetch attempt: lease due redeliveries, then new messages, in one statement.
 // It never waits: with PGlite an open transaction blocks the whole database, and on Postgres it
 // would pin a pooled connection. Waiting happens outside, in the subscription.
-import type { Db, SqlExecutor } from '@ordo/db';
+import type { Db } from '@ordo/db';
 import { type LogTables, nowPlusMs } from './tables.js';
 
 export interface ClaimedRow {
@@ -32,89 +32,78 @@ export interface ClaimResult {
   readonly contended: boolean;
 }
 
-// Rows in pending whose lease ran out (ack wait passed, or a nak's delay is due), oldest first.
-// SKIP LOCKED: a row another member is leasing right now is simply not ours this round.
-async function leaseDue(tx: SqlExecutor, t: LogTables, req: ClaimRequest, limit: number): Promise<ClaimedRow[]> {
-  const { rows } = await tx.query<ClaimedRow>(
-    `WITH due AS (
+// One statement, so one round trip and no explicit transaction (BEGIN and COMMIT are round trips
+// too): due redeliveries first, then messages after the group's cursor, up to `max` in all.
+// - `due`: rows in pending whose lease ran out (ack wait passed, or a nak's delay is due), oldest
+//   first; SKIP LOCKED, so a row another member is leasing right now is simply not ours this round.
+// - `held`: the group row is the group's read lock. Whoever holds it hands out the next positions
+//   and advances the cursor; SKIP LOCKED so that competing members never queue behind each other.
+//   A member that finds it taken gets no new messages and `contended` (it retries soon).
+//   FOR UPDATE reads the row's newest committed version, so the cursor is current even when
+//   another member moved it after this statement's snapshot was taken.
+// - `batch` is referenced three times, so Postgres materializes it once: the rows handed out, the
+//   pending rows and the new cursor all come from the same read. ON CONFLICT is a safety net: no
+//   pending row should exist beyond the cursor (seek deletes them in the transaction that moves the
+//   cursor back); if one does, its lease is renewed rather than the fetch failing. The cursor is
+//   read by a scalar subquery so that it bounds the index scan (`position > cursor` as an index
+//   condition); as a join, the topic's every retained message would be read and filtered.
+// The outer LEFT JOIN returns one row even when nothing was leased, to carry `contended`.
+// A pending row whose message was pruned is leased but not joined; retention deletes it.
+function claimSql(t: LogTables): string {
+  return `WITH due AS (
        SELECT position FROM ${t.pending}
        WHERE topic = $1 AND "group" = $2 AND visible_at <= now() AND delivery_count < $5
        ORDER BY position
        LIMIT $3
        FOR UPDATE SKIP LOCKED
-     ), leased AS (
+     ), redelivered AS (
        UPDATE ${t.pending} AS p
        SET delivery_count = p.delivery_count + 1, visible_at = ${nowPlusMs(4)}
        FROM due
        WHERE p.topic = $1 AND p."group" = $2 AND p.position = due.position
        RETURNING p.position, p.delivery_count
-     )
-     SELECT l.position, l.delivery_count, m.id, m.type, m.key, m.headers, m.body
-     FROM leased AS l JOIN ${t.messages} AS m ON m.position = l.position
-     ORDER BY l.position`,
-    [req.topic, req.group, limit, req.ackWaitMs, req.maxDeliver],
-    { prepare: true },
-  );
-  // A pending row whose message was pruned is leased but not joined; retention deletes it.
-  return rows;
-}
-
-// Messages after the group's cursor. The group row is the group's read lock: whoever holds it
-// hands out the next positions and advances the cursor. SKIP LOCKED so that competing members
-// never queue behind each other; the member that finds it taken returns `undefined`.
-async function leaseNew(
-  tx: SqlExecutor,
-  t: LogTables,
-  req: ClaimRequest,
-  limit: number,
-): Promise<ClaimedRow[] | undefined> {
-  const group = await tx.query<{ cursor: number }>(
-    `SELECT cursor FROM ${t.groups} WHERE topic = $1 AND "group" = $2 FOR UPDATE SKIP LOCKED`,
-    [req.topic, req.group],
-    { prepare: true },
-  );
-  const cursor = group.rows[0]?.cursor;
-  if (cursor === undefined) return undefined;
-  // `batch` is referenced three times, so Postgres materializes it once: the rows handed out,
-  // the pending rows and the new cursor all come from the same read. ON CONFLICT is a safety net:
-  // no pending row should exist beyond the cursor (seek deletes them in the transaction that moves
-  // the cursor back); if one does, its lease is renewed rather than the fetch failing.
-  const { rows } = await tx.query<ClaimedRow>(
-    `WITH batch AS (
-       SELECT position, id, type, key, headers, body FROM ${t.messages}
-       WHERE topic = $1 AND position > $3
-       ORDER BY position
-       LIMIT $4
+     ), held AS (
+       SELECT cursor FROM ${t.groups} WHERE topic = $1 AND "group" = $2 FOR UPDATE SKIP LOCKED
+     ), batch AS (
+       SELECT m.position, m.id, m.type, m.key, m.headers, m.body
+       FROM ${t.messages} AS m
+       WHERE m.topic = $1 AND m.position > (SELECT cursor FROM held)
+       ORDER BY m.position
+       LIMIT greatest(0, $3 - (SELECT count(*) FROM due))
      ), leased AS (
        INSERT INTO ${t.pending} AS p (topic, "group", position, delivery_count, visible_at)
-       SELECT $1, $2, position, 1, ${nowPlusMs(5)} FROM batch
+       SELECT $1, $2, position, 1, ${nowPlusMs(4)} FROM batch
        ON CONFLICT (topic, "group", position)
          DO UPDATE SET delivery_count = p.delivery_count + 1, visible_at = EXCLUDED.visible_at
        RETURNING position, delivery_count
      ), advanced AS (
        UPDATE ${t.groups} SET cursor = (SELECT max(position) FROM batch)
        WHERE topic = $1 AND "group" = $2 AND EXISTS (SELECT 1 FROM batch)
+     ), handed AS (
+       SELECT r.position, r.delivery_count, m.id, m.type, m.key, m.headers, m.body
+       FROM redelivered AS r JOIN ${t.messages} AS m ON m.position = r.position
+       UNION ALL
+       SELECT b.position, l.delivery_count, b.id, b.type, b.key, b.headers, b.body
+       FROM batch AS b JOIN leased AS l ON l.position = b.position
      )
-     SELECT b.position, l.delivery_count, b.id, b.type, b.key, b.headers, b.body
-     FROM batch AS b JOIN leased AS l ON l.position = b.position
-     ORDER BY b.position`,
-    [req.topic, req.group, cursor, limit, req.ackWaitMs],
-    { prepare: true },
-  );
-  return rows;
+     SELECT NOT EXISTS (SELECT 1 FROM held) AS contended, h.*
+     FROM (SELECT 1) AS one LEFT JOIN handed AS h ON true
+     ORDER BY h.position`;
 }
 
 // Whether a claim would find anything: a due redelivery, or a message past the group's cursor.
 // One read-only statement outside any transaction. Most fetch attempts find nothing (a wake-up
 // for a topic several groups read, the look after each batch, the fallback poll); without this,
 // each of them would lock the group row, and a row lock is a write that costs a WAL flush.
+// The cursor is a scalar subquery so that it bounds the index scan (see claimSql).
 async function anythingToClaim(db: Db, t: LogTables, req: ClaimRequest): Promise<boolean> {
   const { rows } = await db.query<{ due: boolean; fresh: boolean }>(
     `SELECT
        EXISTS (SELECT 1 FROM ${t.pending}
                WHERE topic = $1 AND "group" = $2 AND visible_at <= now() AND delivery_count < $3) AS due,
-       EXISTS (SELECT 1 FROM ${t.groups} AS g JOIN ${t.messages} AS m ON m.topic = g.topic AND m.position > g.cursor
-               WHERE g.topic = $1 AND g."group" = $2) AS fresh`,
+       EXISTS (SELECT 1 FROM ${t.messages}
+               WHERE topic = $1
+                 AND position > (SELECT cursor FROM ${t.groups} WHERE topic = $1 AND "group" = $2)) AS fresh`,
     [req.topic, req.group, req.maxDeliver],
     { prepare: true },
   );
@@ -125,12 +114,11 @@ async function anythingToClaim(db: Db, t: LogTables, req: ClaimRequest): Promise
 /** Leases up to `max` deliveries for the group: redeliveries first, then new messages. */
 export async function claim(db: Db, tables: LogTables, req: ClaimRequest): Promise<ClaimResult> {
   if (!(await anythingToClaim(db, tables, req))) return { rows: [], contended: false };
-  return db.transaction(async (tx) => {
-    const redelivered = await leaseDue(tx, tables, req, req.max);
-    const room = req.max - redelivered.length;
-    if (room <= 0) return { rows: redelivered, contended: false };
-    const fresh = await leaseNew(tx, tables, req, room);
-    if (fresh === undefined) return { rows: redelivered, contended: true };
-    return { rows: [...redelivered, ...fresh], contended: false };
-  });
+  const { rows } = await db.query<ClaimedRow & { contended: boolean }>(
+    claimSql(tables),
+    [req.topic, req.group, req.max, req.ackWaitMs, req.maxDeliver],
+    { prepare: true },
+  );
+  // Nothing leased comes back as one row of nulls: it only carries `contended`.
+  return { rows: rows.filter((row) => row.position !== null), contended: rows[0]?.contended === true };
 }

@@ -59,4 +59,12 @@ export const pglogMigrations: readonly Migration[] = [
       PRIMARY KEY (topic, "group", position)
     )`,
   },
+  {
+    // "What is due" (a lease that ran out, a nak's delay that passed) reads only the rows whose
+    // deadline has passed. An acked row leaves a dead index entry until vacuum, with the deadline
+    // of its lease (ack wait from the fetch): in this order those entries stay out of the range
+    // until that deadline, instead of being walked by every look at the group.
+    id: 'pglog_0006_pending_visible_at',
+    sql: 'CREATE INDEX pending_due_idx ON {{schema}}.pending (topic, "group", visible_at)',
+  },
 ];

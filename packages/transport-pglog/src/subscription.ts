@@ -38,23 +38,41 @@ export function createSubscription(ctx: SubscriptionContext, spec: SubscriptionS
   const inFlight = new Set<Promise<Delivery[]>>();
   let closed: Promise<void> | undefined;
 
+  // The notifier's version before the last claim that took everything there was (fewer rows
+  // than asked, not contended), and when it ran. Until a notification comes, a fetch that may wait
+  // skips its first look: it would find nothing. The fallback poll still runs at its interval.
+  let settled: { version: number; at: number } | undefined;
+
   async function fetchLoop(max: number, waitMs: number): Promise<Delivery[]> {
     const deadline = Date.now() + Math.max(0, waitMs);
     const signal = closing.signal;
+    let look =
+      waitMs <= 0 ||
+      settled === undefined ||
+      settled.version !== notifier.version(topic) ||
+      Date.now() - settled.at >= ctx.pollIntervalMs;
+    let contended = false;
     for (;;) {
       const seen = notifier.version(topic);
-      // Each attempt is its own short transaction, so now() (the transaction start) is fresh
-      // for every due-redelivery check and every lease deadline.
-      const { rows, contended } = await claim(db, tables, { topic, group, max, ackWaitMs, maxDeliver });
-      // Rows leased while close() ran are still returned: dropping them would only park them
-      // until their ack wait ran out.
-      if (rows.length > 0) return rows.map((row) => toDelivery(db, tables, owner, row));
+      if (look) {
+        const at = Date.now();
+        // Each attempt is its own statement, so now() (the transaction start) is fresh for every
+        // due-redelivery check and every lease deadline.
+        const claimed = await claim(db, tables, { topic, group, max, ackWaitMs, maxDeliver });
+        contended = claimed.contended;
+        settled = claimed.rows.length < max && !contended ? { version: seen, at } : undefined;
+        // Rows leased while close() ran are still returned: dropping them would only park them
+        // until their ack wait ran out.
+        if (claimed.rows.length > 0) return claimed.rows.map((row) => toDelivery(db, tables, owner, row));
+      }
+      look = true;
       const remaining = deadline - Date.now();
       if (signal.aborted || remaining <= 0) return [];
       const pause = Math.min(remaining, contended ? CONTENDED_RETRY_MS : ctx.pollIntervalMs);
       await notifier.wait(topic, seen, pause, signal);
       // A wait that ran out without a notification ends the fetch: waitMs is the caller's bound,
-      // and its next fetch looks again. A notification at the deadline still earns an attempt.
+      // and a later fetch looks again (at once after a notification, else at the poll interval).
+      // A notification at the deadline still earns an attempt.
       if (signal.aborted || (Date.now() >= deadline && notifier.version(topic) === seen)) return [];
     }
   }

@@ -56,7 +56,11 @@ export async function startOrdo(options: OrdoStartOptions): Promise<OrdoStartPro
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = await open(options.logFile, 'a');
-  const args = [ORDO_BIN, 'start', ...(options.databaseUrl ? ['--database', options.databaseUrl] : [])];
+  // `ORDO_BENCH_CPU_PROF=DIR` profiles the Ordo process (`--cpu-prof`, written to DIR when it exits).
+  const profile = process.env.ORDO_BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ORDO_BENCH_CPU_PROF}`]
+    : [];
+  const args = [...profile, ORDO_BIN, 'start', ...(options.databaseUrl ? ['--database', options.databaseUrl] : [])];
   const child = spawn(process.execPath, args, {
     env: {
       ...(process.env as Record<string, string>),
