@@ -1,6 +1,9 @@
-// A small JSON client over node:http with kept-alive connections: the load generator's requests
-// should cost the driver as little CPU as possible (fetch costs several times more per request).
-import { Agent, request } from 'node:http';
+// A small JSON client over node:http (or node:https) with kept-alive connections: the load
+// generator's requests should cost the driver as little CPU as possible (fetch costs several
+// times more per request, and cannot present a client certificate).
+import { Agent, type OutgoingHttpHeaders, request } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
 
 export interface JsonResponse<T> {
   status: number;
@@ -8,6 +11,7 @@ export interface JsonResponse<T> {
 }
 
 export interface HttpClient {
+  /** `token` is the request's credential: a bearer token unless `credentialHeaders` says otherwise. */
   get<T>(path: string, token?: string): Promise<JsonResponse<T>>;
   post<T>(path: string, body: unknown, token?: string): Promise<JsonResponse<T>>;
   /** Plain text (for /metrics). */
@@ -15,21 +19,42 @@ export interface HttpClient {
   close(): void;
 }
 
-export function httpClient(baseUrl: string, options: { maxSockets?: number; timeoutMs?: number } = {}): HttpClient {
+export interface HttpClientOptions {
+  readonly maxSockets?: number;
+  readonly timeoutMs?: number;
+  /**
+   * For an `https:` base URL: the client's side of the TLS handshake (its certificate and key, the
+   * CA it trusts, the server identity it expects), e.g. `mtlsClientOptions` of `@ordo/tls`.
+   */
+  readonly tls?: ConnectionOptions;
+  /**
+   * How a request's credential travels. Default: `authorization: Bearer <token>`. A stand-in for
+   * the gateway sends the caller it would forward instead (`x-ordo-caller`).
+   */
+  readonly credentialHeaders?: (credential: string) => OutgoingHttpHeaders;
+}
+
+const bearer = (token: string): OutgoingHttpHeaders => ({ authorization: `Bearer ${token}` });
+
+export function httpClient(baseUrl: string, options: HttpClientOptions = {}): HttpClient {
   const base = new URL(baseUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 512 });
+  const secure = base.protocol === 'https:';
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 512 };
+  const agent = secure ? new HttpsAgent({ ...agentOptions, ...options.tls }) : new Agent(agentOptions);
+  const sendRequest = secure ? httpsRequest : request;
+  const port = base.port || (secure ? 443 : 80);
+  const credentialHeaders = options.credentialHeaders ?? bearer;
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   const send = (method: string, path: string, body: string | undefined, token: string | undefined) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const headers: Record<string, string | number> = {};
-      if (token) headers.authorization = `Bearer ${token}`;
+      const headers: OutgoingHttpHeaders = token ? { ...credentialHeaders(token) } : {};
       if (body !== undefined) {
         headers['content-type'] = 'application/json';
         headers['content-length'] = Buffer.byteLength(body);
       }
-      const req = request(
-        { host: base.hostname, port: base.port || 80, path, method, headers, agent, timeout: timeoutMs },
+      const req = sendRequest(
+        { host: base.hostname, port, path, method, headers, agent, timeout: timeoutMs },
         (res) => {
           let text = '';
           res.setEncoding('utf8');

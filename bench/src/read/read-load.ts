@@ -8,7 +8,8 @@ import type { HttpClient } from '../platform/http-client.js';
 export interface ReadTarget {
   /** `/v1/orders/<id>` */
   readonly path: string;
-  readonly token: string;
+  /** The order's customer as the client sends them: their access token, or (direct) their caller header. */
+  readonly credential: string;
 }
 
 export interface ReadResult {
@@ -25,7 +26,7 @@ export interface ReadResult {
 async function one(http: HttpClient, target: ReadTarget, result: Mutable): Promise<void> {
   const started = performance.now();
   try {
-    const res = await http.get(target.path, target.token);
+    const res = await http.get(target.path, target.credential);
     if (res.status === 200) result.latencies.push(performance.now() - started);
     else result.failures[res.status] = (result.failures[res.status] ?? 0) + 1;
   } catch (error) {

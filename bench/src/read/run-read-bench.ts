@@ -3,12 +3,14 @@
 // and the same reads straight from the order service (its own tables) at the same rate, with the
 // CPU of each process and of the order database's Postgres backends during each window.
 import { setTimeout as delay } from 'node:timers/promises';
+import { CALLER_HEADER, encodeCaller, type Role } from '@ordo/auth';
+import { mtlsClientOptions, readTlsMaterial } from '@ordo/tls';
 import { startDistributedShape, writeRunResults } from '../distributed-run.js';
 import { machineInfo } from '../machine.js';
 import { percentile } from '../percentiles.js';
 import { pgStatusSource } from '../platform/completion/pg-status-source.js';
 import { OrderTracker } from '../platform/completion/tracker.js';
-import { registerCustomers } from '../platform/customers.js';
+import { type Customers, registerCustomers } from '../platform/customers.js';
 import { type HttpClient, httpClient } from '../platform/http-client.js';
 import { orderPlacer } from '../platform/load/order-placer.js';
 import { menuChoices } from '../platform/menu.js';
@@ -85,11 +87,18 @@ export async function runReadBench(options: ReadBenchOptions, log: (m: string) =
     const shape = await startDistributedShape(options, options.orders * 2 + 100, log);
     cleanUp.add('close the shape', () => shape.close());
     const orderProcess = shape.processes.find((p) => p.label === 'order');
-    if (!shape.orderDatabaseUrl || !shape.postgresAdminUrl || !orderProcess) {
+    if (!shape.orderDatabaseUrl || !shape.postgresAdminUrl || !orderProcess || !shape.gatewayTls) {
       throw new Error('the read benchmark needs the distributed shape on a local PostgreSQL');
     }
     const gateway = httpClient(shape.url);
-    const direct = httpClient(orderProcess.url);
+    // The order service listens over mutual TLS and believes the caller (`x-ordo-caller`) only from
+    // the gateway's certificate (ADR 0024); the operators' tools certificate may read /metrics and
+    // /readyz, not orders. So the direct phase stands in for the gateway: its certificate, expecting
+    // the order service's, and the caller header the gateway forwards after verifying the token.
+    const direct = httpClient(orderProcess.url, {
+      tls: mtlsClientOptions(await readTlsMaterial(shape.gatewayTls), 'order'),
+      credentialHeaders: (caller) => ({ [CALLER_HEADER]: caller }),
+    });
     cleanUp.add('close the HTTP clients', async () => {
       gateway.close();
       direct.close();
@@ -104,18 +113,24 @@ export async function runReadBench(options: ReadBenchOptions, log: (m: string) =
     cleanUp.add('close the status source', () => source.close());
     const tracker = new OrderTracker(source, 20);
     cleanUp.add('stop the tracker', () => tracker.stop());
+    const callers = await customerCallers(gateway, customers);
     const place = orderPlacer(gateway, customers, choices, tracker);
     log(`placing ${options.orders} orders`);
     const targets: ReadTarget[] = [];
+    const directTargets: ReadTarget[] = [];
     // orderPlacer gives call n to customer n % count; 16 in flight at a time.
     for (let n = 0; n < options.orders; n += 16) {
       const batch = Array.from({ length: Math.min(16, options.orders - n) }, () => place());
       const outcomes = await Promise.all(batch);
       outcomes.forEach((o, i) => {
-        if (o.id) targets.push({ path: `/v1/orders/${o.id}`, token: customers.token((n + i) % customers.count) });
+        if (!o.id) return;
+        const customer = (n + i) % customers.count;
+        targets.push({ path: `/v1/orders/${o.id}`, credential: customers.token(customer) });
+        directTargets.push({ path: `/v1/orders/${o.id}`, credential: callers[customer] as string });
       });
     }
     await waitForViews(gateway, targets, log);
+    await checkDirectRead(direct, directTargets[0], orderProcess.url);
 
     const pgStats = await openPgStats(shape.postgresAdminUrl);
     cleanUp.add('close the stats connection', () => pgStats.close());
@@ -143,7 +158,7 @@ export async function runReadBench(options: ReadBenchOptions, log: (m: string) =
     );
     phases.push(
       await measure('order service tables, direct', `${options.rate}/s`, () =>
-        openLoopReads(direct, targets, options.rate, options.durationS),
+        openLoopReads(direct, directTargets, options.rate, options.durationS),
       ),
     );
     phases.push(
@@ -164,11 +179,34 @@ export async function runReadBench(options: ReadBenchOptions, log: (m: string) =
   }
 }
 
+/**
+ * Each customer's `x-ordo-caller` as the gateway would forward it once it has verified their token:
+ * the user their token names (`GET /v1/me`), role customer.
+ */
+async function customerCallers(gateway: HttpClient, customers: Customers): Promise<string[]> {
+  const callers: string[] = [];
+  for (let i = 0; i < customers.count; i++) {
+    const me = await gateway.get<{ id: string; role: Role }>('/v1/me', customers.token(i));
+    if (me.status !== 200) throw new Error(`GET /v1/me answered ${me.status}: ${JSON.stringify(me.body)}`);
+    callers.push(encodeCaller({ kind: 'user', user: { id: me.body.id, role: me.body.role } }));
+  }
+  return callers;
+}
+
+/** One direct read before the phase: a refused certificate or caller fails the run, not every request. */
+async function checkDirectRead(direct: HttpClient, target: ReadTarget | undefined, url: string): Promise<void> {
+  if (!target) throw new Error('no order was placed');
+  const res = await direct.get(target.path, target.credential);
+  if (res.status !== 200) {
+    throw new Error(`GET ${url}${target.path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+}
+
 /** Until every order reads 200 through the gateway (the views are fed by events). */
 async function waitForViews(http: HttpClient, targets: readonly ReadTarget[], log: (m: string) => void) {
   const deadline = Date.now() + 60_000;
   for (const target of targets) {
-    while ((await http.get(target.path, target.token)).status !== 200) {
+    while ((await http.get(target.path, target.credential)).status !== 200) {
       if (Date.now() > deadline) throw new Error(`${target.path} still not readable after 60 s`);
       await delay(50);
     }

@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type ClusterOptions, deleteStreams, dropDatabases, startCluster } from '@ordo/cli/cluster';
+import { dirname, join } from 'node:path';
+import { type ClusterOptions, deleteStreams, dropDatabases, startCluster, type TlsFiles } from '@ordo/cli/cluster';
 import { LOAD_TEST_RATE_LIMITS } from '@ordo/cli/host';
 import { createPgDb } from '@ordo/db';
 import { courierPool, seedBenchCouriers } from '../couriers.js';
@@ -55,12 +55,14 @@ export async function startDistributed(options: BenchOptions, log: (m: string) =
       url: cluster.url,
       demoCredentialsFile: join(dir, 'demo-credentials.json'),
       orderDatabaseUrl: cluster.databaseUrls.order,
+      deliveryDatabaseUrl: cluster.databaseUrls.delivery,
       postgresAdminUrl: options.postgresUrl,
       databases: Object.values(cluster.databaseUrls).map(databaseOf),
       couriers: courierPool(db, seeded),
       processes: [...cluster.processes.values()]
         .filter((p) => p.service !== 'demo')
         .map((p) => ({ label: p.service, pid: p.pid, url: p.url, tls: cluster.operatorTls })),
+      gatewayTls: gatewayTlsBeside(cluster.operatorTls),
       natsUrl: options.natsUrl,
       description: `ordo cluster ${name}: a process per service, a PostgreSQL database per service, NATS JetStream`,
       close: () => cleanUp.run(),
@@ -69,4 +71,10 @@ export async function startDistributed(options: BenchOptions, log: (m: string) =
     await cleanUp.run();
     throw error;
   }
+}
+
+/** The gateway's files: `ordo certs` keeps every identity's `<name>.crt`/`.key` in one directory. */
+export function gatewayTlsBeside(operatorTls: TlsFiles): TlsFiles {
+  const dir = dirname(operatorTls.certFile);
+  return { caFile: operatorTls.caFile, certFile: join(dir, 'gateway.crt'), keyFile: join(dir, 'gateway.key') };
 }

@@ -36,6 +36,7 @@ export async function startEmbedded(options: BenchOptions, log: (m: string) => v
       name: 'embedded',
       url: ordo.url,
       orderDatabaseUrl: undefined,
+      deliveryDatabaseUrl: undefined,
       postgresAdminUrl: undefined,
       databases: [],
       couriers: unreachableCourierPool(seeded),

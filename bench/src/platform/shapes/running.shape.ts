@@ -10,6 +10,7 @@ import { courierPool, seedBenchCouriers, unreachableCourierPool } from '../couri
 import { BENCH_APPLICATION } from '../meter/pg-stats.js';
 import { pidListeningOn } from '../meter/proc.js';
 import type { BenchOptions } from '../options.js';
+import { gatewayTlsBeside } from './distributed.shape.js';
 import { databaseOf, withDatabase } from './postgres-admin.js';
 import type { OrdoProcessInfo, RunningShape } from './shape.js';
 
@@ -38,6 +39,7 @@ export async function useRunning(options: BenchOptions, log: (m: string) => void
       name: 'embedded',
       url,
       orderDatabaseUrl: undefined,
+      deliveryDatabaseUrl: undefined,
       postgresAdminUrl: undefined,
       databases: [],
       couriers: unreachableCourierPool(0),
@@ -51,6 +53,7 @@ export async function useRunning(options: BenchOptions, log: (m: string) => void
   let processes: OrdoProcessInfo[];
   let adminUrl = options.postgresUrl;
   let natsUrl: string | undefined;
+  let gatewayTls: TlsFiles | undefined;
   if (options.shape === 'distributed') {
     const file = join(resolve(options.clusterStateDir), 'cluster.json');
     const state = JSON.parse(await readFile(file, 'utf8')) as ClusterState;
@@ -60,6 +63,7 @@ export async function useRunning(options: BenchOptions, log: (m: string) => void
     processes = state.processes
       .filter((p) => p.service !== 'demo')
       .map((p) => ({ label: p.service, pid: p.pid, url: p.url, tls: state.operatorTls }));
+    gatewayTls = state.operatorTls && gatewayTlsBeside(state.operatorTls);
   } else {
     databaseUrl = () => options.postgresUrl;
     processes = listener(url);
@@ -75,12 +79,14 @@ export async function useRunning(options: BenchOptions, log: (m: string) => void
     name: options.shape,
     url,
     orderDatabaseUrl: databaseUrl('order'),
+    deliveryDatabaseUrl: databaseUrl('delivery'),
     postgresAdminUrl: adminUrl,
     databases: [
       ...new Set((options.shape === 'distributed' ? SERVICES : ['order']).map((s) => databaseOf(databaseUrl(s)))),
     ],
     couriers: courierPool(db, seeded),
     processes,
+    gatewayTls,
     natsUrl,
     description: `a running ${options.shape} Ordo at ${url}`,
     close: () => db.close(),

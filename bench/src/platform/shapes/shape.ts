@@ -22,12 +22,19 @@ export interface RunningShape {
   readonly demoCredentialsFile?: string;
   /** The order service's database, read directly for completion (Postgres shapes only). */
   readonly orderDatabaseUrl: string | undefined;
+  /** The delivery service's database, where couriers are seeded (Postgres shapes only). */
+  readonly deliveryDatabaseUrl: string | undefined;
   /** The server (admin) URL for pg_stat_*; undefined for PGlite. */
   readonly postgresAdminUrl: string | undefined;
   /** The databases whose transactions count (pg_stat_database). */
   readonly databases: readonly string[];
   readonly couriers: CourierPool;
   readonly processes: readonly OrdoProcessInfo[];
+  /**
+   * The distributed shape's gateway certificate (and the CA): the one client a service believes
+   * `x-ordo-caller` from. Only a benchmark standing in for the gateway presents it (bench:read).
+   */
+  readonly gatewayTls?: TlsFiles;
   readonly natsUrl: string | undefined;
   /** What was started, for the report. */
   readonly description: string;

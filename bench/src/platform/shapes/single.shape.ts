@@ -35,6 +35,7 @@ export async function startSingle(options: BenchOptions, log: (m: string) => voi
       name: 'single',
       url: ordo.url,
       orderDatabaseUrl: database.url,
+      deliveryDatabaseUrl: database.url,
       postgresAdminUrl: options.postgresUrl,
       databases: [database.name],
       couriers: courierPool(db, seeded),
