@@ -35,15 +35,22 @@ export interface HttpAppOptions extends HealthPluginOptions {
    * ADR 0024): a service behind the gateway. Plain HTTP without it.
    */
   mutualTls?: TlsMaterial;
+  /**
+   * A request that takes at least this long (default 1 s) is logged at warn, whatever its status:
+   * see `OrdoLogController`. Live event streams are long by design and are not counted.
+   */
+  slowRequestMs?: number;
 }
 
 // Probes and scrapes arrive every few seconds; logging each would drown real requests.
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
+const DEFAULT_SLOW_REQUEST_MS = 1_000;
+
 /**
  * Clients that make traffic on purpose (the demo simulator, load generators) start their
- * User-Agent with this. Their per-request lines go to debug, not info, so a few requests a
- * second of them do not drown the log; their errors are logged as anyone's.
+ * User-Agent with this. Their refused requests are logged at debug, not info, so a few requests a
+ * second of them do not drown the log; their failures and slow requests are logged as anyone's.
  */
 export const SYNTHETIC_USER_AGENT_PREFIX = 'ordo-synthetic/';
 
@@ -51,10 +58,28 @@ function isSynthetic(request: FastifyRequest): boolean {
   return request.headers['user-agent']?.startsWith(SYNTHETIC_USER_AGENT_PREFIX) ?? false;
 }
 
+function isEventStream(reply: FastifyReply): boolean {
+  return String(reply.raw.getHeader('content-type') ?? '').startsWith('text/event-stream');
+}
+
+/**
+ * One line per request, written when it completes, at the level it deserves: error when it
+ * failed, warn when it was slow, info when it was refused (4xx, 5xx), debug when it went well.
+ * A line at info for every answered read was most of a busy process's log and a fifth of its CPU
+ * per request (ADR 0026), and said nothing the request metrics do not; what an operator looks for
+ * (failures, refusals, slowness) is still there at info and above. The completed line names the
+ * request, so the incoming one is written only at debug.
+ */
 class OrdoLogController extends LogController {
-  override incomingRequest(request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
-    if (!isSynthetic(request)) super.incomingRequest(request, reply, metadata);
-    else if (!this.isLogDisabled(request)) request.log.debug({ req: request }, 'incoming request');
+  constructor(
+    private readonly slowRequestMs: number,
+    options: ConstructorParameters<typeof LogController>[0],
+  ) {
+    super(options);
+  }
+
+  override incomingRequest(request: FastifyRequest, _reply: FastifyReply): void {
+    if (!this.isLogDisabled(request)) request.log.debug({ req: request }, 'incoming request');
   }
 
   override requestCompleted(
@@ -63,9 +88,18 @@ class OrdoLogController extends LogController {
     reply: FastifyReply,
     metadata?: Record<string, unknown>,
   ): void {
-    if (error || !isSynthetic(request)) super.requestCompleted(error, request, reply, metadata);
-    else if (!this.isLogDisabled(request)) {
-      reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    if (error) {
+      super.requestCompleted(error, request, reply, metadata);
+      return;
+    }
+    if (this.isLogDisabled(request)) return;
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (reply.elapsedTime >= this.slowRequestMs && !isEventStream(reply)) {
+      reply.log.warn({ ...line, slowRequestMs: this.slowRequestMs }, 'slow request');
+    } else if (reply.statusCode >= 400 && !isSynthetic(request)) {
+      reply.log.info(line, 'request completed');
+    } else {
+      reply.log.debug(line, 'request completed');
     }
   }
 }
@@ -86,7 +120,7 @@ export async function createHttpApp(options: HttpAppOptions = {}): Promise<Fasti
     },
     // errorHandlerPlugin answers requests that arrive while closing, with a stable code.
     return503OnClosing: false,
-    logController: new OrdoLogController({
+    logController: new OrdoLogController(options.slowRequestMs ?? DEFAULT_SLOW_REQUEST_MS, {
       disableRequestLogging: (request) => QUIET_PATHS.has(request.url.split('?', 1)[0] ?? ''),
     }),
   });

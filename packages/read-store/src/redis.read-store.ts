@@ -213,26 +213,30 @@ export class RedisReadStore implements ReadStore {
   }
 }
 
-function parseHash<T>(key: string, flat: string[] | Record<string, string>): Stored {
-  const fields: Record<string, string> = Array.isArray(flat) ? pairs(flat) : flat;
-  if (fields.rev === undefined) return { view: undefined, revision: 0 };
+/** A view's hash: HGETALL's flat `[field, value, …]` as a script returns it, or ioredis's object. */
+function parseHash<T>(key: string, hash: string[] | Record<string, string>): Stored {
+  // One pass over the flat form: this runs on every read.
+  const flat = Array.isArray(hash) ? hash : Object.entries(hash).flat();
+  let doc: string | undefined;
+  let idx: string | undefined;
+  let rev: string | undefined;
   const versions: Record<string, number> = {};
-  for (const [field, value] of Object.entries(fields)) {
-    if (field.startsWith('v:')) versions[field.slice(2)] = Number(value);
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i] as string;
+    const value = flat[i + 1] as string;
+    if (field === 'doc') doc = value;
+    else if (field === 'idx') idx = value;
+    else if (field === 'rev') rev = value;
+    else if (field.startsWith('v:')) versions[field.slice(2)] = Number(value);
   }
+  if (rev === undefined) return { view: undefined, revision: 0 };
   const view: View<T> = {
     key,
-    doc: JSON.parse(fields.doc ?? 'null') as T,
+    doc: JSON.parse(doc ?? 'null') as T,
     versions,
-    indexes: JSON.parse(fields.idx ?? '[]') as IndexEntry[],
+    indexes: JSON.parse(idx ?? '[]') as IndexEntry[],
   };
-  return { view: view as View<unknown>, revision: Number(fields.rev) };
-}
-
-function pairs(flat: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
-  return out;
+  return { view: view as View<unknown>, revision: Number(rev) };
 }
 
 function escapeGlob(text: string): string {

@@ -9,6 +9,7 @@ import { type Consumer, consumerMigrations } from '@ordo/messaging';
 import type { ReadStore } from '@ordo/read-store';
 import { type OrdoService, type ServiceContext, serviceFieldCipher } from '@ordo/service-kit';
 import { LogReplay } from './data-access/log-replay.js';
+import { RestaurantViews } from './data-access/restaurant-views.cache.js';
 import { queryApi } from './entry-points/http/query.api.js';
 import { queryRoutes } from './entry-points/http/query.routes.js';
 import { trackApi } from './entry-points/http/track.api.js';
@@ -67,8 +68,10 @@ export function createQueryService(context: ServiceContext, options: QueryServic
   const logger = context.logger.child({ service: 'query' });
   const changes = new ViewChanges();
   const cipher = serviceFieldCipher(context, QUERY_SCHEMA);
+  const restaurants = new RestaurantViews(options.store);
   const deps: QueryDeps = {
     store: options.store,
+    restaurants,
     changes,
     readYourWritesTimeoutMs: options.readYourWritesTimeoutMs ?? 2_000,
     cipher,
@@ -78,7 +81,10 @@ export function createQueryService(context: ServiceContext, options: QueryServic
     schema: QUERY_SCHEMA,
     transport: context.transport,
     store: options.store,
-    onApplied: (key) => changes.notify(key),
+    onApplied: (key) => {
+      changes.notify(key);
+      restaurants.changed(key);
+    },
     afterProjected: (envelope) => projectOrderStatus(options.feed, envelope),
     faults: context.faults,
     logger,

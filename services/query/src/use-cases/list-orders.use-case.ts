@@ -49,7 +49,5 @@ export async function restaurantsOf(
   deps: QueryDeps,
   views: ReadonlyArray<View<OrderViewDoc>>,
 ): Promise<Map<string, RestaurantViewDoc>> {
-  const ids = [...new Set(views.flatMap((v) => v.doc.order?.restaurantId ?? v.doc.ticket?.restaurantId ?? []))];
-  const found = await deps.store.getMany<RestaurantViewDoc>(ids.map(ViewKey.restaurant));
-  return new Map(found.flatMap((r) => (r ? [[r.doc.restaurantId, r.doc] as const] : [])));
+  return deps.restaurants.many(views.flatMap((v) => v.doc.order?.restaurantId ?? v.doc.ticket?.restaurantId ?? []));
 }

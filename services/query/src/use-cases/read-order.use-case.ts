@@ -38,8 +38,7 @@ export async function readOrder(
         throw new AppError(Errors.ORDER_NOT_FOUND, { details: { orderId } });
       }
       if (orderVersion(view) >= (minVersion ?? 0)) {
-        const restaurant = await deps.store.get<RestaurantViewDoc>(ViewKey.restaurant(order.restaurantId));
-        return { view, restaurant: restaurant?.doc ?? null, version: orderVersion(view) };
+        return { view, restaurant: await deps.restaurants.get(order.restaurantId), version: orderVersion(view) };
       }
     }
     if (minVersion === undefined) throw new AppError(Errors.ORDER_NOT_FOUND, { details: { orderId } });

@@ -1,11 +1,13 @@
-// The gateway's proxy in front of a real upstream, with hostile paths: what the edge refuses never
-// reaches the service, and nothing the service refuses turns into a 5xx on the way back.
+// The gateway's proxy in front of a real upstream. Hostile paths: what the edge refuses never
+// reaches the service, and nothing the service refuses turns into a 5xx on the way back. Headers
+// about the client's hop stay there, and answers of any size come back as the service sent them.
+import { type ClientRequest, request } from 'node:http';
 import { createHttpApp } from '@ordo/http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proxyRoutes } from './proxy.routes.js';
 
-describe('proxy routes with hostile paths', () => {
+describe('proxy routes in front of a real upstream', () => {
   let upstream: FastifyInstance;
   let gateway: FastifyInstance;
   const seen: string[] = [];
@@ -16,6 +18,8 @@ describe('proxy routes with hostile paths', () => {
       seen.push(request.url);
     });
     upstream.get('/v1/orders/:id', async (request) => ({ id: (request.params as { id: string }).id }));
+    upstream.post('/v1/orders/echo/headers', async (request) => ({ headers: request.headers, body: request.body }));
+    upstream.get('/v1/orders/big/list', async () => ({ items: Array.from({ length: 10_000 }, (_, i) => `item-${i}`) }));
     const url = await upstream.listen({ host: '127.0.0.1', port: 0 });
     gateway = await createHttpApp();
     await gateway.register(proxyRoutes({ upstreams: [{ service: 'order', prefixes: ['/v1/orders'], url }] }));
@@ -71,5 +75,94 @@ describe('proxy routes with hostile paths', () => {
       expect(res.statusCode, id).toBeLessThan(500);
     }
     expect(seen.every((url) => url.startsWith('/v1/orders/'))).toBe(true);
+  });
+
+  it('when the client sends hop-by-hop headers (Expect, Keep-Alive, Upgrade, TE), then the request reaches the service without them', async () => {
+    const res = await gateway.inject({
+      method: 'POST',
+      url: '/v1/orders/echo/headers',
+      headers: {
+        'content-type': 'application/json',
+        expect: '100-continue',
+        'keep-alive': 'timeout=5',
+        upgrade: 'h2c',
+        te: 'trailers',
+        'x-request-id': 'r-1',
+      },
+      payload: { hello: 'world' },
+    });
+    expect(res.statusCode).toBe(200);
+    const { headers, body } = res.json();
+    expect(body).toEqual({ hello: 'world' });
+    expect(headers['x-request-id']).toBe('r-1');
+    for (const name of ['expect', 'keep-alive', 'upgrade', 'te', 'authorization', 'x-ordo-caller']) {
+      expect(headers[name], name).toBeUndefined();
+    }
+  });
+
+  it('when the answer is small, larger than the whole-answer limit, or to HEAD, then it arrives as the service sent it', async () => {
+    const small = await get('/v1/orders/abc');
+    expect(small.headers['content-length']).toBe(String(small.rawPayload.length));
+    const big = await get('/v1/orders/big/list');
+    expect(big.statusCode).toBe(200);
+    expect(big.rawPayload.length).toBeGreaterThan(64 * 1024);
+    expect(big.json().items).toHaveLength(10_000);
+    const head = await gateway.inject({ method: 'HEAD', url: '/v1/orders/abc' });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe(small.headers['content-length']);
+    expect(head.rawPayload.length).toBe(0);
+  });
+});
+
+describe('proxy routes with many live streams open', () => {
+  let upstream: FastifyInstance;
+  let gateway: FastifyInstance;
+  let gatewayUrl: URL;
+  const streams: ClientRequest[] = [];
+  /** Streams the service is serving right now. */
+  let open = 0;
+
+  beforeAll(async () => {
+    upstream = await createHttpApp();
+    // A live stream as the tracking route serves one: headers at once, then open for good.
+    upstream.get('/v1/orders/:id/track', async (request, reply) => {
+      open++;
+      request.raw.on('close', () => open--);
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'text/event-stream' });
+      reply.raw.write(': open\n\n');
+    });
+    upstream.get('/v1/orders/:id', async (req) => ({ id: (req.params as { id: string }).id }));
+    const url = await upstream.listen({ host: '127.0.0.1', port: 0 });
+    gateway = await createHttpApp();
+    await gateway.register(proxyRoutes({ upstreams: [{ service: 'order', prefixes: ['/v1/orders'], url }] }));
+    gatewayUrl = new URL(await gateway.listen({ host: '127.0.0.1', port: 0 }));
+  });
+
+  afterAll(async () => {
+    for (const stream of streams) stream.destroy();
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  const openStream = (n: number) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: gatewayUrl.hostname, port: gatewayUrl.port, path: `/v1/orders/o-${n}/track`, agent: false },
+        (res) => resolve(res.statusCode ?? 0),
+      );
+      req.on('error', reject);
+      streams.push(req);
+      req.end();
+    });
+
+  it('when more streams are open than a connection pool would hold (300), then the service serves them all at once and a plain read is still answered', async () => {
+    const statuses = await Promise.all(Array.from({ length: 300 }, (_, n) => openStream(n)));
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    // Capped, the later streams would wait for earlier ones to be cut by the proxy's idle timeout.
+    expect(open).toBe(300);
+    const res = await fetch(new URL('/v1/orders/plain', gatewayUrl), { signal: AbortSignal.timeout(10_000) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: 'plain' });
   });
 });
