@@ -28,6 +28,29 @@ function observed(db: Db): { db: Db; nextAttempt(): Promise<void> } {
   };
 }
 
+/** Counts the statements and transactions run through `db`. */
+function counting(db: Db): { db: Db; readonly counts: { statements: number; transactions: number }; reset(): void } {
+  const counts = { statements: 0, transactions: 0 };
+  return {
+    db: {
+      ...db,
+      query: (sql, params, options) => {
+        counts.statements++;
+        return db.query(sql, params, options);
+      },
+      transaction: (fn, options) => {
+        counts.transactions++;
+        return db.transaction(fn, options);
+      },
+    },
+    counts,
+    reset: () => {
+      counts.statements = 0;
+      counts.transactions = 0;
+    },
+  };
+}
+
 describe.each(shapes)('pglog transport on %s', (shape, open) => {
   let fixture: ShapeFixture;
   let transport: PglogTransport;
@@ -171,46 +194,26 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
 
   it('when a fetch finds nothing, then it has run one read and no transaction; when it finds a message, one statement more', async () => {
     const topic = uniqueTopic('empty-look');
-    let transactions = 0;
-    let statements = 0;
-    const counted: Db = {
-      ...fixture.db,
-      query: (sql, params, options) => {
-        statements++;
-        return fixture.db.query(sql, params, options);
-      },
-      transaction: (fn, options) => {
-        transactions++;
-        return fixture.db.transaction(fn, options);
-      },
-    };
+    const counted = counting(fixture.db);
     // No poll within the fetches' waits: each attempt below is the fetch's first.
-    const looker = await createPglogTransport({ db: counted, pollIntervalMs: 600_000, pruneIntervalMs: 0 });
+    const looker = await createPglogTransport({ db: counted.db, pollIntervalMs: 600_000, pruneIntervalMs: 0 });
     const subscription = await looker.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
-    transactions = 0; // migrations and creating the group are not fetches
-    statements = 0;
+    counted.reset(); // migrations and creating the group are not fetches
     expect(await subscription.fetch(10, 0)).toEqual([]);
-    expect({ statements, transactions }).toEqual({ statements: 1, transactions: 0 });
+    expect(counted.counts).toEqual({ statements: 1, transactions: 0 });
 
     await transport.publish([testMessage(topic, 'one')]);
-    statements = 0;
+    counted.reset();
     expect((await subscription.fetch(10, 0)).map((d) => d.message.id)).toEqual(['one']);
     // The look, then the claim: redeliveries, the group's cursor and new messages in one statement.
-    expect({ statements, transactions }).toEqual({ statements: 2, transactions: 0 });
+    expect(counted.counts).toEqual({ statements: 2, transactions: 0 });
     await looker.close();
   });
 
   it('when a fetch took everything there was, then the next waiting fetch does not look until a notification comes', async () => {
     const topic = uniqueTopic('settled');
-    let statements = 0;
-    const counted: Db = {
-      ...fixture.db,
-      query: (sql, params, options) => {
-        statements++;
-        return fixture.db.query(sql, params, options);
-      },
-    };
-    const watched = observed(counted);
+    const counted = counting(fixture.db);
+    const watched = observed(counted.db);
     const looker = await createPglogTransport({ db: watched.db, pollIntervalMs: 600_000, pruneIntervalMs: 0 });
     const subscription = await looker.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
     // Taken by a fetch that the append's notification woke, so no notification is still on its way.
@@ -220,12 +223,12 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
     await transport.publish([testMessage(topic, 'one')]);
     expect((await first).map((d) => d.message.id)).toEqual(['one']);
 
-    statements = 0;
+    counted.reset();
     expect(await subscription.fetch(10, 200)).toEqual([]);
-    expect(statements).toBe(0);
+    expect(counted.counts.statements).toBe(0);
     // A fetch that may not wait looks all the same.
     expect(await subscription.fetch(10, 0)).toEqual([]);
-    expect(statements).toBe(1);
+    expect(counted.counts.statements).toBe(1);
 
     const fetching = subscription.fetch(10, 10_000);
     await transport.publish([testMessage(topic, 'two')]);
