@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { createLogger } from '@ordo/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { createActorRuntime } from './actor-runtime.js';
@@ -12,11 +13,26 @@ function capturingLogger() {
   return { logger, records };
 }
 
-const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+/**
+ * The live timers of `ms` milliseconds, followed from their creation: other timers of the process
+ * (an earlier test file's pool, say) neither hide nor fake a leftover.
+ */
+function timersOf(ms: number): { readonly live: Set<number>; readonly stop: () => void } {
+  const live = new Set<number>();
+  const hook = createHook({
+    init(id, type, _trigger, resource) {
+      if (type === 'Timeout' && (resource as { _idleTimeout?: number })._idleTimeout === ms) live.add(id);
+    },
+    destroy(id) {
+      live.delete(id);
+    },
+  }).enable();
+  return { live, stop: () => hook.disable() };
+}
 
 describe('createActorRuntime', () => {
   it('when stopped while its actors sleep for an hour, then stop resolves, and no timer of theirs is left', async () => {
-    const before = timers();
+    const hourLong = timersOf(3_600_000);
     const { logger } = capturingLogger();
     const runtime = createActorRuntime({ logger, random: () => 0 });
     let rounds = 0;
@@ -24,10 +40,16 @@ describe('createActorRuntime', () => {
       rounds++;
     });
     runtime.spawn('napper', () => runtime.sleep(3_600_000));
-    await vi.waitFor(() => expect(rounds).toBe(1));
-    await expect(runtime.stop()).resolves.toBeUndefined();
-    expect(timers()).toBe(before);
-    await expect(runtime.stop()).resolves.toBeUndefined();
+    try {
+      await vi.waitFor(() => expect(rounds).toBe(1));
+      // The loop's next wait and the napper's sleep.
+      await vi.waitFor(() => expect(hourLong.live.size).toBe(2));
+      await expect(runtime.stop()).resolves.toBeUndefined();
+      await vi.waitFor(() => expect(hourLong.live.size).toBe(0));
+      await expect(runtime.stop()).resolves.toBeUndefined();
+    } finally {
+      hourLong.stop();
+    }
   });
 
   it('when a round fails, then the failure is logged at debug and the loop carries on', async () => {
