@@ -1,6 +1,7 @@
 // A leased message as the port's Delivery: ack deletes the lease (after the consumer's commit, or
-// inside its transaction when it runs on the log's database), nak and touch move its deadline.
-import type { Db } from '@ordo/db';
+// inside its transaction when it runs on the log's database, right before that commit and in one
+// statement for all the transaction's acks), nak and touch move its deadline.
+import type { Db, SqlExecutor } from '@ordo/db';
 import type { Delivery } from '@ordo/messaging';
 import type { ClaimedRow } from './claim.js';
 import { type LogTables, nowPlusMs } from './tables.js';
@@ -11,6 +12,43 @@ export interface LeaseOwner {
   readonly ackWaitMs: number;
   /** Told when this delivery's redelivery comes due in `ms` (after a nak or touch). */
   readonly onRedeliveryAt?: (ms: number) => void;
+}
+
+/** Per transaction and lease owner (tables, topic, group), the positions acknowledged in it so far. */
+const acksOf = new WeakMap<SqlExecutor, Map<string, number[]>>();
+
+/**
+ * Acknowledges at the end of the transaction, with every other delivery of the same group it
+ * acknowledges: a batch of 16 messages committed together costs one statement, not 16. Nothing
+ * runs if the transaction rolls back.
+ */
+function ackBeforeCommit(
+  tx: SqlExecutor,
+  beforeCommit: (fn: () => Promise<void>) => void,
+  tables: LogTables,
+  owner: LeaseOwner,
+  position: number,
+): void {
+  let byOwner = acksOf.get(tx);
+  if (!byOwner) {
+    byOwner = new Map();
+    acksOf.set(tx, byOwner);
+  }
+  const ownerKey = `${tables.pending}\u0000${owner.topic}\u0000${owner.group}`;
+  const positions = byOwner.get(ownerKey);
+  if (positions) {
+    positions.push(position);
+    return;
+  }
+  const acked = [position];
+  byOwner.set(ownerKey, acked);
+  beforeCommit(async () => {
+    await tx.query(
+      `DELETE FROM ${tables.pending} WHERE topic = $1 AND "group" = $2 AND position = ANY($3::bigint[])`,
+      [owner.topic, owner.group, acked],
+      { prepare: true },
+    );
+  });
 }
 
 export function toDelivery(db: Db, tables: LogTables, owner: LeaseOwner, row: ClaimedRow): Delivery {
@@ -47,7 +85,8 @@ export function toDelivery(db: Db, tables: LogTables, owner: LeaseOwner, row: Cl
     },
     async ackWithin(tx, caller) {
       if (caller !== db) return false;
-      await tx.query(`DELETE FROM ${tables.pending} WHERE ${where}`, [topic, group, position], { prepare: true });
+      if (tx.beforeCommit) ackBeforeCommit(tx, tx.beforeCommit, tables, owner, position);
+      else await tx.query(`DELETE FROM ${tables.pending} WHERE ${where}`, [topic, group, position], { prepare: true });
       return true;
     },
     nak: (delayMs) => moveDeadline(delayMs),

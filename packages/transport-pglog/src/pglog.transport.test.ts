@@ -1,4 +1,4 @@
-import type { Db } from '@ordo/db';
+import type { Db, SqlExecutor } from '@ordo/db';
 import type { Transport } from '@ordo/messaging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPglogTransport, type PglogTransport } from './pglog.transport.js';
@@ -269,6 +269,32 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
 
     await fixture.db.transaction((tx) => delivery!.ackWithin!(tx, fixture.db));
     expect(await pendingCount(topic)).toBe(0);
+    await subscription.close();
+  });
+
+  it('when a transaction acknowledges several deliveries, then one statement right before its commit settles them all', async () => {
+    const topic = uniqueTopic('ack-many');
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    await transport.publish(['a', 'b', 'c'].map((id) => testMessage(topic, id)));
+    const deliveries = await subscription.fetch(10, 5_000);
+    expect(deliveries).toHaveLength(3);
+
+    let statements = 0;
+    await fixture.db.transaction(async (tx) => {
+      const counted: SqlExecutor = {
+        query: (text, params, options) => {
+          statements++;
+          return tx.query(text, params, options);
+        },
+        beforeCommit: tx.beforeCommit?.bind(tx),
+        afterCommit: tx.afterCommit?.bind(tx),
+      };
+      for (const delivery of deliveries) expect(await delivery.ackWithin!(counted, fixture.db)).toBe(true);
+      expect(statements).toBe(0);
+    });
+    expect(statements).toBe(1);
+    expect(await pendingCount(topic)).toBe(0);
+    expect(await subscription.fetch(10, 0)).toEqual([]);
     await subscription.close();
   });
 
