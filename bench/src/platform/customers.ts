@@ -15,7 +15,8 @@ interface TokenResponse {
   expiresIn: number;
 }
 
-async function logIn(http: HttpClient, email: string, password: string): Promise<TokenResponse> {
+/** Logs `email` in through the API; throws with the answer when it is not 200. */
+export async function logIn(http: HttpClient, email: string, password: string): Promise<TokenResponse> {
   const res = await http.post<TokenResponse>('/v1/auth/login', { email, password });
   if (res.status !== 200) throw new Error(`login as ${email} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { DemoCredentials } from '@ordo/cli/host';
 import { createPgDb } from '@ordo/db';
 import { DELIVERY_SCHEMA, demoCouriers, seedCouriers } from '@ordo/delivery';
+import { logIn } from '../platform/customers.js';
 import type { HttpClient } from '../platform/http-client.js';
 import { BENCH_APPLICATION } from '../platform/meter/pg-stats.js';
 
@@ -45,7 +46,7 @@ export async function createCourierAccounts(
     if (created.status !== 201) {
       throw new Error(`POST /v1/users answered ${created.status}: ${JSON.stringify(created.body)}`);
     }
-    return { userId: created.body.id, token: await logIn(http, email, password) };
+    return { userId: created.body.id, token: (await logIn(http, email, password)).accessToken };
   });
 
   const db = createPgDb({
@@ -72,13 +73,7 @@ async function operatorToken(http: HttpClient, credentialsFile: string): Promise
   const { accounts } = JSON.parse(await readFile(credentialsFile, 'utf8')) as DemoCredentials;
   const operator = accounts.find((a) => a.role === 'operator');
   if (!operator) throw new Error(`no operator account in ${credentialsFile}`);
-  return logIn(http, operator.email, operator.password);
-}
-
-async function logIn(http: HttpClient, email: string, password: string): Promise<string> {
-  const res = await http.post<{ accessToken: string }>('/v1/auth/login', { email, password });
-  if (res.status !== 200) throw new Error(`login as ${email} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body.accessToken;
+  return (await logIn(http, operator.email, operator.password)).accessToken;
 }
 
 /** `fn(0) … fn(count − 1)`, at most `limit` at a time; the results in index order. */
