@@ -25,6 +25,7 @@ export { SchemaRegistry } from './schema-registry.js';
 export type {
   Delivery,
   Publisher,
+  PublishWithinOptions,
   StartPosition,
   Subscription,
   SubscriptionSpec,

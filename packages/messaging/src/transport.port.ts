@@ -31,8 +31,17 @@ export interface Publisher {
    */
   readonly logDatabase?: Db;
   /** With `logDatabase`: appends inside `tx`, a transaction on that database. */
-  publishWithin?(tx: SqlExecutor, messages: readonly TransportMessage[]): Promise<void>;
+  publishWithin?(tx: SqlExecutor, messages: readonly TransportMessage[], options?: PublishWithinOptions): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface PublishWithinOptions {
+  /**
+   * Publish `messages[i]` only if the row with id `ids[i]` is still in `table` (a quoted SQL name)
+   * as `tx` sees it: the outbox row that recorded the message, which a rolled-back savepoint may
+   * have taken with it. Checked in the append statement itself, so it costs no round trip.
+   */
+  readonly onlyIfRowsExist?: { readonly table: string; readonly ids: readonly number[] };
 }
 
 /** Where a new consumer group starts, or where `seek` moves it. */

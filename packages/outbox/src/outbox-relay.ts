@@ -79,14 +79,14 @@ export class OutboxRelay {
     this.inTransaction = publisher.logDatabase === options.db && publisher.publishWithin !== undefined;
     const strategy = options.claim ?? (options.db.kind === 'pglite' && !this.inTransaction ? 'lease' : 'lock');
     this.afterCommit = options.writer !== undefined && !this.inTransaction;
-    // With the log in this database, the writer appends its rows to it in the producer's own
-    // transaction and marks them sent there (ADR 0025): no relay transaction. This relay then only
+    // With the log in this database, the writer writes its rows as sent and appends their messages
+    // to the log in the producer's own transaction (ADR 0025): no relay transaction. This relay then only
     // publishes rows left unsent (a previous version's, a write outside a transaction), found by
     // its poll; it does not listen, as the outbox's NOTIFY now announces rows already sent.
     const { publishWithin } = publisher;
     this.writerAppends = this.inTransaction && options.writer !== undefined && publishWithin !== undefined;
     if (this.writerAppends && publishWithin) {
-      options.writer?.appendWithin((tx, messages) => publishWithin.call(publisher, tx, messages));
+      options.writer?.appendWithin((tx, messages, within) => publishWithin.call(publisher, tx, messages, within));
     }
     const graceMs = this.afterCommit ? (options.afterCommitGraceMs ?? 3_000) : undefined;
     const claims = (grace: number | undefined) =>

@@ -77,17 +77,26 @@ export class CommandReplier {
     command: SagaCommand,
     decide: () => Promise<Reply | typeof DEFER>,
   ): Promise<ReplyOutcome> {
-    const { rows } = await tx.query<{ reply_type: string; reply_payload: Record<string, unknown> }>(
-      `SELECT reply_type, reply_payload FROM ${this.table} WHERE command_id = $1 FOR UPDATE`,
+    // The stored reply (locked, so a concurrent repeat waits for this one's decision) and whether
+    // the command waits for a later decision, in one round trip: always one row.
+    const { rows } = await tx.query<{
+      reply_type: string | null;
+      reply_payload: Record<string, unknown> | null;
+      waiting: boolean;
+    }>(
+      `SELECT r.reply_type, r.reply_payload,
+              EXISTS (SELECT 1 FROM ${this.deferred} WHERE command_id = $1) AS waiting
+       FROM (SELECT 1) AS one
+       LEFT JOIN (SELECT reply_type, reply_payload FROM ${this.table} WHERE command_id = $1 FOR UPDATE) AS r ON true`,
       [command.commandId],
+      { prepare: true },
     );
-    const stored = rows[0];
-    if (stored) {
-      await this.send(tx, envelope, command, { type: stored.reply_type, payload: stored.reply_payload });
+    const seen = rows[0];
+    if (seen?.reply_type != null) {
+      await this.send(tx, envelope, command, { type: seen.reply_type, payload: seen.reply_payload ?? {} });
       return 'repeated';
     }
-    const waiting = await tx.query(`SELECT 1 FROM ${this.deferred} WHERE command_id = $1`, [command.commandId]);
-    if (waiting.rowCount > 0) return 'still-deferred';
+    if (seen?.waiting) return 'still-deferred';
     const reply = await decide();
     if (reply === DEFER) {
       await tx.query(

@@ -67,6 +67,51 @@ describe('pglog appends on postgres', () => {
     await reader.close();
   });
 
+  it('when an append waits for the topic lock, then it has taken no position yet (positions follow the lock)', async () => {
+    const topic = uniqueTopic('lock-then-position');
+    // The topic is registered already, so the only thing B can wait for is the topic lock.
+    await transport.publish([testMessage(topic, 'zero')]);
+    const lastPosition = async (): Promise<number> => {
+      // is_called is false only before the sequence's first use.
+      const { rows } = await db.query<{ v: string }>(
+        'SELECT last_value::text AS v FROM ordo_log.messages_position_seq',
+      );
+      return Number(rows[0]?.v);
+    };
+    let releaseA!: () => void;
+    const aMayCommit = new Promise<void>((resolve) => {
+      releaseA = resolve;
+    });
+    let aAppended!: () => void;
+    const aHasAppended = new Promise<void>((resolve) => {
+      aAppended = resolve;
+    });
+    const a = db.transaction(async (tx) => {
+      await appendMessages(tx, tables, [testMessage(topic, 'first')]);
+      aAppended();
+      await aMayCommit;
+    });
+    try {
+      await aHasAppended;
+      const before = await lastPosition();
+      const b = db.transaction((tx) =>
+        appendMessages(tx, tables, [testMessage(topic, 'second'), testMessage(topic, 'third')]),
+      );
+      await expect.poll(waitingAdvisoryLocks).toBe(1);
+      expect(await lastPosition()).toBe(before);
+      releaseA();
+      await Promise.all([a, b]);
+    } finally {
+      releaseA();
+      await a.catch(() => undefined);
+    }
+    const { rows } = await db.query<{ id: string; position: string }>(
+      'SELECT id, position::text AS position FROM ordo_log.messages WHERE topic = $1 ORDER BY position',
+      [topic],
+    );
+    expect(rows.map((r) => r.id)).toEqual(['zero', 'first', 'second', 'third']);
+  });
+
   it('when two publishes touch the same topics in opposite orders, then both commit (no deadlock)', async () => {
     const x = uniqueTopic('lock-order');
     const y = uniqueTopic('lock-order');

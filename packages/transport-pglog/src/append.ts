@@ -1,6 +1,8 @@
-// Appending to the log: one transaction per publish call, one serialized multi-row INSERT per topic.
+// Appending to the log: one transaction per publish call, one serialized multi-row INSERT per topic,
+// which takes the topic's lock itself.
 import type { SqlExecutor } from '@ordo/db';
-import type { TransportMessage } from '@ordo/messaging';
+import type { PublishWithinOptions, TransportMessage } from '@ordo/messaging';
+import { takeWaitingAcks } from './delivery.js';
 import { LOG_CHANNEL, type LogTables } from './tables.js';
 
 // Why appends to a topic are serialized.
@@ -33,28 +35,41 @@ export function topicLockKey(schema: string, topic: string): readonly [number, n
   return [fnv1a(`ordo.pglog.${schema}`), fnv1a(topic)];
 }
 
-function byTopic(messages: readonly TransportMessage[]): Map<string, TransportMessage[]> {
-  const groups = new Map<string, TransportMessage[]>();
-  for (const message of messages) {
+interface Entry {
+  readonly message: TransportMessage;
+  /** With `onlyIfRowsExist`: the id of the row whose presence decides whether it is appended. */
+  readonly rowId: number | null;
+}
+
+function byTopic(messages: readonly TransportMessage[], rowIds: readonly number[] | undefined): Map<string, Entry[]> {
+  const groups = new Map<string, Entry[]>();
+  messages.forEach((message, i) => {
+    const entry = { message, rowId: rowIds?.[i] ?? null };
     const list = groups.get(message.topic);
-    if (list) list.push(message);
-    else groups.set(message.topic, [message]);
-  }
+    if (list) list.push(entry);
+    else groups.set(message.topic, [entry]);
+  });
   return groups;
 }
 
 /**
  * Appends `messages` inside the caller's transaction (the transport's publish, or any code that
  * wants the append to commit atomically with its own writes). A message whose (topic, id) is
- * already in the log is skipped: a duplicate is success. Returns how many rows were inserted.
+ * already in the log is skipped: a duplicate is success. With `onlyIfRowsExist`, a message whose
+ * row is gone is skipped too. Returns how many rows were inserted.
  * Waiting fetchers are woken by a NOTIFY that Postgres delivers when the transaction commits.
  */
 export async function appendMessages(
   tx: SqlExecutor,
   tables: LogTables,
   messages: readonly TransportMessage[],
+  options: PublishWithinOptions = {},
 ): Promise<number> {
-  const topics = [...byTopic(messages)].map(([topic, list]) => ({
+  const condition = options.onlyIfRowsExist;
+  if (condition && condition.ids.length !== messages.length) {
+    throw new Error(`onlyIfRowsExist has ${condition.ids.length} ids for ${messages.length} messages`);
+  }
+  const topics = [...byTopic(messages, condition?.ids)].map(([topic, list]) => ({
     topic,
     list,
     lock: topicLockKey(tables.schema, topic),
@@ -62,31 +77,57 @@ export async function appendMessages(
   // One publish call may touch several topics; locking them in one global order means two
   // concurrent multi-topic publishes can never deadlock on each other.
   topics.sort((a, b) => a.lock[0] - b.lock[0] || a.lock[1] - b.lock[1] || (a.topic < b.topic ? -1 : 1));
+  const sql = appendSql(tables, condition?.table);
 
+  // The transaction's acks on this log so far ride along with the first topic's statement.
+  let acks = takeWaitingAcks(tx, tables);
   let inserted = 0;
   for (const { topic, list, lock } of topics) {
-    // NOTIFY is queued until commit, so taking it together with the lock saves a round trip.
-    await tx.query(`SELECT pg_advisory_xact_lock($1, $2), pg_notify('${LOG_CHANNEL}', $3)`, [lock[0], lock[1], topic], {
-      prepare: true,
-    });
-    const rows = list.map((m) => ({ id: m.id, type: m.type, key: m.key, headers: m.headers, body: m.body }));
-    // The batch travels as one JSON parameter (identical on node-postgres and PGlite); ORDER BY
-    // ordinality makes positions follow the order of the batch, since Postgres evaluates the
-    // volatile nextval() default after the sort. The CTE registers the topic for retention.
+    const rows = list.map(({ message: m, rowId }) => ({
+      id: m.id,
+      type: m.type,
+      key: m.key,
+      headers: m.headers,
+      body: m.body,
+      row_id: rowId,
+    }));
     const result = await tx.query(
-      `WITH registered AS (
-         INSERT INTO ${tables.topics} (topic) VALUES ($1) ON CONFLICT (topic) DO NOTHING
-       )
-       INSERT INTO ${tables.messages} (topic, id, type, key, headers, body)
-       SELECT $1, m.id, m.type, m.key, coalesce(m.headers, '{}'::jsonb), m.body
-       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id text, type text, key text, headers jsonb, body text))
-         WITH ORDINALITY AS m (id, type, key, headers, body, ord)
-       ORDER BY m.ord
-       ON CONFLICT (topic, id) DO NOTHING`,
-      [topic, JSON.stringify(rows)],
+      sql,
+      [topic, JSON.stringify(rows), lock[0], lock[1], acks.topics, acks.groups, acks.positions],
       { prepare: true },
     );
+    acks = { topics: [], groups: [], positions: [] };
     inserted += result.rowCount;
   }
   return inserted;
+}
+
+/**
+ * One statement per topic. `locked` takes the topic's append lock and queues the NOTIFY (delivered
+ * at commit); it is materialized and joined to every inserted row, so it runs before the join
+ * yields its first row, and so before the first nextval() of the INSERT. The batch travels as one
+ * JSON parameter (identical on node-postgres and PGlite); ORDER BY ordinality makes positions
+ * follow the order of the batch, since Postgres evaluates the volatile nextval() default after the
+ * sort. `registered` registers the topic for retention; `acked` deletes the leases the
+ * transaction acknowledged (ADR 0011: acks commit with the handler's effects), which saves their
+ * own statement at commit. With `rowsTable`, a message is appended only while its row is there.
+ */
+function appendSql(tables: LogTables, rowsTable: string | undefined): string {
+  return `WITH locked AS MATERIALIZED (
+       SELECT pg_advisory_xact_lock($3, $4) AS locked, pg_notify('${LOG_CHANNEL}', $1) AS notified
+     ), registered AS (
+       INSERT INTO ${tables.topics} (topic) VALUES ($1) ON CONFLICT (topic) DO NOTHING
+     ), acked AS (
+       DELETE FROM ${tables.pending} AS p
+       USING unnest($5::text[], $6::text[], $7::bigint[]) AS a (topic, "group", position)
+       WHERE p.topic = a.topic AND p."group" = a."group" AND p.position = a.position
+     )
+     INSERT INTO ${tables.messages} (topic, id, type, key, headers, body)
+     SELECT $1, m.id, m.type, m.key, coalesce(m.headers, '{}'::jsonb), m.body
+     FROM locked,
+       ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id text, type text, key text, headers jsonb, body text, row_id bigint))
+         WITH ORDINALITY AS m (id, type, key, headers, body, row_id, ord)
+     ${rowsTable === undefined ? '' : `WHERE EXISTS (SELECT 1 FROM ${rowsTable} AS r WHERE r.id = m.row_id)`}
+     ORDER BY m.ord
+     ON CONFLICT (topic, id) DO NOTHING`;
 }

@@ -38,7 +38,11 @@ export interface ClaimResult {
 //   first; SKIP LOCKED, so a row another member is leasing right now is simply not ours this round.
 // - `held`: the group row is the group's read lock. Whoever holds it hands out the next positions
 //   and advances the cursor; SKIP LOCKED so that competing members never queue behind each other.
-//   A member that finds it taken gets no new messages and `contended` (it retries soon).
+//   It is locked only when a message lies past its cursor: most attempts that find nothing (a
+//   wake-up for a topic several groups read, the fallback poll) then lock no row at all, and the
+//   statement writes nothing, so it costs no WAL flush. `fresh` says whether there was something
+//   past the cursor in this statement's snapshot: a member that saw something but could not lock
+//   the row (another member holds it) gets no new messages and `contended` (it retries soon).
 //   FOR UPDATE reads the row's newest committed version, so the cursor is current even when
 //   another member moved it after this statement's snapshot was taken.
 // - `batch` is referenced three times, so Postgres materializes it once: the rows handed out, the
@@ -62,8 +66,17 @@ function claimSql(t: LogTables): string {
        FROM due
        WHERE p.topic = $1 AND p."group" = $2 AND p.position = due.position
        RETURNING p.position, p.delivery_count
+     ), fresh AS (
+       SELECT EXISTS (
+         SELECT 1 FROM ${t.messages}
+         WHERE topic = $1
+           AND position > (SELECT cursor FROM ${t.groups} WHERE topic = $1 AND "group" = $2)
+       ) AS fresh
      ), held AS (
-       SELECT cursor FROM ${t.groups} WHERE topic = $1 AND "group" = $2 FOR UPDATE SKIP LOCKED
+       SELECT g.cursor FROM ${t.groups} AS g
+       WHERE g.topic = $1 AND g."group" = $2
+         AND EXISTS (SELECT 1 FROM ${t.messages} AS m WHERE m.topic = $1 AND m.position > g.cursor)
+       FOR UPDATE SKIP LOCKED
      ), batch AS (
        SELECT m.position, m.id, m.type, m.key, m.headers, m.body
        FROM ${t.messages} AS m
@@ -86,34 +99,13 @@ function claimSql(t: LogTables): string {
        SELECT b.position, l.delivery_count, b.id, b.type, b.key, b.headers, b.body
        FROM batch AS b JOIN leased AS l ON l.position = b.position
      )
-     SELECT NOT EXISTS (SELECT 1 FROM held) AS contended, h.*
+     SELECT (SELECT fresh FROM fresh) AND NOT EXISTS (SELECT 1 FROM held) AS contended, h.*
      FROM (SELECT 1) AS one LEFT JOIN handed AS h ON true
      ORDER BY h.position`;
 }
 
-// Whether a claim would find anything: a due redelivery, or a message past the group's cursor.
-// One read-only statement outside any transaction. Most fetch attempts find nothing (a wake-up
-// for a topic several groups read, the look after each batch, the fallback poll); without this,
-// each of them would lock the group row, and a row lock is a write that costs a WAL flush.
-// The cursor is a scalar subquery so that it bounds the index scan (see claimSql).
-async function anythingToClaim(db: Db, t: LogTables, req: ClaimRequest): Promise<boolean> {
-  const { rows } = await db.query<{ due: boolean; fresh: boolean }>(
-    `SELECT
-       EXISTS (SELECT 1 FROM ${t.pending}
-               WHERE topic = $1 AND "group" = $2 AND visible_at <= now() AND delivery_count < $3) AS due,
-       EXISTS (SELECT 1 FROM ${t.messages}
-               WHERE topic = $1
-                 AND position > (SELECT cursor FROM ${t.groups} WHERE topic = $1 AND "group" = $2)) AS fresh`,
-    [req.topic, req.group, req.maxDeliver],
-    { prepare: true },
-  );
-  const row = rows[0];
-  return row !== undefined && (row.due || row.fresh);
-}
-
 /** Leases up to `max` deliveries for the group: redeliveries first, then new messages. */
 export async function claim(db: Db, tables: LogTables, req: ClaimRequest): Promise<ClaimResult> {
-  if (!(await anythingToClaim(db, tables, req))) return { rows: [], contended: false };
   const { rows } = await db.query<ClaimedRow & { contended: boolean }>(
     claimSql(tables),
     [req.topic, req.group, req.max, req.ackWaitMs, req.maxDeliver],

@@ -192,21 +192,32 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
     await waiter.close();
   });
 
-  it('when a fetch finds nothing, then it has run one read and no transaction; when it finds a message, one statement more', async () => {
+  it('when a fetch finds nothing, then it has run one statement that locked no row; when it finds a message, one statement too', async () => {
     const topic = uniqueTopic('empty-look');
     const counted = counting(fixture.db);
     // No poll within the fetches' waits: each attempt below is the fetch's first.
     const looker = await createPglogTransport({ db: counted.db, pollIntervalMs: 600_000, pruneIntervalMs: 0 });
     const subscription = await looker.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    // A row lock stamps the locker's transaction id into the row's xmax (and costs a WAL flush).
+    const groupRowXmax = async (): Promise<string | undefined> => {
+      const { rows } = await fixture.db.query<{ xmax: string }>(
+        `SELECT xmax::text AS xmax FROM ordo_log.groups WHERE topic = $1 AND "group" = 'g'`,
+        [topic],
+      );
+      return rows[0]?.xmax;
+    };
+    const untouched = await groupRowXmax();
+    expect(untouched).toBeDefined();
     counted.reset(); // migrations and creating the group are not fetches
     expect(await subscription.fetch(10, 0)).toEqual([]);
     expect(counted.counts).toEqual({ statements: 1, transactions: 0 });
+    expect(await groupRowXmax()).toBe(untouched);
 
     await transport.publish([testMessage(topic, 'one')]);
     counted.reset();
     expect((await subscription.fetch(10, 0)).map((d) => d.message.id)).toEqual(['one']);
-    // The look, then the claim: redeliveries, the group's cursor and new messages in one statement.
-    expect(counted.counts).toEqual({ statements: 2, transactions: 0 });
+    // Redeliveries, the group's cursor and new messages in one statement.
+    expect(counted.counts).toEqual({ statements: 1, transactions: 0 });
     await looker.close();
   });
 
@@ -295,6 +306,46 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
     expect(statements).toBe(1);
     expect(await pendingCount(topic)).toBe(0);
     expect(await subscription.fetch(10, 0)).toEqual([]);
+    await subscription.close();
+  });
+
+  it('when a transaction acknowledges deliveries and then appends, then the append statement deletes the leases too', async () => {
+    const topic = uniqueTopic('ack-then-append');
+    const next = uniqueTopic('ack-then-append-next');
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    await transport.publish(['a', 'b'].map((id) => testMessage(topic, id)));
+    const deliveries = await subscription.fetch(10, 5_000);
+    expect(deliveries).toHaveLength(2);
+
+    let statements = 0;
+    const handle = async (tx: SqlExecutor): Promise<void> => {
+      const counted: SqlExecutor = {
+        query: (text, params, options) => {
+          statements++;
+          return tx.query(text, params, options);
+        },
+        beforeCommit: tx.beforeCommit?.bind(tx),
+        afterCommit: tx.afterCommit?.bind(tx),
+      };
+      for (const delivery of deliveries) expect(await delivery.ackWithin!(counted, fixture.db)).toBe(true);
+      await transport.publishWithin!(counted, [testMessage(next, 'caused')]);
+    };
+    // Rolled back: the leases stay, nothing was appended.
+    await expect(
+      fixture.db.transaction(async (tx) => {
+        await handle(tx);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await pendingCount(topic)).toBe(2);
+    expect(await transport.headPosition(next)).toBe(0);
+
+    statements = 0;
+    await fixture.db.transaction(handle);
+    // One statement in all: the append, which deleted the leases; nothing more ran at commit.
+    expect(statements).toBe(1);
+    expect(await pendingCount(topic)).toBe(0);
+    expect(await transport.headPosition(next)).toBeGreaterThan(0);
     await subscription.close();
   });
 

@@ -93,9 +93,9 @@ export async function createPglogTransport(options: PglogTransportOptions): Prom
     features,
     logDatabase: db,
 
-    async publishWithin(tx, messages) {
+    async publishWithin(tx, messages, options) {
       assertOpen();
-      if (messages.length > 0) await appendMessages(tx, tables, messages);
+      if (messages.length > 0) await appendMessages(tx, tables, messages, options);
     },
 
     async publish(messages: readonly TransportMessage[]) {

@@ -15,8 +15,8 @@ export function invalidatingMenus(
   return {
     logDatabase: publisher.logDatabase,
     publishWithin: publisher.publishWithin
-      ? async (tx, messages) => {
-          await publisher.publishWithin?.(tx, messages);
+      ? async (tx, messages, options) => {
+          await publisher.publishWithin?.(tx, messages, options);
           const ids = menus(messages);
           if (ids.length === 0) return;
           // The menu rows committed long before; waiting for the relay's own commit is not needed,
