@@ -134,6 +134,44 @@ describe('delivery: assigning couriers (saga step 4)', () => {
     expect(await deliveriesOf()).toHaveLength(1);
   });
 
+  it('when no request waits, then a timer tick is one read and no transaction; a waiting request is still decided by the timer', async () => {
+    db = await createTestPgliteDb();
+    // Every transaction's statements, and the lone reads, as the service runs them.
+    const transactions: string[][] = [];
+    let waitingReads = 0;
+    const watched: Db = {
+      ...db,
+      query: (text, params, options) => {
+        if (text.includes('assignment_requests')) waitingReads++;
+        return db.query(text, params, options);
+      },
+      transaction: (fn, options) =>
+        db.transaction((tx) => {
+          const statements: string[] = [];
+          transactions.push(statements);
+          return fn({
+            ...tx,
+            query: (text, params, queryOptions) => {
+              statements.push(text);
+              return tx.query(text, params, queryOptions);
+            },
+          });
+        }, options),
+    };
+    h = await startHarness(watched, new MemoryTransport(), [courier('only', LISBON)], { assignmentTimeoutMs: 30_000 });
+    transactions.length = 0; // the migrations
+    waitingReads = 0;
+    await expect.poll(() => waitingReads, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    expect(transactions.filter((t) => t.some((text) => text.includes('assignment_requests')))).toEqual([]);
+
+    await h.assign('saga-a');
+    const waiting = await h.assign('saga-b');
+    await expect.poll(() => h.processed(waiting)).toBe(true);
+    h.clock.advance(30_000);
+    await expect.poll(h.replies).toHaveLength(2);
+    expect((await h.replies())[1]?.payload).toMatchObject({ sagaId: 'saga-b', reason: 'no_courier' });
+  });
+
   it('when a delivery is cancelled, then the courier is released and takes the next waiting request', async () => {
     await start([courier('only', LISBON)]);
     await h.assign('saga-a');

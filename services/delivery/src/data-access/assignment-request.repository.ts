@@ -101,6 +101,16 @@ export class AssignmentRequestRepository {
     );
   }
 
+  /** Whether any request waits, inside its deadline or past it: one read, no lock, no transaction. */
+  async anyWaiting(db: SqlExecutor): Promise<boolean> {
+    const { rows } = await db.query<{ waiting: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${this.requests} WHERE status = 'WAITING') AS waiting`,
+      [],
+      { prepare: true },
+    );
+    return rows[0]?.waiting === true;
+  }
+
   /** The oldest waiting request still inside its deadline that no other transaction holds. */
   async lockNextWaiting(tx: SqlExecutor, now: Date): Promise<AssignmentRequest | undefined> {
     const { rows } = await tx.query<RequestRow>(
