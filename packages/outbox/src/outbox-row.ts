@@ -18,8 +18,9 @@ export interface OutboxRow {
 export const OUTBOX_COLUMNS =
   'id, message_id, topic, type, key, seq, occurred_at, correlation_id, causation_id, traceparent, payload';
 
-export function rowToTransportMessage(row: OutboxRow): TransportMessage {
-  const envelope: Envelope = {
+/** The envelope an outbox row carries. */
+export function rowToEnvelope(row: OutboxRow): Envelope {
+  return {
     id: row.message_id,
     type: row.type,
     key: row.key,
@@ -30,5 +31,8 @@ export function rowToTransportMessage(row: OutboxRow): TransportMessage {
     traceparent: row.traceparent,
     payload: row.payload,
   };
-  return toTransportMessage(row.topic, envelope);
+}
+
+export function rowToTransportMessage(row: OutboxRow): TransportMessage {
+  return toTransportMessage(row.topic, rowToEnvelope(row));
 }

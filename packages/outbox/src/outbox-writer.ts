@@ -7,7 +7,7 @@
 // transaction (ADR 0025).
 import { ident, type SqlExecutor } from '@ordo/db';
 import { type Envelope, newMessageId, type PublishWithinOptions, type TransportMessage } from '@ordo/messaging';
-import { type OutboxRow, rowToTransportMessage } from './outbox-row.js';
+import { type OutboxRow, rowToEnvelope, rowToTransportMessage } from './outbox-row.js';
 
 export interface OutgoingMessage<P = unknown> {
   readonly topic: string;
@@ -124,17 +124,7 @@ export class OutboxWriter {
         for (const listener of this.committedListeners) listener(written);
       });
     }
-    return written.map((row) => ({
-      id: row.message_id,
-      type: row.type,
-      key: row.key,
-      seq: row.seq,
-      occurredAt: row.occurred_at.toISOString(),
-      correlationId: row.correlation_id,
-      causationId: row.causation_id,
-      traceparent: row.traceparent,
-      payload: row.payload,
-    }));
+    return written.map(rowToEnvelope);
   }
 
   /**

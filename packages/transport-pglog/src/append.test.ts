@@ -33,32 +33,37 @@ describe('pglog appends on postgres', () => {
     return rows[0]?.c ?? 0;
   };
 
+  /** Appends one message in a transaction that stays open until `release()`. */
+  const appendAndHold = (topic: string, id: string) => {
+    let release!: () => void;
+    const mayCommit = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let appended!: () => void;
+    const hasAppended = new Promise<void>((resolve) => {
+      appended = resolve;
+    });
+    const committed = db.transaction(async (tx) => {
+      await appendMessages(tx, tables, [testMessage(topic, id)]);
+      appended();
+      await mayCommit;
+    });
+    return { appended: hasAppended, committed, release };
+  };
+
   it('when an append commits after a later one started, then a reader sees both in position order and skips none', async () => {
     const topic = uniqueTopic('out-of-order');
     const reader = await transport.subscribe({ topic, group: 'reader', ackWaitMs: 30_000 });
-    let releaseA!: () => void;
-    const aMayCommit = new Promise<void>((resolve) => {
-      releaseA = resolve;
-    });
-    let aAppended!: () => void;
-    const aHasAppended = new Promise<void>((resolve) => {
-      aAppended = resolve;
-    });
-
     // A appends and keeps its transaction open.
-    const a = db.transaction(async (tx) => {
-      await appendMessages(tx, tables, [testMessage(topic, 'from-a')]);
-      aAppended();
-      await aMayCommit;
-    });
-    await aHasAppended;
+    const a = appendAndHold(topic, 'from-a');
+    await a.appended;
     // B appends to the same topic and would commit first, but has to wait for A's topic lock.
     const b = db.transaction((tx) => appendMessages(tx, tables, [testMessage(topic, 'from-b')]));
     await expect.poll(waitingAdvisoryLocks).toBe(1);
 
     expect(await reader.fetch(10, 0)).toEqual([]);
-    releaseA();
-    await Promise.all([a, b]);
+    a.release();
+    await Promise.all([a.committed, b]);
 
     const seen = [...(await reader.fetch(10, 1_000))];
     if (seen.length < 2) seen.push(...(await reader.fetch(10, 1_000)));
@@ -72,38 +77,26 @@ describe('pglog appends on postgres', () => {
     // The topic is registered already, so the only thing B can wait for is the topic lock.
     await transport.publish([testMessage(topic, 'zero')]);
     const lastPosition = async (): Promise<number> => {
-      // is_called is false only before the sequence's first use.
+      // The position the latest nextval() handed out, in any topic of this test database.
       const { rows } = await db.query<{ v: string }>(
         'SELECT last_value::text AS v FROM ordo_log.messages_position_seq',
       );
       return Number(rows[0]?.v);
     };
-    let releaseA!: () => void;
-    const aMayCommit = new Promise<void>((resolve) => {
-      releaseA = resolve;
-    });
-    let aAppended!: () => void;
-    const aHasAppended = new Promise<void>((resolve) => {
-      aAppended = resolve;
-    });
-    const a = db.transaction(async (tx) => {
-      await appendMessages(tx, tables, [testMessage(topic, 'first')]);
-      aAppended();
-      await aMayCommit;
-    });
+    const a = appendAndHold(topic, 'first');
     try {
-      await aHasAppended;
+      await a.appended;
       const before = await lastPosition();
       const b = db.transaction((tx) =>
         appendMessages(tx, tables, [testMessage(topic, 'second'), testMessage(topic, 'third')]),
       );
       await expect.poll(waitingAdvisoryLocks).toBe(1);
       expect(await lastPosition()).toBe(before);
-      releaseA();
-      await Promise.all([a, b]);
+      a.release();
+      await Promise.all([a.committed, b]);
     } finally {
-      releaseA();
-      await a.catch(() => undefined);
+      a.release();
+      await a.committed.catch(() => undefined);
     }
     const { rows } = await db.query<{ id: string; position: string }>(
       'SELECT id, position::text AS position FROM ordo_log.messages WHERE topic = $1 ORDER BY position',

@@ -51,6 +51,18 @@ function counting(db: Db): { db: Db; readonly counts: { statements: number; tran
   };
 }
 
+/** `tx` with its commit hooks, calling `onStatement` for every statement run through it. */
+function countingTx(tx: SqlExecutor, onStatement: () => void): SqlExecutor {
+  return {
+    query: (text, params, options) => {
+      onStatement();
+      return tx.query(text, params, options);
+    },
+    beforeCommit: tx.beforeCommit?.bind(tx),
+    afterCommit: tx.afterCommit?.bind(tx),
+  };
+}
+
 describe.each(shapes)('pglog transport on %s', (shape, open) => {
   let fixture: ShapeFixture;
   let transport: PglogTransport;
@@ -292,14 +304,7 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
 
     let statements = 0;
     await fixture.db.transaction(async (tx) => {
-      const counted: SqlExecutor = {
-        query: (text, params, options) => {
-          statements++;
-          return tx.query(text, params, options);
-        },
-        beforeCommit: tx.beforeCommit?.bind(tx),
-        afterCommit: tx.afterCommit?.bind(tx),
-      };
+      const counted = countingTx(tx, () => statements++);
       for (const delivery of deliveries) expect(await delivery.ackWithin!(counted, fixture.db)).toBe(true);
       expect(statements).toBe(0);
     });
@@ -319,14 +324,7 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
 
     let statements = 0;
     const handle = async (tx: SqlExecutor): Promise<void> => {
-      const counted: SqlExecutor = {
-        query: (text, params, options) => {
-          statements++;
-          return tx.query(text, params, options);
-        },
-        beforeCommit: tx.beforeCommit?.bind(tx),
-        afterCommit: tx.afterCommit?.bind(tx),
-      };
+      const counted = countingTx(tx, () => statements++);
       for (const delivery of deliveries) expect(await delivery.ackWithin!(counted, fixture.db)).toBe(true);
       await transport.publishWithin!(counted, [testMessage(next, 'caused')]);
     };
