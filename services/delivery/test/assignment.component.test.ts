@@ -13,9 +13,37 @@ describe('delivery: assigning couriers (saga step 4)', () => {
     await db?.close();
   });
 
+  /** What the service runs on its database: each transaction's statements, and the lone reads of the requests table. */
+  let seen: { transactions: string[][]; requestReads: number };
+
+  /** `db`, recording into `seen` (the timer's "anything waiting?" is a lone read of the requests). */
+  function watched(inner: Db): Db {
+    return {
+      ...inner,
+      query: (text, params, options) => {
+        if (text.includes('assignment_requests')) seen.requestReads++;
+        return inner.query(text, params, options);
+      },
+      transaction: (fn, options) =>
+        inner.transaction((tx) => {
+          const statements: string[] = [];
+          seen.transactions.push(statements);
+          return fn({
+            ...tx,
+            query: (text, params, queryOptions) => {
+              statements.push(text);
+              return tx.query(text, params, queryOptions);
+            },
+          });
+        }, options),
+    };
+  }
+
   async function start(couriers: Parameters<typeof startHarness>[2], timeoutMs = 60_000) {
     db = await createTestPgliteDb();
-    h = await startHarness(db, new MemoryTransport(), couriers, { assignmentTimeoutMs: timeoutMs });
+    seen = { transactions: [], requestReads: 0 };
+    h = await startHarness(watched(db), new MemoryTransport(), couriers, { assignmentTimeoutMs: timeoutMs });
+    seen = { transactions: [], requestReads: 0 }; // not the migrations
     return h;
   }
 
@@ -117,8 +145,9 @@ describe('delivery: assigning couriers (saga step 4)', () => {
     const waiting = await h.assign('saga-b');
     await expect.poll(() => h.processed(waiting)).toBe(true);
     h.clock.advance(29_000);
-    // Timer ticks inside the deadline decide nothing.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Timer ticks inside the deadline decide nothing: two more ticks, and still one reply.
+    const ticks = seen.requestReads;
+    await expect.poll(() => seen.requestReads).toBeGreaterThanOrEqual(ticks + 2);
     expect(await h.replies()).toHaveLength(1);
     h.clock.advance(1_000);
     await expect.poll(h.replies).toHaveLength(2);
@@ -135,34 +164,9 @@ describe('delivery: assigning couriers (saga step 4)', () => {
   });
 
   it('when no request waits, then a timer tick is one read and no transaction; a waiting request is still decided by the timer', async () => {
-    db = await createTestPgliteDb();
-    // Every transaction's statements, and the lone reads, as the service runs them.
-    const transactions: string[][] = [];
-    let waitingReads = 0;
-    const watched: Db = {
-      ...db,
-      query: (text, params, options) => {
-        if (text.includes('assignment_requests')) waitingReads++;
-        return db.query(text, params, options);
-      },
-      transaction: (fn, options) =>
-        db.transaction((tx) => {
-          const statements: string[] = [];
-          transactions.push(statements);
-          return fn({
-            ...tx,
-            query: (text, params, queryOptions) => {
-              statements.push(text);
-              return tx.query(text, params, queryOptions);
-            },
-          });
-        }, options),
-    };
-    h = await startHarness(watched, new MemoryTransport(), [courier('only', LISBON)], { assignmentTimeoutMs: 30_000 });
-    transactions.length = 0; // the migrations
-    waitingReads = 0;
-    await expect.poll(() => waitingReads, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-    expect(transactions.filter((t) => t.some((text) => text.includes('assignment_requests')))).toEqual([]);
+    await start([courier('only', LISBON)], 30_000);
+    await expect.poll(() => seen.requestReads, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    expect(seen.transactions.filter((t) => t.some((text) => text.includes('assignment_requests')))).toEqual([]);
 
     await h.assign('saga-a');
     const waiting = await h.assign('saga-b');
