@@ -41,8 +41,9 @@ export interface ClaimResult {
 //   It is locked only when a message lies past its cursor: most attempts that find nothing (a
 //   wake-up for a topic several groups read, the fallback poll) then lock no row at all, and the
 //   statement writes nothing, so it costs no WAL flush. `fresh` says whether there was something
-//   past the cursor in this statement's snapshot: a member that saw something but could not lock
-//   the row (another member holds it) gets no new messages and `contended` (it retries soon).
+//   past the cursor in this statement's snapshot, looked at only when `held` is empty (AND stops at
+//   its first false): a member that saw something but could not lock the row (another member
+//   holds it) gets no new messages and `contended` (it retries soon).
 //   FOR UPDATE reads the row's newest committed version, so the cursor is current even when
 //   another member moved it after this statement's snapshot was taken.
 // - `batch` is referenced three times, so Postgres materializes it once: the rows handed out, the
@@ -99,7 +100,7 @@ function claimSql(t: LogTables): string {
        SELECT b.position, l.delivery_count, b.id, b.type, b.key, b.headers, b.body
        FROM batch AS b JOIN leased AS l ON l.position = b.position
      )
-     SELECT (SELECT fresh FROM fresh) AND NOT EXISTS (SELECT 1 FROM held) AS contended, h.*
+     SELECT NOT EXISTS (SELECT 1 FROM held) AND (SELECT fresh FROM fresh) AS contended, h.*
      FROM (SELECT 1) AS one LEFT JOIN handed AS h ON true
      ORDER BY h.position`;
 }
