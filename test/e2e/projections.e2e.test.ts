@@ -11,8 +11,8 @@
 // per-aggregate seq check, and the reducers are the same code over pglog/in-memory views as over
 // NATS/Redis; what differs (the adapters) passes the same conformance suites. The disorder is
 // injected between the transport and the query service only (`transportOf`), so the sagas run as
-// usual. Orders end DELIVERED, or REJECTED (a declined card, or no courier free within the short
-// courier wait).
+// usual. Orders end DELIVERED, REJECTED (a declined card) or CANCELLED (accepted and paid for, but
+// no courier free within the short courier wait).
 //
 // Cost: about two minutes for 2,000 orders on a 2-core machine. On PGlite (the embedded host) it
 // took nine: every order's SQL runs in the host's own process there, here beside it in Postgres.
@@ -35,9 +35,11 @@ const CLOSED: readonly string[] = [...FINAL, OrderStatus.PickedUp];
 
 /**
  * Customer simulators ordering side by side (with the demo's one customer account), each placing
- * orders back to back. One is enough: the host is CPU-bound, more only contend for the same core.
+ * orders back to back. A customer waits for each of its three requests in turn, so one alone is
+ * paced by request latency, which grows fast when other test files share the cores; two keep
+ * orders coming (2,000 in ~2 minutes alone, with fewer delivered: more find no courier free).
  */
-const CUSTOMERS = 1;
+const CUSTOMERS = 2;
 /** As fast as the simulated actors go: no cooking time, short drives, polling that leaves the host room. */
 const FAST: Partial<DemoRates> = {
   orderIntervalMs: 1,
@@ -130,7 +132,8 @@ describe('projections under duplicated and reordered events (one process on Post
     });
     try {
       await expect
-        .poll(async () => (await orderStatuses()).reduce((n, s) => n + s.n, 0), { timeout: 600_000, interval: 500 })
+        // Generous: the whole suite shares the cores, and one CI run took over ten minutes here.
+        .poll(async () => (await orderStatuses()).reduce((n, s) => n + s.n, 0), { timeout: 1_500_000, interval: 500 })
         .toBeGreaterThanOrEqual(ORDERS);
       await Promise.all(customers.map((c) => c.stop()));
       await expect
@@ -359,7 +362,7 @@ describe('projections under duplicated and reordered events (one process on Post
     expect(compared.orders.length).toBeGreaterThanOrEqual(ORDERS);
     expect(injected.duplicated).toBeGreaterThan(0);
     expect(injected.heldBack).toBeGreaterThan(0);
-  }, 900_000);
+  }, 1_800_000);
 });
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
