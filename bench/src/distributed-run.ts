@@ -32,6 +32,12 @@ export function positiveNumber(name: string, value: string | undefined): number 
   return n;
 }
 
+export function nonNegativeNumber(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be zero or more, got '${value}'`);
+  return n;
+}
+
 /** Writes `<kind>-<time>.json` and `.md` to the results directory, and the JSON to `jsonFile` too. */
 export async function writeRunResults(
   options: { resultsDir: string; jsonFile: string | undefined },

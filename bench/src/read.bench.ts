@@ -1,10 +1,10 @@
-// `npm run bench:read -- [--json FILE] [--rate 2000] [--duration 20] [--concurrency 64] [--orders 200]
+// `npm run bench:read -- [--json FILE] [--rate 2000] [--duration 20] [--warmup 5] [--concurrency 64] [--orders 200]
 //   [--postgres-url URL] [--nats-url URL]`
 // Reads of `GET /v1/orders/:id` in the distributed shape: from the query service's views through
 // the gateway at a fixed offered rate and at saturation, and from the order service's own tables
 // at the same rate, with the order database's CPU in each. See bench/README.md.
 import { parseArgs } from 'node:util';
-import { positiveNumber } from './distributed-run.js';
+import { nonNegativeNumber, positiveNumber } from './distributed-run.js';
 import { type ReadBenchOptions, readMarkdown, runReadBench, writeReadResults } from './read/run-read-bench.js';
 
 const log = (message: string) => process.stderr.write(`bench:read: ${message}\n`);
@@ -15,6 +15,7 @@ function options(): ReadBenchOptions {
       json: { type: 'string' },
       rate: { type: 'string', default: '2000' },
       duration: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '5' },
       concurrency: { type: 'string', default: '64' },
       orders: { type: 'string', default: '200' },
       'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -25,6 +26,7 @@ function options(): ReadBenchOptions {
   return {
     rate: positiveNumber('rate', values.rate),
     durationS: positiveNumber('duration', values.duration),
+    warmupS: nonNegativeNumber('warmup', values.warmup),
     concurrency: positiveNumber('concurrency', values.concurrency),
     orders: positiveNumber('orders', values.orders),
     postgresUrl: values['postgres-url'] as string,

@@ -57,6 +57,14 @@ export const HTTP_PREFIXES: Readonly<Record<BusinessService, readonly UpstreamPr
   audit: ['/v1/ops/audit'],
 };
 
+/**
+ * Paths of live event streams: the gateway forwards them on connections of their own, uncapped,
+ * since each holds one for as long as its client follows (ADR 0026).
+ */
+export const LIVE_STREAM_PATHS: Readonly<Partial<Record<BusinessService, readonly RegExp[]>>> = {
+  query: [/^\/v1\/orders\/[^/]+\/track$/],
+};
+
 /** The service the gateway forwards `method path` to: the longest prefix that takes the method. */
 export function ownerOf(method: string, path: string): BusinessService | undefined {
   let best: { service: BusinessService; length: number } | undefined;
@@ -197,7 +205,12 @@ export interface GatewayBuildOptions {
 export function buildGateway(context: ServiceContext, options: GatewayBuildOptions = {}): GatewayService {
   const { upstreamUrls, demoAccounts, rateLimits = {}, upstreamTls, rotateDataKeys } = options;
   const upstreams: Upstream[] | undefined = upstreamUrls
-    ? BUSINESS_SERVICES.map((service) => ({ service, prefixes: HTTP_PREFIXES[service], url: upstreamUrls[service] }))
+    ? BUSINESS_SERVICES.map((service) => ({
+        service,
+        prefixes: HTTP_PREFIXES[service],
+        url: upstreamUrls[service],
+        liveStreams: LIVE_STREAM_PATHS[service],
+      }))
     : undefined;
   return createGatewayService(context, {
     upstreams,

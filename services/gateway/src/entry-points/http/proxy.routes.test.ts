@@ -3,7 +3,7 @@
 // about the client's hop stay there, and answers of any size come back as the service sent them.
 import { type ClientRequest, request } from 'node:http';
 import { createHttpApp } from '@ordo/http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proxyRoutes } from './proxy.routes.js';
 
@@ -125,17 +125,23 @@ describe('proxy routes with many live streams open', () => {
   beforeAll(async () => {
     upstream = await createHttpApp();
     // A live stream as the tracking route serves one: headers at once, then open for good.
-    upstream.get('/v1/orders/:id/track', async (request, reply) => {
+    const serveStream = async (request: FastifyRequest, reply: FastifyReply) => {
       open++;
       request.raw.on('close', () => open--);
       reply.hijack();
       reply.raw.writeHead(200, { 'content-type': 'text/event-stream' });
       reply.raw.write(': open\n\n');
-    });
+    };
+    upstream.get('/v1/orders/:id/track', serveStream);
+    upstream.get('/v1/orders/:id/feed', serveStream);
     upstream.get('/v1/orders/:id', async (req) => ({ id: (req.params as { id: string }).id }));
     const url = await upstream.listen({ host: '127.0.0.1', port: 0 });
     gateway = await createHttpApp();
-    await gateway.register(proxyRoutes({ upstreams: [{ service: 'order', prefixes: ['/v1/orders'], url }] }));
+    await gateway.register(
+      proxyRoutes({
+        upstreams: [{ service: 'order', prefixes: ['/v1/orders'], url, liveStreams: [/^\/v1\/orders\/[^/]+\/track$/] }],
+      }),
+    );
     gatewayUrl = new URL(await gateway.listen({ host: '127.0.0.1', port: 0 }));
   });
 
@@ -145,24 +151,93 @@ describe('proxy routes with many live streams open', () => {
     await upstream?.close();
   });
 
-  const openStream = (n: number) =>
+  const openStream = (path: string, headers: Record<string, string> = {}) =>
     new Promise<number>((resolve, reject) => {
-      const req = request(
-        { host: gatewayUrl.hostname, port: gatewayUrl.port, path: `/v1/orders/o-${n}/track`, agent: false },
-        (res) => resolve(res.statusCode ?? 0),
+      const req = request({ host: gatewayUrl.hostname, port: gatewayUrl.port, path, headers, agent: false }, (res) =>
+        resolve(res.statusCode ?? 0),
       );
       req.on('error', reject);
       streams.push(req);
       req.end();
     });
 
-  it('when more streams are open than a connection pool would hold (300), then the service serves them all at once and a plain read is still answered', async () => {
-    const statuses = await Promise.all(Array.from({ length: 300 }, (_, n) => openStream(n)));
+  it('when more streams are open than the request pool holds (300: by path, or by asking for an event stream), then the service serves them all at once and a plain read is still answered', async () => {
+    const statuses = await Promise.all([
+      ...Array.from({ length: 150 }, (_, n) => openStream(`/v1/orders/o-${n}/track`)),
+      ...Array.from({ length: 150 }, (_, n) =>
+        openStream(`/v1/orders/o-${n}/feed?from=1`, { accept: 'text/event-stream' }),
+      ),
+    ]);
     expect(statuses.every((status) => status === 200)).toBe(true);
     // Capped, the later streams would wait for earlier ones to be cut by the proxy's idle timeout.
     expect(open).toBe(300);
     const res = await fetch(new URL('/v1/orders/plain', gatewayUrl), { signal: AbortSignal.timeout(10_000) });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ id: 'plain' });
+  });
+});
+
+describe('proxy routes under a burst of reads', () => {
+  const CAP = 8;
+  const BURST = 500;
+  let upstream: FastifyInstance;
+  let gateway: FastifyInstance;
+  let gatewayUrl: URL;
+  /** Connections the service has accepted. */
+  let connections = 0;
+  /** Requests the gateway has received. */
+  let received = 0;
+  // The service answers nothing until the whole burst has reached the gateway: every read the
+  // proxy sends before then keeps its connection busy, so an uncapped proxy opens one per read.
+  let openGate: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
+
+  beforeAll(async () => {
+    upstream = await createHttpApp();
+    upstream.server.on('connection', () => connections++);
+    upstream.get('/v1/orders/:id', async (req) => {
+      await gate;
+      return { id: (req.params as { id: string }).id };
+    });
+    const url = await upstream.listen({ host: '127.0.0.1', port: 0 });
+    gateway = await createHttpApp();
+    gateway.addHook('onRequest', async () => {
+      if (++received === BURST) openGate();
+    });
+    await gateway.register(
+      proxyRoutes({ upstreams: [{ service: 'order', prefixes: ['/v1/orders'], url }], connectionsPerService: CAP }),
+    );
+    gatewayUrl = new URL(await gateway.listen({ host: '127.0.0.1', port: 0 }));
+  });
+
+  afterAll(async () => {
+    openGate();
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  const read = (n: number) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: gatewayUrl.hostname, port: gatewayUrl.port, path: `/v1/orders/o-${n}`, agent: false },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('when 500 reads arrive at once while the service is slow to answer, then it sees at most the cap of connections and every read is answered', async () => {
+    const answers = await Promise.all(Array.from({ length: BURST }, (_, n) => read(n)));
+    expect(answers.map((a) => a.status)).toEqual(Array(BURST).fill(200));
+    expect(answers.map((a) => JSON.parse(a.body).id)).toEqual(Array.from({ length: BURST }, (_, n) => `o-${n}`));
+    expect(connections).toBeGreaterThan(0);
+    expect(connections).toBeLessThanOrEqual(CAP);
   });
 });

@@ -4,6 +4,11 @@
 // answers 415 or 400 itself). The access token does not travel: the gateway verifies it once and
 // forwards the outcome in `x-ordo-caller`, which the services believe from the gateway's
 // certificate only. The embedded shape mounts the services' routes in the same app instead.
+//
+// Each service gets two connection pools: a capped one for ordinary requests, which queue for a
+// free connection in a burst instead of each opening one (a TLS handshake costs more than the
+// read it carries), and an uncapped one for live streams, which hold their connection for as long
+// as their client follows.
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -13,6 +18,7 @@ import { AppError, Errors } from '@ordo/errors';
 import { toErrorResponse } from '@ordo/http';
 import { mtlsClientOptions, type TlsMaterial } from '@ordo/tls';
 import type { FastifyPluginAsync, FastifyReply, RawServerBase, RouteGenericInterface } from 'fastify';
+import { type Dispatcher, Pool } from 'undici';
 
 /**
  * A path prefix (`/v1/orders` matches `/v1/orders` and `/v1/orders/...`), for every method or
@@ -28,6 +34,11 @@ export interface Upstream {
   readonly prefixes: readonly UpstreamPrefix[];
   /** Where it listens, e.g. `https://127.0.0.1:3101`. */
   readonly url: string;
+  /**
+   * Its live streams' paths (without the query string), e.g. `/v1/orders/<id>/track`. A request
+   * asking for `text/event-stream` is taken for one too, whatever its path.
+   */
+  readonly liveStreams?: readonly RegExp[];
 }
 
 export interface ProxyRoutesOptions {
@@ -49,6 +60,12 @@ export interface ProxyRoutesOptions {
    * and must present a certificate naming its service. Plain HTTP without it (routing tests).
    */
   readonly tls?: TlsMaterial;
+  /**
+   * Connections to one service for everything but live streams (`CONNECTIONS_PER_SERVICE`). A service answers
+   * one request at a time per core, so more only add handshakes: a burst of 800 reads on cold
+   * connections opened 800 TLS sessions and stalled every read for up to 2.5 s.
+   */
+  readonly connectionsPerService?: number;
 }
 
 /**
@@ -77,6 +94,48 @@ function relayAnswer(reply: FastifyReply<RouteGenericInterface, RawServerBase>, 
   answer.once('end', () => void reply.send(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
   // As a piped answer failing before its first byte: the error handler answers.
   answer.once('error', (error) => void reply.send(error));
+}
+
+/** Connections the gateway keeps to one service for everything but live streams, unless told otherwise. */
+export const CONNECTIONS_PER_SERVICE = 32;
+
+/** What reply-from needs of an undici instance: `request`, and `destroy` when the gateway closes. */
+interface UpstreamDispatcher {
+  readonly request: Dispatcher['request'];
+  destroy(): Promise<void>;
+}
+
+/**
+ * The service's two pools behind one `request`: live streams (by path or by `Accept`) on the
+ * uncapped one, everything else on the capped one, where requests past the cap wait in line.
+ */
+function upstreamDispatcher(
+  upstream: Upstream,
+  connect: Pool.Options['connect'],
+  timeoutMs: number,
+  connections: number,
+): UpstreamDispatcher {
+  const settings = { connect, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  const requests = new Pool(upstream.url, { ...settings, connections });
+  const streams = new Pool(upstream.url, { ...settings, connections: null });
+  const liveStreams = upstream.liveStreams ?? [];
+  const isLiveStream = (options: Dispatcher.RequestOptions): boolean => {
+    const accept = (options.headers as Record<string, string | string[] | undefined> | undefined)?.accept;
+    if (accept !== undefined && String(accept).includes('text/event-stream')) return true;
+    const path = options.path.split('?', 1)[0] as string;
+    return liveStreams.some((pattern) => pattern.test(path));
+  };
+  let destroyed: Promise<void> | undefined;
+  return {
+    // Both of undici's forms (promise and callback), passed on as they came.
+    request: ((options: Dispatcher.RequestOptions, ...rest: []) =>
+      (isLiveStream(options) ? streams : requests).request(options, ...rest)) as Dispatcher['request'],
+    // Every prefix of the service shares these pools, and each one's plugin destroys them on close.
+    destroy: () => {
+      destroyed ??= Promise.all([requests.destroy(), streams.destroy()]).then(() => undefined);
+      return destroyed;
+    },
+  };
 }
 
 export function proxyRoutes(options: ProxyRoutesOptions): FastifyPluginAsync {
@@ -115,6 +174,14 @@ export function proxyRoutes(options: ProxyRoutesOptions): FastifyPluginAsync {
     for (const upstream of options.upstreams) {
       // Says `rejectUnauthorized: true` itself: reply-from would otherwise set it false.
       const secure = tls ? mtlsClientOptions(tls, upstream.service) : {};
+      // undici rather than node:http's agent, which was about a quarter of the gateway's CPU per
+      // forwarded request (ADR 0026). Same TLS options, same identity check of the service.
+      const dispatcher = upstreamDispatcher(
+        upstream,
+        secure,
+        timeoutMs,
+        options.connectionsPerService ?? CONNECTIONS_PER_SERVICE,
+      );
       for (const entry of upstream.prefixes) {
         const { prefix, methods } = typeof entry === 'string' ? { prefix: entry, methods: undefined } : entry;
         await app.register(httpProxy, {
@@ -122,12 +189,7 @@ export function proxyRoutes(options: ProxyRoutesOptions): FastifyPluginAsync {
           prefix,
           rewritePrefix: prefix,
           ...(methods ? { httpMethods: [...methods] } : {}),
-          // undici rather than node:http's agent, which was about a quarter of the gateway's CPU per
-          // forwarded request (ADR 0026). Same TLS options, same identity check of the service.
-          // No cap on connections (the library's default is 128 per service): every open live
-          // stream holds one for as long as its client follows, and a cap would queue every
-          // other request to that service behind them. The clients' own connections bound it.
-          undici: { connect: secure, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connections: null },
+          undici: dispatcher,
           // Its connections end with the gateway, not at the process's exit.
           destroyAgent: true,
           // Its own two info lines per request ('fetching from remote server', 'response received')
