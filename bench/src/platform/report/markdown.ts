@@ -1,7 +1,9 @@
 // The report as Markdown: one row per phase with throughput, latency and cost per saga, then CPU
 // by process, what did not end CONFIRMED and why, the idle baseline and the soak's memory.
+
 import type { PhaseResult } from '../load/phase-result.js';
 import type { Cost } from '../meter/meter.js';
+import { IDLE_SETTLE_S } from '../phases/idle.js';
 import { type PlatformReport, phasesOf } from './report.js';
 
 export function fmt(n: number | undefined, digits = 1): string {
@@ -122,7 +124,7 @@ export function markdownReport(report: PlatformReport): string {
     const idle = report.idle;
     out.push(
       '',
-      `### Idle (${fmt(idle.windowS, 0)} s, no orders)`,
+      `### Idle (${fmt(idle.windowS, 0)} s, no orders, after ${IDLE_SETTLE_S} s left alone)`,
       '',
       table(
         ['process', 'cores busy'],
