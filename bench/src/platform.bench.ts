@@ -4,7 +4,7 @@
 // open-loop sweep (or a soak), and reports sagas/s, placed → CONFIRMED latency and the cost of a
 // saga (CPU per process, Postgres transactions, WAL fsyncs). See bench/README.md.
 
-import { parseBenchOptions } from './platform/options.js';
+import { BENCH_USAGE, parseBenchOptions, wantsHelp } from './platform/options.js';
 import { markdownReport } from './platform/report/markdown.js';
 import { writeResults } from './platform/report/write-results.js';
 import { runPlatformBench } from './platform/run-bench.js';
@@ -12,7 +12,12 @@ import { runPlatformBench } from './platform/run-bench.js';
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 async function main(): Promise<void> {
-  const options = parseBenchOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    console.log(BENCH_USAGE);
+    return;
+  }
+  const options = parseBenchOptions(argv);
   const report = await runPlatformBench(options, log);
   const written = await writeResults(report, options.resultsDir, options.jsonFile);
   console.log(markdownReport(report));

@@ -58,36 +58,68 @@ function positive(name: string, value: string | undefined, fallback: number, pro
   return n;
 }
 
+/** Every flag `parseBenchOptions` takes. */
+export const BENCH_FLAGS = {
+  shape: { type: 'string', default: 'distributed' },
+  json: { type: 'string' },
+  'in-flight': { type: 'string' },
+  rate: { type: 'string' },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  quick: { type: 'boolean', default: false },
+  soak: { type: 'string' },
+  couriers: { type: 'string' },
+  customers: { type: 'string' },
+  'postgres-url': { type: 'string', default: DEFAULT_POSTGRES_URL },
+  'nats-url': { type: 'string', default: 'nats://127.0.0.1:4222' },
+  url: { type: 'string' },
+  'cluster-state-dir': { type: 'string', default: '.ordo/cluster' },
+  arrivals: { type: 'string', default: 'poisson' },
+  'step-seconds': { type: 'string' },
+  'sweep-from': { type: 'string' },
+  'sweep-factor': { type: 'string' },
+  'sweep-steps': { type: 'string' },
+  drain: { type: 'string' },
+  idle: { type: 'string' },
+  'poll-ms': { type: 'string' },
+  'results-dir': { type: 'string', default: 'bench/results' },
+  'log-level': { type: 'string', default: 'warn' },
+} as const;
+
+/** What `npm run bench -- --help` prints; bench/README.md has the same flags with their meaning. */
+export const BENCH_USAGE = `npm run bench -- [flags]
+
+  --shape distributed|single|embedded   which shape (distributed)
+  --json FILE                           also write the JSON report here
+  --in-flight N                         closed loop: orders in flight (16)
+  --duration S, --warmup S              closed-loop window (30; quick 10), after a warm-up (5; quick 2)
+  --rate R                              one open-loop run at R orders/s instead of the sweep; the soak's rate
+  --quick                               about 20 s of load: a short closed loop only
+  --soak S                              soak for S seconds at --rate, or at half a closed loop's throughput
+  --couriers N, --customers N           couriers seeded (10000), customers registered (20; embedded 2)
+  --postgres-url URL, --nats-url URL    the servers the shape uses
+  --url URL                             measure a running Ordo instead of starting one
+  --cluster-state-dir DIR               with --url and the distributed shape: its cluster's state (.ordo/cluster)
+  --arrivals poisson|fixed              open-loop arrivals (poisson)
+  --step-seconds S, --sweep-from R, --sweep-factor F, --sweep-steps N   the open-loop sweep
+  --drain S                             how long in-flight orders may take after a window (20; quick 10)
+  --idle S                              idle baseline before the load (10; quick 0)
+  --poll-ms MS                          completion polling interval (10; embedded 50)
+  --log-level L                         the Ordo processes' log level (warn)
+  --results-dir DIR                     where the reports go (bench/results)
+
+See bench/README.md for what each phase measures and how.`;
+
+/** True when `argv` asks for the usage text instead of a run. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 /** Parses `argv` (without node and the script); throws one error listing every problem. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
-    options: {
-      shape: { type: 'string', default: 'distributed' },
-      json: { type: 'string' },
-      'in-flight': { type: 'string' },
-      rate: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      soak: { type: 'string' },
-      couriers: { type: 'string' },
-      customers: { type: 'string' },
-      'postgres-url': { type: 'string', default: DEFAULT_POSTGRES_URL },
-      'nats-url': { type: 'string', default: 'nats://127.0.0.1:4222' },
-      url: { type: 'string' },
-      'cluster-state-dir': { type: 'string', default: '.ordo/cluster' },
-      arrivals: { type: 'string', default: 'poisson' },
-      'step-seconds': { type: 'string' },
-      'sweep-from': { type: 'string' },
-      'sweep-factor': { type: 'string' },
-      'sweep-steps': { type: 'string' },
-      drain: { type: 'string' },
-      idle: { type: 'string' },
-      'poll-ms': { type: 'string' },
-      'results-dir': { type: 'string', default: 'bench/results' },
-      'log-level': { type: 'string', default: 'warn' },
-    },
+    options: BENCH_FLAGS,
   });
   const problems: string[] = [];
   const shape = values.shape as ShapeName;
