@@ -77,6 +77,14 @@ export interface EntryFilter {
   readonly limit: number;
 }
 
+/** What `lockHead` finds once the append lock is held. */
+export interface LockedHead {
+  /** The newest entry's position and hash; none in an empty log. */
+  readonly head: Pick<AuditEntry, 'position' | 'hash'> | undefined;
+  /** The entry already recorded for the event asked about, if any (a redelivery). */
+  readonly known: AuditEntry | undefined;
+}
+
 // Any constant works; it only has to be the same for every writer of this schema.
 const APPEND_LOCK = 0x0a0d17;
 
@@ -90,17 +98,30 @@ export class AuditLogRepository {
   }
 
   /**
-   * Takes the append lock and switches `tx` to the writer role; returns the current head. The
-   * caller appends, then calls `release` (the lock itself ends with the transaction).
+   * Takes the append lock and switches `tx` to the writer role; returns the current head and, when
+   * `eventId` is given, the entry already recorded for that event. The caller appends, then calls
+   * `release` (the lock itself ends with the transaction). Two statements: the head is read in a
+   * statement that starts after the lock is held, so its snapshot sees the last holder's entry.
    */
-  async lockHead(tx: SqlExecutor): Promise<Pick<AuditEntry, 'position' | 'hash'> | undefined> {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-    await tx.query(`SET LOCAL ROLE ${AUDIT_WRITER_ROLE}`);
-    const { rows } = await tx.query<{ position: string | number; hash: string }>(
-      `SELECT position, hash FROM ${this.log} ORDER BY position DESC LIMIT 1`,
+  async lockHead(tx: SqlExecutor, eventId?: string): Promise<LockedHead> {
+    // set_config('role', …, true) is SET LOCAL ROLE as a function, so it rides with the lock.
+    await tx.query('SELECT pg_advisory_xact_lock($1), set_config($2, $3, true)', [
+      APPEND_LOCK,
+      'role',
+      AUDIT_WRITER_ROLE,
+    ]);
+    const { rows } = await tx.query<EntryRow & { found: 'head' | 'known' }>(
+      `(SELECT 'head' AS found, * FROM ${this.log} ORDER BY position DESC LIMIT 1)
+       UNION ALL
+       (SELECT 'known' AS found, * FROM ${this.log} WHERE event_id = $1)`,
+      [eventId ?? null],
     );
-    const [row] = rows;
-    return row ? { position: Number(row.position), hash: row.hash } : undefined;
+    const head = rows.find((row) => row.found === 'head');
+    const known = rows.find((row) => row.found === 'known');
+    return {
+      head: head ? { position: Number(head.position), hash: head.hash } : undefined,
+      known: known ? toEntry(known) : undefined,
+    };
   }
 
   /** Back to the session's role, for the rest of the transaction (the inbox's rows). */
@@ -133,11 +154,6 @@ export class AuditLogRepository {
         entry.hash,
       ],
     );
-  }
-
-  async findByEventId(tx: SqlExecutor, eventId: string): Promise<AuditEntry | undefined> {
-    const { rows } = await tx.query<EntryRow>(`SELECT * FROM ${this.log} WHERE event_id = $1`, [eventId]);
-    return rows[0] ? toEntry(rows[0]) : undefined;
   }
 
   /** Newest first. */

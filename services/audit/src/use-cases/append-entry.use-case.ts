@@ -15,8 +15,7 @@ export async function appendEntry(
   envelope: Envelope,
   event: AuditRecorded,
 ): Promise<AuditEntry> {
-  const head = await deps.log.lockHead(tx);
-  const known = await deps.log.findByEventId(tx, envelope.id);
+  const { head, known } = await deps.log.lockHead(tx, envelope.id);
   if (known) {
     await deps.log.release(tx);
     return known;
@@ -42,7 +41,7 @@ export async function appendEntry(
 /** Signs a checkpoint of the head now unless the last one already covers it. Returns its position. */
 export async function writeCheckpoint(deps: AuditDeps): Promise<number | undefined> {
   return deps.db.transaction(async (tx) => {
-    const head = await deps.log.lockHead(tx);
+    const { head } = await deps.log.lockHead(tx);
     try {
       if (!head || head.position <= (await deps.log.lastCheckpointPosition(tx))) return undefined;
       return (await checkpointHead(deps, tx, head)) ? head.position : undefined;
