@@ -72,8 +72,11 @@ export function createSubscription(ctx: SubscriptionContext, spec: SubscriptionS
       await notifier.wait(topic, seen, pause, signal);
       // A wait that ran out without a notification ends the fetch: waitMs is the caller's bound,
       // and a later fetch looks again (at once after a notification, else at the poll interval).
-      // A notification at the deadline still earns an attempt.
-      if (signal.aborted || (Date.now() >= deadline && notifier.version(topic) === seen)) return [];
+      // A notification at the deadline still earns an attempt. A wait bounded by the deadline has
+      // reached it even when Date.now() says a millisecond is left (a timer fires by a monotonic
+      // clock; one in twenty here looked once more before ending).
+      const notified = notifier.version(topic) !== seen;
+      if (signal.aborted || (!notified && (pause === remaining || Date.now() >= deadline))) return [];
     }
   }
 
