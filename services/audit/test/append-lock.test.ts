@@ -13,18 +13,7 @@ import {
   auditServiceMigrations,
   chainEntry,
 } from '../src/index.js';
-
-const fields = (eventId: string) => ({
-  eventId,
-  action: 'payment.captured',
-  actor: { kind: 'service' as const, service: 'payment' },
-  subject: { type: 'payment', id: 'pay-1' },
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  recordedAt: '2026-01-01T00:00:01.000Z',
-  before: { status: 'AUTHORIZED' },
-  after: { status: 'CAPTURED' },
-  correlationId: 'corr-1',
-});
+import { capturedPaymentFields } from './support/entry-fields.js';
 
 /** The append lock's key (`APPEND_LOCK` in the repository), as `pg_locks.objid` shows it. */
 const APPEND_LOCK_KEY = 0x0a0d17;
@@ -55,7 +44,7 @@ describe('the audit append lock on Postgres', () => {
         await log.release(tx);
         return known;
       }
-      const entry = chainEntry(head, fields(eventId));
+      const entry = chainEntry(head, capturedPaymentFields(eventId));
       await log.insert(tx, entry);
       await held();
       await log.release(tx);

@@ -4,18 +4,9 @@ import { type Db, migrate } from '@ordo/db';
 import { openTestDatabase, type TestDatabase } from '@ordo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_SCHEMA, AUDIT_WRITER_ROLE, auditServiceMigrations, chainEntry } from '../src/index.js';
+import { capturedPaymentFields } from './support/entry-fields.js';
 
-const ENTRY = chainEntry(undefined, {
-  eventId: 'evt-1',
-  action: 'payment.captured',
-  actor: { kind: 'service', service: 'payment' },
-  subject: { type: 'payment', id: 'pay-1' },
-  occurredAt: '2026-01-01T00:00:00.000Z',
-  recordedAt: '2026-01-01T00:00:01.000Z',
-  before: { status: 'AUTHORIZED' },
-  after: { status: 'CAPTURED' },
-  correlationId: 'corr-1',
-});
+const ENTRY = chainEntry(undefined, capturedPaymentFields('evt-1'));
 
 function asWriter<T>(db: Db, statement: string, params: unknown[] = []): Promise<T[]> {
   return db.transaction(async (tx) => {
