@@ -1,6 +1,5 @@
 // The report as Markdown: one row per phase with throughput, latency and cost per saga, then CPU
 // by process, what did not end CONFIRMED and why, the idle baseline and the soak's memory.
-
 import type { PhaseResult } from '../load/phase-result.js';
 import type { Cost } from '../meter/meter.js';
 import { IDLE_SETTLE_S } from '../phases/idle.js';
