@@ -13,7 +13,13 @@ export function runCommitted(callbacks: ReadonlyArray<() => void>): void {
 }
 
 /** Runs before-commit callbacks one after the other; the first that throws fails the transaction. */
-export async function runBeforeCommit(callbacks: ReadonlyArray<() => Promise<void>>): Promise<void> {
+export async function runBeforeCommit(
+  callbacks: ReadonlyArray<() => Promise<void>>,
+  running?: (index: number) => void,
+): Promise<void> {
   // A callback may register another (it runs too, after the ones before it).
-  for (let i = 0; i < callbacks.length; i++) await (callbacks[i] as () => Promise<void>)();
+  for (let i = 0; i < callbacks.length; i++) {
+    running?.(i);
+    await (callbacks[i] as () => Promise<void>)();
+  }
 }

@@ -12,6 +12,16 @@ export interface QueryOptions {
    * statements of hot paths only: every distinct text costs memory on every connection.
    */
   prepare?: boolean;
+  /**
+   * The transaction's last statement: COMMIT is sent right behind it, in the same round trip, so
+   * a lock it takes is held only while the server runs it and commits, not while the result
+   * travels back and the COMMIT comes after it. Only honoured for a statement issued by the last
+   * `beforeCommit` callback registered; the transaction has then ended when the promise settles
+   * (committed if it resolves), and any statement after it in that transaction fails. Elsewhere,
+   * and on adapters without round trips (PGlite), it is an ordinary statement and COMMIT follows
+   * the callbacks as usual.
+   */
+  commit?: boolean;
 }
 
 /** Anything that can run a statement: the database itself or an open transaction. */

@@ -152,6 +152,101 @@ describe.each(shapes)('Db adapter on %s', (_name, open) => {
     ).rejects.toThrow('refused before the commit');
     expect((await db.query('SELECT count(*)::int AS n FROM before_commit_t')).rows).toEqual([{ n: 2 }]);
   });
+  it('when a statement fails and the transaction carries on, then it ends as a rollback and says so', async () => {
+    await db.query('CREATE TABLE carried_on_t (id int primary key)');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO carried_on_t VALUES (1)');
+        await tx.query('INSERT INTO carried_on_t VALUES (1)').catch(() => undefined);
+      }),
+    ).rejects.toThrow(/rolled back/);
+    expect((await db.query('SELECT count(*)::int AS n FROM carried_on_t')).rows).toEqual([{ n: 0 }]);
+  });
+
+  it('when the first statement of a transaction fails, then the transaction fails with its error and the next one runs', async () => {
+    await db.query('CREATE TABLE first_fails_t (id int primary key)');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO first_fails_t VALUES ($1)', ['not a number']);
+      }),
+    ).rejects.toMatchObject({ code: '22P02' });
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO first_fails_t VALUES ($1)', [1]);
+    });
+    expect((await db.query('SELECT id FROM first_fails_t')).rows).toEqual([{ id: 1 }]);
+  });
+});
+
+describe('Db adapter on postgres, a statement that carries the COMMIT', () => {
+  let database: TestPgDatabase;
+  let db: Db;
+  beforeAll(async () => {
+    database = await createTestPgDatabase();
+    db = database.open();
+    await db.query('CREATE TABLE carried_t (id int primary key, note text)');
+  });
+  afterAll(async () => {
+    await db.close();
+    await database.drop();
+  });
+
+  const visibleElsewhere = async (id: number): Promise<boolean> =>
+    (await db.query('SELECT 1 FROM carried_t WHERE id = $1', [id])).rowCount === 1;
+
+  it('when the last before-commit callback marks its statement commit, then the transaction has committed once it answers', async () => {
+    let seenFromAnotherConnection: boolean | undefined;
+    await db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO carried_t VALUES (1, 'the work')`);
+      tx.beforeCommit?.(async () => {
+        await tx.query(`INSERT INTO carried_t VALUES (2, 'the last statement')`, [], { commit: true });
+        seenFromAnotherConnection = (await visibleElsewhere(1)) && (await visibleElsewhere(2));
+      });
+    });
+    expect(seenFromAnotherConnection).toBe(true);
+  });
+
+  it('when a statement follows the one that carried the COMMIT, then it is refused instead of running outside the transaction', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        tx.beforeCommit?.(async () => {
+          await tx.query(`INSERT INTO carried_t VALUES (3, 'committed')`, [], { commit: true });
+          await tx.query(`INSERT INTO carried_t VALUES (4, 'too late')`);
+        });
+      }),
+    ).rejects.toThrow(/already ended/);
+    expect(await visibleElsewhere(3)).toBe(true);
+    expect(await visibleElsewhere(4)).toBe(false);
+  });
+
+  it('when a callback registered after it throws, then a statement marked commit did not commit (only the last callback may carry it)', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        tx.beforeCommit?.(async () => {
+          await tx.query(`INSERT INTO carried_t VALUES (5, 'not the last callback')`, [], { commit: true });
+        });
+        tx.beforeCommit?.(async () => {
+          throw new Error('refused by the last callback');
+        });
+      }),
+    ).rejects.toThrow('refused by the last callback');
+    expect(await visibleElsewhere(5)).toBe(false);
+  });
+
+  it('when the statement marked commit fails, then nothing of the transaction is kept', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO carried_t VALUES (6, 'the work')`);
+        tx.beforeCommit?.(async () => {
+          await tx.query(`INSERT INTO carried_t VALUES (6, 'a duplicate')`, [], { commit: true });
+        });
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(await visibleElsewhere(6)).toBe(false);
+    await db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO carried_t VALUES (7, 'the connection is usable')`);
+    });
+    expect(await visibleElsewhere(7)).toBe(true);
+  });
 });
 
 describe('Db adapter on postgres, when the LISTEN connection is lost', () => {

@@ -33,10 +33,105 @@ function statement(text: string, params: readonly unknown[] | undefined, options
   return { name, text, values: params as unknown[] };
 }
 
+type PgStatement = ReturnType<typeof statement>;
+
+/**
+ * One transaction on one pooled connection, with as few round trips as the protocol allows. The
+ * pool's connections run in node-postgres's pipeline mode, so statements written back to back
+ * are answered in order without waiting for each other:
+ * - BEGIN is not a round trip of its own: it is written together with the transaction's first
+ *   statement (a transaction that runs no statement sends neither BEGIN nor COMMIT);
+ * - COMMIT rides with a statement marked `commit` (see `QueryOptions.commit`), else it is sent
+ *   once the before-commit callbacks are done.
+ * Both go out in one write (the socket is corked around them). A failed statement aborts the
+ * transaction on the server, so a COMMIT written behind it ends it as a rollback (reported as
+ * such, never as a commit).
+ */
+class PipelinedTransaction {
+  private readonly begin: string;
+  private begun = false;
+  /** COMMIT has been written; the transaction ends with its answer. */
+  private ended = false;
+  private running = -1;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    options: TransactionOptions | undefined,
+  ) {
+    this.begin = options?.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation}` : 'BEGIN';
+  }
+
+  /** Told which before-commit callback runs now. */
+  runningCallback(index: number): void {
+    this.running = index;
+  }
+
+  /** Whether the callback running now is the last one registered. */
+  lastCallback(callbacks: readonly unknown[]): boolean {
+    return this.running >= 0 && this.running === callbacks.length - 1;
+  }
+
+  async query(statement: PgStatement, thenCommit: boolean): Promise<pg.QueryResult> {
+    if (this.ended) throw new Error('the transaction has already ended; no statement can run in it');
+    if (this.begun && !thenCommit) return this.client.query(statement);
+    const begin = this.begun ? undefined : this.client.query(this.begin);
+    this.begun = true;
+    const stream = this.client.connection.stream;
+    stream.cork();
+    let main: Promise<pg.QueryResult>;
+    let commit: Promise<pg.QueryResult> | undefined;
+    try {
+      main = this.client.query(statement);
+      if (thenCommit) {
+        commit = this.client.query('COMMIT');
+        this.ended = true;
+      }
+    } finally {
+      stream.uncork();
+    }
+    const [begun, result, ended] = await Promise.allSettled([begin, main, commit]);
+    if (begun.status === 'rejected') throw begun.reason;
+    if (result.status === 'rejected') throw result.reason;
+    if (ended.status === 'rejected') throw ended.reason;
+    if (ended.value) assertCommitted(ended.value);
+    return result.value;
+  }
+
+  /** Commits, unless a statement already carried the COMMIT or none ran. */
+  async commit(): Promise<void> {
+    if (!this.begun || this.ended) return;
+    this.ended = true;
+    assertCommitted(await this.client.query('COMMIT'));
+  }
+
+  /** Rolls back what is open; false when the connection could not (it is then not reused). */
+  async rollback(): Promise<boolean> {
+    if (!this.begun) return true;
+    try {
+      // After a COMMIT was written the transaction has ended on the server either way; the
+      // ROLLBACK then only confirms that the connection still answers.
+      await this.client.query('ROLLBACK');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** COMMIT of a transaction in which a statement failed answers ROLLBACK instead of an error. */
+function assertCommitted(result: pg.QueryResult): void {
+  if (result.command !== 'COMMIT') {
+    throw new Error('the transaction was rolled back: a statement in it had failed');
+  }
+}
+
 export function createPgDb(options: PgDbOptions): Db {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
+    // Statements written back to back are answered in order without waiting for each other
+    // (PipelinedTransaction); a single statement runs exactly as without it.
+    pipeline: true,
     application_name: options.applicationName ?? 'ordo',
     types,
   });
@@ -102,28 +197,31 @@ export function createPgDb(options: PgDbOptions): Db {
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
       const client = await pool.connect();
+      const run = new PipelinedTransaction(client, txOptions);
       let broken = false;
       try {
-        await client.query(txOptions?.isolation ? `BEGIN ISOLATION LEVEL ${txOptions.isolation}` : 'BEGIN');
         const committed: Array<() => void> = [];
         const committing: Array<() => Promise<void>> = [];
         const tx: SqlExecutor = {
           query: async <R>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
-            toResult<R>(await stripStatementData(() => client.query(statement(text, params, queryOptions)))),
+            toResult<R>(
+              await stripStatementData(() =>
+                run.query(
+                  statement(text, params, queryOptions),
+                  queryOptions?.commit === true && run.lastCallback(committing),
+                ),
+              ),
+            ),
           afterCommit: (callback) => void committed.push(callback),
           beforeCommit: (callback) => void committing.push(callback),
         };
         const result = await fn(tx);
-        await runBeforeCommit(committing);
-        await client.query('COMMIT');
+        await runBeforeCommit(committing, (index) => run.runningCallback(index));
+        await stripStatementData(() => run.commit());
         runCommitted(committed);
         return result;
       } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
-        }
+        broken = !(await run.rollback());
         throw error;
       } finally {
         client.release(broken);

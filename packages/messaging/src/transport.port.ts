@@ -42,6 +42,12 @@ export interface PublishWithinOptions {
    * have taken with it. Checked in the append statement itself, so it costs no round trip.
    */
   readonly onlyIfRowsExist?: { readonly table: string; readonly ids: readonly number[] };
+  /**
+   * Append right before `tx` commits (when it supports `beforeCommit`) instead of now, with the
+   * transaction's other appends and acks, in its last statements: a lock the append takes is then
+   * held from there to the commit only. A transport that cannot defer appends now.
+   */
+  readonly atCommit?: boolean;
 }
 
 /** Where a new consumer group starts, or where `seek` moves it. */

@@ -51,7 +51,6 @@ export class OutboxWriter {
   private readonly committedListeners = new Set<(rows: OutboxRow[]) => void>();
   private append: AppendWithin | undefined;
   /** The rows each open transaction wrote, appended to the log before its commit. */
-  private readonly toAppend = new WeakMap<SqlExecutor, OutboxRow[]>();
 
   constructor(schema: string) {
     const s = ident(schema);
@@ -118,7 +117,7 @@ export class OutboxWriter {
         payload: m.payload,
       };
     });
-    if (appendBeforeCommit) this.appendBeforeCommit(tx, written);
+    if (appendBeforeCommit) await this.appendBeforeCommit(tx, written);
     if (this.committedListeners.size > 0 && tx.afterCommit) {
       tx.afterCommit(() => {
         for (const listener of this.committedListeners) listener(written);
@@ -128,24 +127,16 @@ export class OutboxWriter {
   }
 
   /**
-   * One append per transaction, after its last write: the log's per-topic lock (ADR 0011) is then
-   * held only from the append to the commit, whatever the transaction does after this write. A
-   * savepoint rolled back after a write (a failed local saga step) takes the write's rows with it,
-   * and the append skips the messages whose row is gone (checked in its own statement).
+   * The messages go into the log at the end of the transaction, with every other write's
+   * (`atCommit`): the log's per-topic lock (ADR 0011) is then held only from the append to the
+   * commit, whatever the transaction does after this write. A savepoint rolled back after a write
+   * (a failed local saga step) takes the write's rows with it, and the append skips the messages
+   * whose row is gone (checked in its own statement).
    */
-  private appendBeforeCommit(tx: SqlExecutor, written: OutboxRow[]): void {
-    const pending = this.toAppend.get(tx);
-    if (pending) {
-      pending.push(...written);
-      return;
-    }
-    const all = [...written];
-    this.toAppend.set(tx, all);
-    const append = this.append as AppendWithin;
-    (tx.beforeCommit as (fn: () => Promise<void>) => void)(async () => {
-      await append(tx, all.map(rowToTransportMessage), {
-        onlyIfRowsExist: { table: this.table, ids: all.map((row) => row.id) },
-      });
+  private async appendBeforeCommit(tx: SqlExecutor, written: OutboxRow[]): Promise<void> {
+    await (this.append as AppendWithin)(tx, written.map(rowToTransportMessage), {
+      onlyIfRowsExist: { table: this.table, ids: written.map((row) => row.id) },
+      atCommit: true,
     });
   }
 }

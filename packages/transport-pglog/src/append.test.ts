@@ -105,6 +105,37 @@ describe('pglog appends on postgres', () => {
     expect(rows.map((r) => r.id)).toEqual(['zero', 'first', 'second', 'third']);
   });
 
+  it('when a transaction appends at commit, then it holds no topic lock while it runs: an append to the topic commits meanwhile, and positions follow the commits', async () => {
+    const topic = uniqueTopic('at-commit-lock');
+    let release!: () => void;
+    const mayCommit = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let handedOver!: () => void;
+    const hasHandedOver = new Promise<void>((resolve) => {
+      handedOver = resolve;
+    });
+    const late = db.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      await transport.publishWithin!(tx, [testMessage(topic, 'appended-at-commit')], { atCommit: true });
+      handedOver();
+      await mayCommit;
+    });
+    try {
+      await hasHandedOver;
+      await transport.publish([testMessage(topic, 'meanwhile')]);
+      expect(await waitingAdvisoryLocks()).toBe(0);
+    } finally {
+      release();
+      await late;
+    }
+    const { rows } = await db.query<{ id: string }>(
+      'SELECT id FROM ordo_log.messages WHERE topic = $1 ORDER BY position',
+      [topic],
+    );
+    expect(rows.map((r) => r.id)).toEqual(['meanwhile', 'appended-at-commit']);
+  });
+
   it('when two publishes touch the same topics in opposite orders, then both commit (no deadlock)', async () => {
     const x = uniqueTopic('lock-order');
     const y = uniqueTopic('lock-order');

@@ -2,7 +2,6 @@
 // which takes the topic's lock itself.
 import type { SqlExecutor } from '@ordo/db';
 import type { PublishWithinOptions, TransportMessage } from '@ordo/messaging';
-import { takeWaitingAcks } from './delivery.js';
 import { LOG_CHANNEL, type LogTables } from './tables.js';
 
 // Why appends to a topic are serialized.
@@ -52,6 +51,22 @@ function byTopic(messages: readonly TransportMessage[], rowIds: readonly number[
   return groups;
 }
 
+/** Acknowledgements to delete in an append's statement, as parallel arrays (one entry per position). */
+export interface WaitingAcks {
+  readonly topics: string[];
+  readonly groups: string[];
+  readonly positions: number[];
+}
+
+export interface AppendExtras {
+  /** Leases the transaction acknowledged: deleted by the first topic's statement. */
+  readonly acks?: WaitingAcks;
+  /** The last topic's statement is the transaction's last: COMMIT rides with it (`QueryOptions.commit`). */
+  readonly commit?: boolean;
+}
+
+const NO_ACKS: WaitingAcks = { topics: [], groups: [], positions: [] };
+
 /**
  * Appends `messages` inside the caller's transaction (the transport's publish, or any code that
  * wants the append to commit atomically with its own writes). A message whose (topic, id) is
@@ -64,6 +79,7 @@ export async function appendMessages(
   tables: LogTables,
   messages: readonly TransportMessage[],
   options: PublishWithinOptions = {},
+  extras: AppendExtras = {},
 ): Promise<number> {
   const condition = options.onlyIfRowsExist;
   if (condition && condition.ids.length !== messages.length) {
@@ -79,10 +95,9 @@ export async function appendMessages(
   topics.sort((a, b) => a.lock[0] - b.lock[0] || a.lock[1] - b.lock[1] || (a.topic < b.topic ? -1 : 1));
   const sql = appendSql(tables, condition?.table);
 
-  // The transaction's acks on this log so far ride along with the first topic's statement.
-  let acks = takeWaitingAcks(tx, tables);
+  let acks = extras.acks ?? NO_ACKS;
   let inserted = 0;
-  for (const { topic, list, lock } of topics) {
+  for (const [index, { topic, list, lock }] of topics.entries()) {
     const rows = list.map(({ message: m, rowId }) => ({
       id: m.id,
       type: m.type,
@@ -94,9 +109,9 @@ export async function appendMessages(
     const result = await tx.query(
       sql,
       [topic, JSON.stringify(rows), lock[0], lock[1], acks.topics, acks.groups, acks.positions],
-      { prepare: true },
+      { prepare: true, commit: extras.commit === true && index === topics.length - 1 },
     );
-    acks = { topics: [], groups: [], positions: [] };
+    acks = NO_ACKS;
     inserted += result.rowCount;
   }
   return inserted;

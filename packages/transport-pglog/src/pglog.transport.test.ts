@@ -347,6 +347,45 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
     await subscription.close();
   });
 
+  it('when a transaction appends at commit, then nothing runs until its end, where one statement per topic appends every write and deletes its leases', async () => {
+    const topic = uniqueTopic('at-commit-acked');
+    const first = uniqueTopic('at-commit-first');
+    const second = uniqueTopic('at-commit-second');
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    await transport.publish(['a', 'b'].map((id) => testMessage(topic, id)));
+    const deliveries = await subscription.fetch(10, 5_000);
+    expect(deliveries).toHaveLength(2);
+
+    let statements = 0;
+    const handle = async (tx: SqlExecutor): Promise<void> => {
+      const counted = countingTx(tx, () => statements++);
+      for (const delivery of deliveries) expect(await delivery.ackWithin!(counted, fixture.db)).toBe(true);
+      await transport.publishWithin!(counted, [testMessage(first, 'one')], { atCommit: true });
+      await transport.publishWithin!(counted, [testMessage(second, 'two'), testMessage(first, 'three')], {
+        atCommit: true,
+      });
+      expect(statements).toBe(0);
+    };
+    await expect(
+      fixture.db.transaction(async (tx) => {
+        await handle(tx);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(statements).toBe(0);
+    expect(await pendingCount(topic)).toBe(2);
+    expect(await transport.headPosition(first)).toBe(0);
+
+    await fixture.db.transaction(handle);
+    expect(statements).toBe(2);
+    expect(await pendingCount(topic)).toBe(0);
+    const reader = await transport.subscribe({ topic: first, group: 'reader', ackWaitMs: 30_000 });
+    expect((await reader.fetch(10, 5_000)).map((d) => d.message.id)).toEqual(['one', 'three']);
+    expect(await transport.headPosition(second)).toBeGreaterThan(0);
+    await reader.close();
+    await subscription.close();
+  });
+
   it('when a relay holds a transaction on the log database, then publishWithin appends in it: visible only after commit', async () => {
     const topic = uniqueTopic('publish-within');
     expect(transport.logDatabase).toBe(fixture.db);

@@ -4,6 +4,7 @@ import { type Db, migrate } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { Subscription, Transport, TransportFeatures, TransportMessage } from '@ordo/messaging';
 import { appendMessages } from './append.js';
+import { appendAtCommit, takeWaitingAcks } from './commit-work.js';
 import { ensureGroup, seekGroup } from './groups.js';
 import { pglogMigrations } from './migrations.js';
 import { createTopicNotifier, type TopicNotifier } from './notifier.js';
@@ -93,9 +94,11 @@ export async function createPglogTransport(options: PglogTransportOptions): Prom
     features,
     logDatabase: db,
 
-    async publishWithin(tx, messages, options) {
+    async publishWithin(tx, messages, options = {}) {
       assertOpen();
-      if (messages.length > 0) await appendMessages(tx, tables, messages, options);
+      if (messages.length === 0) return;
+      if (options.atCommit && tx.beforeCommit) appendAtCommit(tx, tx.beforeCommit, tables, messages, options);
+      else await appendMessages(tx, tables, messages, options, { acks: takeWaitingAcks(tx, tables) });
     },
 
     async publish(messages: readonly TransportMessage[]) {

@@ -1,0 +1,121 @@
+// What a transaction leaves for the log to do right before it commits: the leases it acknowledged
+// and the messages it appends at commit (`publishWithin` with `atCommit`). All of it is written by
+// one before-commit callback per transaction and log, in as few statements as it takes (one per
+// topic appended to, or one for the acks alone), and COMMIT rides with the last of them. So a
+// topic's append lock is held only while the server appends and commits, never while a result
+// travels back to the process and the COMMIT comes after it (ADR 0011 amendment).
+import type { SqlExecutor } from '@ordo/db';
+import type { PublishWithinOptions, TransportMessage } from '@ordo/messaging';
+import { appendMessages, type WaitingAcks } from './append.js';
+import type { LogTables } from './tables.js';
+
+/** Messages to append at commit that share one `onlyIfRowsExist` table (or none). */
+interface Appends {
+  readonly table: string | undefined;
+  readonly messages: TransportMessage[];
+  readonly rowIds: number[];
+}
+
+interface CommitWork {
+  readonly acks: { topics: string[]; groups: string[]; positions: number[] };
+  readonly appends: Map<string, Appends>;
+}
+
+/** Per transaction, its work at commit by log (`LogTables.pending` names the log). */
+const workOf = new WeakMap<SqlExecutor, Map<string, CommitWork>>();
+
+type BeforeCommit = (fn: () => Promise<void>) => void;
+
+/** The transaction's work on this log, with the callback that does it registered on first use. */
+function workFor(tx: SqlExecutor, beforeCommit: BeforeCommit, tables: LogTables): CommitWork {
+  let byLog = workOf.get(tx);
+  if (!byLog) {
+    byLog = new Map();
+    workOf.set(tx, byLog);
+  }
+  const known = byLog.get(tables.pending);
+  if (known) return known;
+  const work: CommitWork = { acks: { topics: [], groups: [], positions: [] }, appends: new Map() };
+  byLog.set(tables.pending, work);
+  beforeCommit(() => writeAtCommit(tx, tables, work));
+  return work;
+}
+
+/** Deletes the lease at `position` right before `tx` commits, with the transaction's other acks. */
+export function ackAtCommit(
+  tx: SqlExecutor,
+  beforeCommit: BeforeCommit,
+  tables: LogTables,
+  owner: { readonly topic: string; readonly group: string },
+  position: number,
+): void {
+  const { acks } = workFor(tx, beforeCommit, tables);
+  acks.topics.push(owner.topic);
+  acks.groups.push(owner.group);
+  acks.positions.push(position);
+}
+
+/** Appends `messages` right before `tx` commits, with the other messages it appends at commit. */
+export function appendAtCommit(
+  tx: SqlExecutor,
+  beforeCommit: BeforeCommit,
+  tables: LogTables,
+  messages: readonly TransportMessage[],
+  options: PublishWithinOptions,
+): void {
+  const condition = options.onlyIfRowsExist;
+  if (condition && condition.ids.length !== messages.length) {
+    throw new Error(`onlyIfRowsExist has ${condition.ids.length} ids for ${messages.length} messages`);
+  }
+  const { appends } = workFor(tx, beforeCommit, tables);
+  const key = condition?.table ?? '';
+  let batch = appends.get(key);
+  if (!batch) {
+    batch = { table: condition?.table, messages: [], rowIds: [] };
+    appends.set(key, batch);
+  }
+  batch.messages.push(...messages);
+  if (condition) batch.rowIds.push(...condition.ids);
+}
+
+/**
+ * Hands over the acks of `tx` not yet deleted, on the log in `tables`, for a statement that
+ * deletes them itself (an append inside the transaction); they are then no longer deleted at
+ * commit. Acks made after this call are deleted at commit as usual.
+ */
+export function takeWaitingAcks(tx: SqlExecutor, tables: LogTables): WaitingAcks {
+  const acks = workOf.get(tx)?.get(tables.pending)?.acks;
+  if (!acks || acks.positions.length === 0) return { topics: [], groups: [], positions: [] };
+  const taken = { topics: [...acks.topics], groups: [...acks.groups], positions: [...acks.positions] };
+  acks.topics.length = 0;
+  acks.groups.length = 0;
+  acks.positions.length = 0;
+  return taken;
+}
+
+/**
+ * The transaction's last statements on this log: the appends (the acks ride with the first),
+ * or the acks alone in one DELETE. The last statement carries the COMMIT.
+ */
+async function writeAtCommit(tx: SqlExecutor, tables: LogTables, work: CommitWork): Promise<void> {
+  const batches = [...work.appends.values()];
+  work.appends.clear();
+  for (const [index, batch] of batches.entries()) {
+    await appendMessages(
+      tx,
+      tables,
+      batch.messages,
+      batch.table === undefined ? {} : { onlyIfRowsExist: { table: batch.table, ids: batch.rowIds } },
+      { acks: takeWaitingAcks(tx, tables), commit: index === batches.length - 1 },
+    );
+  }
+  const acks = takeWaitingAcks(tx, tables);
+  if (acks.positions.length === 0) return;
+  await tx.query(
+    `DELETE FROM ${tables.pending} AS p
+     USING unnest($1::text[], $2::text[], $3::bigint[]) AS a (topic, "group", position)
+     WHERE p.topic = a.topic AND p."group" = a."group" AND p.position = a.position`,
+    [acks.topics, acks.groups, acks.positions],
+    { prepare: true, commit: true },
+  );
+}
