@@ -152,6 +152,33 @@ describe.each(shapes)('Db adapter on %s', (_name, open) => {
     ).rejects.toThrow('refused before the commit');
     expect((await db.query('SELECT count(*)::int AS n FROM before_commit_t')).rows).toEqual([{ n: 2 }]);
   });
+  it('when statements of a transaction are issued together, then each answers for itself, in order, inside the transaction', async () => {
+    await db.query('CREATE TABLE together_t (id int primary key)');
+    const [first, second, counted] = await db.transaction((tx) =>
+      Promise.all([
+        tx.query('INSERT INTO together_t VALUES ($1) RETURNING id', [1]),
+        tx.query('INSERT INTO together_t VALUES ($1), ($2)', [2, 3]),
+        tx.query<{ n: number }>('SELECT count(*)::int AS n FROM together_t'),
+      ]),
+    );
+    expect(first.rows).toEqual([{ id: 1 }]);
+    expect(second.rowCount).toBe(2);
+    expect(counted.rows).toEqual([{ n: 3 }]);
+
+    await expect(
+      db.transaction(async (tx) => {
+        const outcomes = await Promise.allSettled([
+          tx.query('INSERT INTO together_t VALUES ($1)', [4]),
+          tx.query('INSERT INTO together_t VALUES ($1)', [1]),
+          tx.query('INSERT INTO together_t VALUES ($1)', [5]),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+        throw (outcomes[1] as PromiseRejectedResult).reason;
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect((await db.query('SELECT count(*)::int AS n FROM together_t')).rows).toEqual([{ n: 3 }]);
+  });
+
   it('when a statement fails and the transaction carries on, then it ends as a rollback and says so', async () => {
     await db.query('CREATE TABLE carried_on_t (id int primary key)');
     await expect(

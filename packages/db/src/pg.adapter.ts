@@ -43,9 +43,9 @@ type PgStatement = ReturnType<typeof statement>;
  *   statement (a transaction that runs no statement sends neither BEGIN nor COMMIT);
  * - COMMIT rides with a statement marked `commit` (see `QueryOptions.commit`), else it is sent
  *   once the before-commit callbacks are done.
- * Both go out in one write (the socket is corked around them). A failed statement aborts the
- * transaction on the server, so a COMMIT written behind it ends it as a rollback (reported as
- * such, never as a commit).
+ * Statements issued together go out in one write (the socket is corked until the next tick). A
+ * failed statement aborts the transaction on the server, so a COMMIT written behind it ends it as
+ * a rollback (reported as such, never as a commit).
  */
 class PipelinedTransaction {
   private readonly begin: string;
@@ -53,12 +53,28 @@ class PipelinedTransaction {
   /** COMMIT has been written; the transaction ends with its answer. */
   private ended = false;
   private running = -1;
+  private corked = false;
 
   constructor(
     private readonly client: pg.PoolClient,
     options: TransactionOptions | undefined,
   ) {
     this.begin = options?.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation}` : 'BEGIN';
+  }
+
+  /**
+   * Statements issued before the process next turns to its I/O (several in one synchronous run,
+   * or by tasks awaited together) leave in one write instead of one system call each.
+   */
+  private corkUntilNextTick(): void {
+    if (this.corked) return;
+    const stream = this.client.connection.stream;
+    stream.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork();
+    });
   }
 
   /** Told which before-commit callback runs now. */
@@ -73,21 +89,15 @@ class PipelinedTransaction {
 
   async query(statement: PgStatement, thenCommit: boolean): Promise<pg.QueryResult> {
     if (this.ended) throw new Error('the transaction has already ended; no statement can run in it');
+    this.corkUntilNextTick();
     if (this.begun && !thenCommit) return this.client.query(statement);
     const begin = this.begun ? undefined : this.client.query(this.begin);
     this.begun = true;
-    const stream = this.client.connection.stream;
-    stream.cork();
-    let main: Promise<pg.QueryResult>;
+    const main = this.client.query(statement);
     let commit: Promise<pg.QueryResult> | undefined;
-    try {
-      main = this.client.query(statement);
-      if (thenCommit) {
-        commit = this.client.query('COMMIT');
-        this.ended = true;
-      }
-    } finally {
-      stream.uncork();
+    if (thenCommit) {
+      commit = this.client.query('COMMIT');
+      this.ended = true;
     }
     const [begun, result, ended] = await Promise.allSettled([begin, main, commit]);
     if (begun.status === 'rejected') throw begun.reason;

@@ -106,8 +106,7 @@ export class CommandReplier {
       );
       return 'deferred';
     }
-    await this.store(tx, command, envelope.type, reply);
-    await this.send(tx, envelope, command, reply);
+    await this.storeAndSend(tx, envelope, command, envelope.type, reply);
     return 'decided';
   }
 
@@ -126,14 +125,28 @@ export class CommandReplier {
     const row = rows[0];
     if (!row) return false;
     const command = { sagaId: row.saga_id, commandId };
-    await this.store(tx, command, row.command_type, reply);
-    await this.send(
+    await this.storeAndSend(
       tx,
       { id: row.causation_id, correlationId: row.correlation_id, traceparent: row.traceparent },
       command,
+      row.command_type,
       reply,
     );
     return true;
+  }
+
+  /**
+   * The two writes do not depend on each other: both are issued before either answer is awaited,
+   * so on a pipelining connection they travel in one round trip.
+   */
+  private async storeAndSend(
+    tx: SqlExecutor,
+    cause: Pick<Envelope, 'id' | 'correlationId' | 'traceparent'>,
+    command: SagaCommand,
+    commandType: string,
+    reply: Reply,
+  ): Promise<void> {
+    await Promise.all([this.store(tx, command, commandType, reply), this.send(tx, cause, command, reply)]);
   }
 
   private async store(tx: SqlExecutor, command: SagaCommand, commandType: string, reply: Reply): Promise<void> {
@@ -141,6 +154,7 @@ export class CommandReplier {
     await tx.query(
       `INSERT INTO ${this.table} (command_id, saga_id, command_type, reply_type, reply_payload) VALUES ($1, $2, $3, $4, $5)`,
       [command.commandId, command.sagaId, commandType, reply.type, JSON.stringify(payload)],
+      { prepare: true },
     );
   }
 

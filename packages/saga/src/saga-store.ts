@@ -162,6 +162,7 @@ export class SagaStore {
     const { rows } = await executor.query<SagaInstanceRow>(
       `SELECT ${INSTANCE_COLUMNS} FROM ${this.instances} WHERE id = $1`,
       [id],
+      { prepare: true },
     );
     return rows[0] && rowToState(rows[0]);
   }
