@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from './db.port.js';
 import { kysely } from './kysely.js';
 import { migrate } from './migrations.js';
+import { together } from './together.js';
 
 const shapes: Array<[string, () => Promise<{ db: Db; cleanup: () => Promise<void> }>]> = [
   [
@@ -177,6 +178,19 @@ describe.each(shapes)('Db adapter on %s', (_name, open) => {
       }),
     ).rejects.toMatchObject({ code: '23505' });
     expect((await db.query('SELECT count(*)::int AS n FROM together_t')).rows).toEqual([{ n: 3 }]);
+  });
+
+  it('when work issued together fails, then the transaction ends after every part settled and a part that went on wrote nothing', async () => {
+    await db.query('CREATE TABLE late_t (id int)');
+    await expect(
+      db.transaction((tx) =>
+        together(
+          tx.query('SELECT 1').then(() => tx.query('INSERT INTO late_t VALUES (1)')),
+          tx.query('SELECT 1 / $1::int', [0]),
+        ),
+      ),
+    ).rejects.toMatchObject({ code: '22012' });
+    expect((await db.query('SELECT count(*)::int AS n FROM late_t')).rows).toEqual([{ n: 0 }]);
   });
 
   it('when a statement fails and the transaction carries on, then it ends as a rollback and says so', async () => {

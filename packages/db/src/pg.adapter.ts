@@ -109,13 +109,17 @@ class PipelinedTransaction {
 
   /** Commits, unless a statement already carried the COMMIT or none ran. */
   async commit(): Promise<void> {
-    if (!this.begun || this.ended) return;
+    if (this.ended) return;
     this.ended = true;
-    assertCommitted(await this.client.query('COMMIT'));
+    if (this.begun) assertCommitted(await this.client.query('COMMIT'));
   }
 
-  /** Rolls back what is open; false when the connection could not (it is then not reused). */
+  /**
+   * Rolls back what is open; false when the connection could not (it is then not reused). From
+   * here on no statement runs in this transaction, even one issued late by work still running.
+   */
   async rollback(): Promise<boolean> {
+    this.ended = true;
     if (!this.begun) return true;
     try {
       // After a COMMIT was written the transaction has ended on the server either way; the

@@ -2,7 +2,7 @@
 // stored and sent through the outbox in the same transaction as the participant's own changes.
 // The orchestrator retries a command with the same command id when a step times out; the
 // retry gets the stored reply again, so the participant never applies a command twice.
-import { ident, type Migration, type SqlExecutor } from '@ordo/db';
+import { ident, type Migration, type SqlExecutor, together } from '@ordo/db';
 import type { Envelope } from '@ordo/messaging';
 import { causedBy, type OutboxWriter } from '@ordo/outbox';
 
@@ -146,7 +146,7 @@ export class CommandReplier {
     commandType: string,
     reply: Reply,
   ): Promise<void> {
-    await Promise.all([this.store(tx, command, commandType, reply), this.send(tx, cause, command, reply)]);
+    await together(this.store(tx, command, commandType, reply), this.send(tx, cause, command, reply));
   }
 
   private async store(tx: SqlExecutor, command: SagaCommand, commandType: string, reply: Reply): Promise<void> {

@@ -1,6 +1,6 @@
 // What the engine's parts share: its ports, and the one way a transition is opened and saved
 // (state, step log and outgoing commands in the caller's transaction, or none of them).
-import type { Db, SqlExecutor } from '@ordo/db';
+import { type Db, type SqlExecutor, together } from '@ordo/db';
 import type { Faults } from '@ordo/faults';
 import type { Logger } from '@ordo/logger';
 import type { OutboxWriter } from '@ordo/outbox';
@@ -39,12 +39,12 @@ export async function saveTransition(engine: EngineContext, tx: SqlExecutor, tra
   const { state } = transition;
   // State and step log, and the outgoing messages: independent writes, issued together so that a
   // pipelining connection sends them in one round trip.
-  await Promise.all([
+  await together(
     transition.changed
       ? engine.store.saveWithLog(tx, state, transition.now, transition.log)
       : engine.store.append(tx, state.id, transition.now, transition.log),
     engine.writer.write(tx, transition.messages),
-  ]);
+  );
   await engine.faults.hit(SagaFaultPoints.BeforeCommit);
 }
 

@@ -2,7 +2,7 @@
 // courier is free; otherwise it waits (see dispatch-waiting) and its reply is sent when decided.
 import type { DeliveryCommands } from '@ordo/contracts-delivery';
 import { SealedFields } from '@ordo/crypto';
-import type { SqlExecutor } from '@ordo/db';
+import { type SqlExecutor, together } from '@ordo/db';
 import type { Envelope } from '@ordo/messaging';
 import { DEFER, type ReplyOutcome } from '@ordo/participant';
 import type { z } from 'zod';
@@ -20,11 +20,15 @@ export async function assignCourier(
 ): Promise<ReplyOutcome> {
   const now = deps.now();
   const outcome = await deps.replier.handle(tx, envelope, command, async () => {
-    const existing = await deps.deliveries.findLiveByOrder(tx, command.orderId);
+    // Both reads at once: one round trip on a pipelining connection.
+    const [existing, cancelled] = await together(
+      deps.deliveries.findLiveByOrder(tx, command.orderId),
+      deps.requests.isOrderCancelled(tx, command.orderId),
+    );
     if (existing) return courierAssigned(existing);
     // The order's delivery was cancelled (compensation ran, or a replay of an old command):
     // never assign a courier to it. The contract has only `no_courier` as a reason.
-    if (await deps.requests.isOrderCancelled(tx, command.orderId)) return noCourier();
+    if (cancelled) return noCourier();
     await deps.requests.enqueue(tx, {
       commandId: command.commandId,
       sagaId: command.sagaId,

@@ -4,7 +4,7 @@
 // from the timer.
 
 import { DeliveryEvents, DeliveryTopics } from '@ordo/contracts-delivery';
-import type { SqlExecutor } from '@ordo/db';
+import { type SqlExecutor, together } from '@ordo/db';
 import { RequestStatus } from '../data-access/assignment-request.repository.js';
 import { assignDelivery, type Delivery } from '../domain/delivery.js';
 import type { DeliveryDeps } from './deps.js';
@@ -55,10 +55,15 @@ export async function dispatchWaiting(deps: DeliveryDeps, tx: SqlExecutor, now: 
       },
       now,
     );
-    await deps.deliveries.insert(tx, delivery);
-    await announceAssignment(deps, tx, delivery);
-    await deps.requests.markDecided(tx, request.id, RequestStatus.Assigned, delivery.id, now);
-    await deps.replier.complete(tx, request.commandId, courierAssigned(delivery));
+    // The delivery, its announcement, the request's decision and the command's reply do not
+    // wait for each other's answers: issued together, they take as few round trips as the reads
+    // among them allow (the courier's name, the waiting command), and the server runs them in order.
+    await together(
+      deps.deliveries.insert(tx, delivery),
+      announceAssignment(deps, tx, delivery),
+      deps.requests.markDecided(tx, request.id, RequestStatus.Assigned, delivery.id, now),
+      deps.replier.complete(tx, request.commandId, courierAssigned(delivery)),
+    );
     assigned++;
   }
   return { assigned, failed };

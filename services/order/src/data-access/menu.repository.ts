@@ -1,5 +1,5 @@
 // The order service's copy of restaurant menus, replaced whole by each newer published version.
-import { ident, type SqlExecutor } from '@ordo/db';
+import { ident, type SqlExecutor, together } from '@ordo/db';
 
 export interface MenuCopy {
   restaurantId: string;
@@ -51,16 +51,21 @@ export class MenuRepository {
   }
 
   async get(executor: SqlExecutor, restaurantId: string): Promise<MenuCopy | undefined> {
-    const { rows } = await executor.query<{ id: string; name: string; lat: number; lng: number }>(
-      `SELECT id, name, lat, lng FROM ${this.restaurants} WHERE id = $1`,
-      [restaurantId],
+    // Both reads at once: one round trip on a pipelining connection.
+    const [{ rows }, items] = await together(
+      executor.query<{ id: string; name: string; lat: number; lng: number }>(
+        `SELECT id, name, lat, lng FROM ${this.restaurants} WHERE id = $1`,
+        [restaurantId],
+        { prepare: true },
+      ),
+      executor.query<{ id: string; name: string; price_cents: number; available: boolean }>(
+        `SELECT id, name, price_cents, available FROM ${this.items} WHERE restaurant_id = $1`,
+        [restaurantId],
+        { prepare: true },
+      ),
     );
     const restaurant = rows[0];
     if (!restaurant) return undefined;
-    const items = await executor.query<{ id: string; name: string; price_cents: number; available: boolean }>(
-      `SELECT id, name, price_cents, available FROM ${this.items} WHERE restaurant_id = $1`,
-      [restaurantId],
-    );
     return {
       restaurantId: restaurant.id,
       name: restaurant.name,

@@ -2,7 +2,7 @@
 // the later writer fail with a retryable error (its message is redelivered and re-decided).
 import type { SealedAddress, SealedValue } from '@ordo/contracts-common';
 import { type OrderStatus, OrderTopics } from '@ordo/contracts-order';
-import { ident, type SqlExecutor } from '@ordo/db';
+import { ident, type SqlExecutor, together } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { Order, OrderLine } from '../domain/order.js';
 
@@ -67,7 +67,9 @@ export class OrderRepository {
   }
 
   async insert(tx: SqlExecutor, order: Order): Promise<void> {
-    await tx.query(
+    // Both statements are issued before either answer is awaited: a pipelining connection sends
+    // them in one round trip, and the server still runs them in order (the lines' key needs the order).
+    const written = tx.query(
       `INSERT INTO ${this.orders} (id, customer_id, restaurant_id, status, total_cents, currency, delivery_address,
          courier_id, rejection_reason, version, created_at, updated_at, contact)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
@@ -87,7 +89,7 @@ export class OrderRepository {
         order.contact,
       ],
     );
-    await tx.query(
+    const lines = tx.query(
       `INSERT INTO ${this.lines} (order_id, line_no, menu_item_id, name, quantity, price_cents)
        SELECT $1, n, m, nm, q, p FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::bigint[]) AS l(n, m, nm, q, p)`,
       [
@@ -99,6 +101,7 @@ export class OrderRepository {
         order.lines.map((l) => l.priceCents),
       ],
     );
+    await together(written, lines);
   }
 
   /** Writes a transitioned order; `order.version` must be exactly one more than the stored one. */

@@ -4,7 +4,7 @@
 // contact are sealed here, before anything is written: no table, event or saga holds them in clear.
 import type { Address, Contact } from '@ordo/contracts-common';
 import { type FieldCipher, SealedFields } from '@ordo/crypto';
-import type { Db, SqlExecutor } from '@ordo/db';
+import { type Db, type SqlExecutor, together } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { OutboxWriter } from '@ordo/outbox';
 import type { MenuRepository } from '../data-access/menu.repository.js';
@@ -61,8 +61,8 @@ export function placeOrderUseCase(deps: PlaceOrderDeps) {
         contact,
         now: deps.now(),
       });
-      await deps.orders.insert(tx, order);
-      await deps.writer.write(tx, [orderEventMessage(event)]);
+      // Independent writes, issued together (one round trip on a pipelining connection).
+      await together(deps.orders.insert(tx, order), deps.writer.write(tx, [orderEventMessage(event)]));
       const data: CreateOrderData = {
         orderId: order.id,
         customerId: order.customerId,

@@ -2,7 +2,7 @@
 // intent (an operation for the PSP worker) and register the command as waiting for its outcome.
 // An operation that already ended answers at once with its stored outcome, except a failed
 // capture or void asked again under a new command id: that one is opened again.
-import type { SqlExecutor } from '@ordo/db';
+import { type SqlExecutor, together } from '@ordo/db';
 import type { Envelope } from '@ordo/messaging';
 import { DEFER } from '@ordo/participant';
 import { v7 as uuidv7 } from 'uuid';
@@ -48,11 +48,21 @@ export interface OpenOperation {
   readonly cause: Pick<Envelope, 'correlationId' | 'traceparent'> | null;
 }
 
+/** A new operation's id. */
+export function newOperationId(): string {
+  return `pop_${uuidv7()}`;
+}
+
 /** Adds an operation for the PSP worker (the caller holds the payment's lock). */
-export function openOperation(deps: PaymentDeps, tx: SqlExecutor, open: OpenOperation): Promise<Operation> {
+export function openOperation(
+  deps: PaymentDeps,
+  tx: SqlExecutor,
+  open: OpenOperation,
+  id: string = newOperationId(),
+): Promise<Operation> {
   const now = deps.now();
   return deps.operations.insert(tx, {
-    id: `pop_${uuidv7()}`,
+    id,
     paymentId: open.payment.id,
     orderId: open.payment.orderId,
     kind: open.kind,
@@ -105,8 +115,15 @@ export async function deferTo(
   commandId: string,
   failed?: Operation,
 ): Promise<Decision> {
-  const operation = failed ? await reopenOperation(deps, tx, failed, open) : await openOperation(deps, tx, open);
-  await deps.operations.addWaiter(tx, operation.id, commandId, deps.now());
+  if (failed) {
+    const operation = await reopenOperation(deps, tx, failed, open);
+    await deps.operations.addWaiter(tx, operation.id, commandId, deps.now());
+    return DEFER;
+  }
+  // The new operation's id is known before its insert, so the command's wait is issued with it
+  // (one round trip on a pipelining connection; the server runs the insert first).
+  const id = newOperationId();
+  await together(openOperation(deps, tx, open, id), deps.operations.addWaiter(tx, id, commandId, deps.now()));
   return DEFER;
 }
 

@@ -4,7 +4,7 @@
 // transaction leaves the lease to expire; the next worker repeats the call under the same
 // idempotency key and the PSP answers with what it did the first time.
 import { PaymentEvents, PaymentTopics } from '@ordo/contracts-payment';
-import type { SqlExecutor } from '@ordo/db';
+import { type SqlExecutor, together } from '@ordo/db';
 import { Errors } from '@ordo/errors';
 import type { Operation } from '../data-access/operation.repository.js';
 import { type PspAnswer, type PspCharge, PspUnavailableError, type TryObserver } from '../data-access/psp.client.js';
@@ -30,8 +30,12 @@ interface Ended {
   readonly status: OperationStatus;
   readonly reply: PaymentReply;
   readonly error?: string;
-  /** Applied in the recording transaction to the payment, locked and read afresh. */
-  readonly apply?: (tx: SqlExecutor, payment: Payment, now: Date) => Promise<void>;
+  /**
+   * Applied in the recording transaction to the payment, locked and read afresh; returns the
+   * payment as it is then. Its writes are issued together (one round trip on a pipelining
+   * connection).
+   */
+  readonly apply?: (tx: SqlExecutor, payment: Payment, now: Date) => Promise<Payment>;
 }
 
 interface Unavailable {
@@ -96,13 +100,16 @@ async function authorize(deps: PaymentDeps, op: Operation, payment: Payment): Pr
       status: OperationStatus.Succeeded,
       reply: Replies.authorized(payment.id, amountCents),
       apply: async (tx, current, now) => {
-        await deps.payments.update(
-          tx,
-          current.id,
-          { status: PaymentStatus.Authorized, pspChargeId: chargeId, authorizedCents: amountCents },
-          now,
+        const [updated] = await together(
+          deps.payments.update(
+            tx,
+            current.id,
+            { status: PaymentStatus.Authorized, pspChargeId: chargeId, authorizedCents: amountCents },
+            now,
+          ),
+          deps.ledger.write(tx, current, holdJournal(amountCents), now),
         );
-        await deps.ledger.write(tx, current, holdJournal(amountCents), now);
+        return updated;
       },
     };
   }
@@ -116,9 +123,8 @@ async function authorize(deps: PaymentDeps, op: Operation, payment: Payment): Pr
     status: OperationStatus.Failed,
     reply: Replies.declined(detail),
     error: detail,
-    apply: async (tx, current, now) => {
-      await deps.payments.update(tx, current.id, { status: PaymentStatus.Declined, pspChargeId: chargeId }, now);
-    },
+    apply: (tx, current, now) =>
+      deps.payments.update(tx, current.id, { status: PaymentStatus.Declined, pspChargeId: chargeId }, now),
   };
 }
 
@@ -137,18 +143,21 @@ async function capture(deps: PaymentDeps, op: Operation, payment: Payment): Prom
     status: OperationStatus.Succeeded,
     reply: Replies.captured(payment.id, capturedCents),
     apply: async (tx, current, now) => {
-      await deps.payments.update(tx, current.id, { status: PaymentStatus.Captured, capturedCents }, now);
-      await deps.ledger.write(tx, current, captureJournal(current.authorizedCents, capturedCents), now);
-      await deps.writer.write(tx, [
-        {
-          topic: PaymentTopics.events,
-          type: PaymentEvents.paymentCaptured.type,
-          key: current.id,
-          payload: { paymentId: current.id, orderId: current.orderId, amountCents: capturedCents },
-          correlationId: op.correlationId,
-          traceparent: op.traceparent,
-        },
-      ]);
+      const [updated] = await together(
+        deps.payments.update(tx, current.id, { status: PaymentStatus.Captured, capturedCents }, now),
+        deps.ledger.write(tx, current, captureJournal(current.authorizedCents, capturedCents), now),
+        deps.writer.write(tx, [
+          {
+            topic: PaymentTopics.events,
+            type: PaymentEvents.paymentCaptured.type,
+            key: current.id,
+            payload: { paymentId: current.id, orderId: current.orderId, amountCents: capturedCents },
+            correlationId: op.correlationId,
+            traceparent: op.traceparent,
+          },
+        ]),
+      );
+      return updated;
     },
   };
 }
@@ -168,8 +177,11 @@ async function refund(deps: PaymentDeps, op: Operation, payment: Payment): Promi
     status: OperationStatus.Succeeded,
     reply: Replies.refunded(payment.id, op.amountCents),
     apply: async (tx, current, now) => {
-      await deps.payments.update(tx, current.id, { status: PaymentStatus.Refunded, refundedCents }, now);
-      await deps.ledger.write(tx, current, refundJournal(op.amountCents), now);
+      const [updated] = await together(
+        deps.payments.update(tx, current.id, { status: PaymentStatus.Refunded, refundedCents }, now),
+        deps.ledger.write(tx, current, refundJournal(op.amountCents), now),
+      );
+      return updated;
     },
   };
 }
@@ -189,8 +201,11 @@ async function voidPayment(deps: PaymentDeps, op: Operation, payment: Payment, n
     return {
       ...voided(payment.id),
       apply: async (tx, current, at) => {
-        await deps.payments.update(tx, current.id, { status: PaymentStatus.Voided }, at);
-        await deps.ledger.write(tx, current, voidJournal(current.authorizedCents), at);
+        const [updated] = await together(
+          deps.payments.update(tx, current.id, { status: PaymentStatus.Voided }, at),
+          deps.ledger.write(tx, current, voidJournal(current.authorizedCents), at),
+        );
+        return updated;
       },
     };
   }
@@ -206,9 +221,7 @@ async function voidPayment(deps: PaymentDeps, op: Operation, payment: Payment, n
   if (!released) {
     return {
       ...voided(payment.id),
-      apply: async (tx, current, at) => {
-        await deps.payments.update(tx, current.id, { authorizationUncertain: false }, at);
-      },
+      apply: (tx, current, at) => deps.payments.update(tx, current.id, { authorizationUncertain: false }, at),
     };
   }
   const charge = released;
@@ -216,14 +229,17 @@ async function voidPayment(deps: PaymentDeps, op: Operation, payment: Payment, n
     ...voided(payment.id),
     apply: async (tx, current, at) => {
       // Ordo never learned of this hold: journal it and its release together.
-      await deps.payments.update(
-        tx,
-        current.id,
-        { status: PaymentStatus.Voided, pspChargeId: charge.id, authorizedCents: charge.amountCents },
-        at,
+      const [updated] = await together(
+        deps.payments.update(
+          tx,
+          current.id,
+          { status: PaymentStatus.Voided, pspChargeId: charge.id, authorizedCents: charge.amountCents },
+          at,
+        ),
+        deps.ledger.write(tx, current, holdJournal(charge.amountCents), at),
+        deps.ledger.write(tx, current, voidJournal(charge.amountCents), at),
       );
-      await deps.ledger.write(tx, current, holdJournal(charge.amountCents), at);
-      await deps.ledger.write(tx, current, voidJournal(charge.amountCents), at);
+      return updated;
     },
   };
 }
@@ -231,8 +247,9 @@ async function voidPayment(deps: PaymentDeps, op: Operation, payment: Payment, n
 /** Records the outcome if this worker still owns the operation (its claim token is current). */
 async function record(deps: PaymentDeps, op: Operation, outcome: Outcome): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    let payment = await deps.payments.lock(tx, op.paymentId);
-    const current = await deps.operations.lock(tx, op.id);
+    // The payment's lock, then the operation's: issued together (one round trip on a pipelining
+    // connection), and taken by the server in that order.
+    let [payment, current] = await together(deps.payments.lock(tx, op.paymentId), deps.operations.lock(tx, op.id));
     if (!payment || !current || current.claimToken !== op.claimToken || !isOpen(current.status)) {
       deps.logger.warn({ operationId: op.id }, 'another worker took the operation over; its outcome is theirs');
       return;
@@ -254,13 +271,14 @@ async function record(deps: PaymentDeps, op: Operation, outcome: Outcome): Promi
       ended = outcome;
     }
     const before = payment;
-    if (ended.apply) {
-      await ended.apply(tx, payment, now);
-      payment = (await deps.payments.lock(tx, op.paymentId)) ?? payment;
-    }
-    await auditMovement(deps, tx, op, ended.status, before, payment, now);
-    await deps.operations.finish(tx, op.id, { status: ended.status, result: ended.reply, error: ended.error, now });
-    for (const commandId of await deps.operations.takeWaiters(tx, op.id)) {
+    if (ended.apply) payment = await ended.apply(tx, payment, now);
+    // The audit entry, the operation's end and the commands waiting for it: issued together.
+    const [, , waiting] = await together(
+      auditMovement(deps, tx, op, ended.status, before, payment, now),
+      deps.operations.finish(tx, op.id, { status: ended.status, result: ended.reply, error: ended.error, now }),
+      deps.operations.takeWaiters(tx, op.id),
+    );
+    for (const commandId of waiting) {
       await deps.replier.complete(tx, commandId, ended.reply);
     }
     if (op.kind === 'authorize' && ended.status !== OperationStatus.Succeeded && payment.authorizationUncertain) {
@@ -361,9 +379,7 @@ function cancelled(deps: PaymentDeps, op: Operation): Ended {
     status: OperationStatus.Cancelled,
     reply: Replies.pspUnavailable(failure),
     error: `${failure.error.code}: ${failure.detail}`,
-    apply: async (tx, payment, now) => {
-      await settleAuthorization(deps, tx, payment, PaymentStatus.Cancelled, now);
-    },
+    apply: (tx, payment, now) => settleAuthorization(deps, tx, payment, PaymentStatus.Cancelled, now),
   };
 }
 
@@ -378,9 +394,7 @@ function deadlineFailure(deps: PaymentDeps, op: Operation, cause?: string): Ende
     status: OperationStatus.Failed,
     reply: Replies.pspUnavailable(failure),
     error: `${failure.error.code}: ${failure.detail}`,
-    apply: async (tx, payment, now) => {
-      await settleAuthorization(deps, tx, payment, PaymentStatus.Failed, now);
-    },
+    apply: (tx, payment, now) => settleAuthorization(deps, tx, payment, PaymentStatus.Failed, now),
   };
 }
 
@@ -391,8 +405,9 @@ async function settleAuthorization(
   payment: Payment,
   status: PaymentStatus,
   now: Date,
-): Promise<void> {
+): Promise<Payment> {
   if (payment.status === PaymentStatus.Authorizing || payment.status === PaymentStatus.Queued) {
-    await deps.payments.update(tx, payment.id, { status }, now);
+    return deps.payments.update(tx, payment.id, { status }, now);
   }
+  return payment;
 }

@@ -1,5 +1,5 @@
 // Reads and writes restaurants with their menus.
-import type { SqlExecutor } from '@ordo/db';
+import { type SqlExecutor, together } from '@ordo/db';
 import type { Selectable } from 'kysely';
 import type { Restaurant } from '../domain/restaurant.js';
 import { type MenuItemsTable, q, type RestaurantsTable } from './tables.js';
@@ -28,15 +28,21 @@ export async function findRestaurant(
   options: { lock?: boolean } = {},
 ): Promise<Restaurant | undefined> {
   const select = q(executor).selectFrom('restaurants').selectAll().where('id', '=', id);
-  const row = await (options.lock ? select.forUpdate() : select).executeTakeFirst();
-  if (!row) return undefined;
-  const items = await q(executor)
-    .selectFrom('menu_items')
-    .select(['id', 'name', 'price_cents', 'available'])
-    .where('restaurant_id', '=', id)
-    .orderBy('position')
-    .execute();
-  return { ...toSummary(row), items: items.map(toItem) };
+  const readItems = () =>
+    q(executor)
+      .selectFrom('menu_items')
+      .select(['id', 'name', 'price_cents', 'available'])
+      .where('restaurant_id', '=', id)
+      .orderBy('position')
+      .execute();
+  if (options.lock) {
+    // The items are read once the restaurant's row lock is held, so they are the newest committed.
+    const row = await select.forUpdate().executeTakeFirst();
+    return row && { ...toSummary(row), items: (await readItems()).map(toItem) };
+  }
+  // Both reads at once: one round trip on a pipelining connection.
+  const [row, items] = await together(select.executeTakeFirst(), readItems());
+  return row && { ...toSummary(row), items: items.map(toItem) };
 }
 
 export async function listRestaurants(executor: SqlExecutor): Promise<RestaurantSummary[]> {
