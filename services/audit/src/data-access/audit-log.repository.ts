@@ -1,7 +1,7 @@
 // Reads and appends of `audit_log` and `audit_checkpoints`. Appends run as the writer role
 // (INSERT and SELECT only) and one at a time: a transaction-scoped advisory lock serializes
 // writers across processes, so positions stay gapless and each entry links to the real head.
-import { ident, type SqlExecutor } from '@ordo/db';
+import { ident, type SqlExecutor, together } from '@ordo/db';
 import type { AuditEntry } from '../domain/audit-entry.js';
 import type { Checkpoint } from '../domain/checkpoint.js';
 import { AUDIT_WRITER_ROLE } from './migrations.js';
@@ -102,19 +102,22 @@ export class AuditLogRepository {
    * `eventId` is given, the entry already recorded for that event. The caller appends, then calls
    * `release` (the lock itself ends with the transaction). Two statements: the head is read in a
    * statement that starts after the lock is held, so its snapshot sees the last holder's entry.
+   * Both are issued together (one round trip on a pipelining connection): the server runs the
+   * second only once the first, the lock, has returned.
    */
   async lockHead(tx: SqlExecutor, eventId?: string): Promise<LockedHead> {
-    // set_config('role', …, true) is SET LOCAL ROLE as a function, so it rides with the lock.
-    await tx.query('SELECT pg_advisory_xact_lock($1), set_config($2, $3, true)', [
-      APPEND_LOCK,
-      'role',
-      AUDIT_WRITER_ROLE,
-    ]);
-    const { rows } = await tx.query<EntryRow & { found: 'head' | 'known' }>(
-      `(SELECT 'head' AS found, * FROM ${this.log} ORDER BY position DESC LIMIT 1)
-       UNION ALL
-       (SELECT 'known' AS found, * FROM ${this.log} WHERE event_id = $1)`,
-      [eventId ?? null],
+    const [, { rows }] = await together(
+      // set_config('role', …, true) is SET LOCAL ROLE as a function, so it rides with the lock.
+      tx.query('SELECT pg_advisory_xact_lock($1), set_config($2, $3, true)', [APPEND_LOCK, 'role', AUDIT_WRITER_ROLE], {
+        prepare: true,
+      }),
+      tx.query<EntryRow & { found: 'head' | 'known' }>(
+        `(SELECT 'head' AS found, * FROM ${this.log} ORDER BY position DESC LIMIT 1)
+         UNION ALL
+         (SELECT 'known' AS found, * FROM ${this.log} WHERE event_id = $1)`,
+        [eventId ?? null],
+        { prepare: true },
+      ),
     );
     const head = rows.find((row) => row.found === 'head');
     const known = rows.find((row) => row.found === 'known');

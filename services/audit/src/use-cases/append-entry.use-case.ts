@@ -2,7 +2,7 @@
 // is a no-op (the inbox, and the unique event id behind it). Every `checkpointEvery` entries the
 // same transaction signs a checkpoint of the new head.
 import type { AuditRecorded } from '@ordo/contracts-audit';
-import type { SqlExecutor } from '@ordo/db';
+import { type SqlExecutor, together } from '@ordo/db';
 import type { Envelope } from '@ordo/messaging';
 import { type AuditEntry, chainEntry } from '../domain/audit-entry.js';
 import { signCheckpoint } from '../domain/checkpoint.js';
@@ -32,9 +32,14 @@ export async function appendEntry(
     after: event.after,
     correlationId: event.correlationId,
   });
-  await deps.log.insert(tx, entry);
-  if (entry.position % deps.checkpointEvery === 0) await checkpointHead(deps, tx, entry);
-  await deps.log.release(tx);
+  if (entry.position % deps.checkpointEvery === 0) {
+    await deps.log.insert(tx, entry);
+    await checkpointHead(deps, tx, entry);
+    await deps.log.release(tx);
+  } else {
+    // The entry, then back to the session's role: issued together, run by the server in order.
+    await together(deps.log.insert(tx, entry), deps.log.release(tx));
+  }
   return entry;
 }
 
