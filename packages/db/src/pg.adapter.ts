@@ -50,7 +50,7 @@ type PgStatement = ReturnType<typeof statement>;
 class PipelinedTransaction {
   private readonly begin: string;
   private begun = false;
-  /** COMMIT has been written; the transaction ends with its answer. */
+  /** COMMIT or ROLLBACK has been written (or is being written): no statement may follow. */
   private ended = false;
   private running = -1;
   private corked = false;
