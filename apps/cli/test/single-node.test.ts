@@ -7,9 +7,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@ordo/http/free-port';
 import { createTestPgDatabase, type TestPgDatabase } from '@ordo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitReady } from '../src/cluster/process-wait.js';
+import { waitReady } from '../src/cluster/process-wait.js';
 
 const ORDO = fileURLToPath(new URL('../bin/ordo.mjs', import.meta.url));
 const ADDRESS = { line1: 'Unter den Linden 1', lat: 52.517, lng: 13.389 };

@@ -16,6 +16,7 @@ import { RestaurantTopics } from '@ordo/contracts-restaurant';
 import { createPgDb } from '@ordo/db';
 import { noFaults } from '@ordo/faults';
 import { DEMO_RATE_LIMIT_FACTOR, type RateLimitSettings } from '@ordo/gateway';
+import { freePort } from '@ordo/http/free-port';
 import { silentLogger } from '@ordo/logger';
 import { orderDatabaseKnowsRestaurants } from '@ordo/order';
 import { demoRestaurants } from '@ordo/restaurant';
@@ -26,7 +27,7 @@ import { FieldKeyDispenser, hostKeyring, masterKeySettings, withoutMasterKeys } 
 import { BUSINESS_SERVICES, buildService, type ServiceName, type Tuning } from '../host/service-catalog.js';
 import { waitFor } from '../host/wait-for.js';
 import { certificatesDir, ensureClusterCertificates, TLS_SERVICES } from './certificates.js';
-import { freePort, waitReady } from './process-wait.js';
+import { waitReady } from './process-wait.js';
 import { checkServers, type ServerUrls } from './server-checks.js';
 
 const ORDO_BIN = fileURLToPath(new URL('../../bin/ordo.mjs', import.meta.url));

@@ -1,20 +1,8 @@
-// Small process helpers of the cluster: a free port, and waiting until a child answers /readyz
-// (over mutual TLS, with the operators' tools certificate, for a service behind the gateway).
+// Waiting until a child of the cluster answers /readyz (over mutual TLS, with the operators'
+// tools certificate, for a service behind the gateway).
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { mtlsRequest, type TlsMaterial } from '@ordo/tls';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Polls `readyUrl` until it answers 200. Fails at once when the child exits (with the tail of
