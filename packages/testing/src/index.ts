@@ -10,6 +10,7 @@ export {
   type TestDatabaseKind,
   type TestPgDatabase,
 } from './databases.js';
+export { type Deferred, deferred } from './deferred.js';
 export { type DisorderCounts, DisorderlyTransport, type DisorderOptions } from './disorderly.transport.js';
 export { SEALED_PLACEHOLDER, testFieldKeys } from './field-keys.js';
 export { MemoryTransport } from './memory.transport.js';

@@ -1,5 +1,5 @@
 import type { Db } from '@ordo/db';
-import { createTestPgDatabase, type TestPgDatabase } from '@ordo/testing';
+import { createTestPgDatabase, deferred, type TestPgDatabase } from '@ordo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessages } from './append.js';
 import { createPglogTransport, type PglogTransport } from './pglog.transport.js';
@@ -35,20 +35,14 @@ describe('pglog appends on postgres', () => {
 
   /** Appends one message in a transaction that stays open until `release()`. */
   const appendAndHold = (topic: string, id: string) => {
-    let release!: () => void;
-    const mayCommit = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let appended!: () => void;
-    const hasAppended = new Promise<void>((resolve) => {
-      appended = resolve;
-    });
+    const mayCommit = deferred();
+    const appended = deferred();
     const committed = db.transaction(async (tx) => {
       await appendMessages(tx, tables, [testMessage(topic, id)]);
-      appended();
-      await mayCommit;
+      appended.resolve();
+      await mayCommit.promise;
     });
-    return { appended: hasAppended, committed, release };
+    return { appended: appended.promise, committed, release: () => mayCommit.resolve() };
   };
 
   it('when an append commits after a later one started, then a reader sees both in position order and skips none', async () => {
@@ -107,26 +101,20 @@ describe('pglog appends on postgres', () => {
 
   it('when a transaction appends at commit, then it holds no topic lock while it runs: an append to the topic commits meanwhile, and positions follow the commits', async () => {
     const topic = uniqueTopic('at-commit-lock');
-    let release!: () => void;
-    const mayCommit = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let handedOver!: () => void;
-    const hasHandedOver = new Promise<void>((resolve) => {
-      handedOver = resolve;
-    });
+    const mayCommit = deferred();
+    const handedOver = deferred();
     const late = db.transaction(async (tx) => {
       await tx.query('SELECT 1');
       await transport.publishWithin!(tx, [testMessage(topic, 'appended-at-commit')], { atCommit: true });
-      handedOver();
-      await mayCommit;
+      handedOver.resolve();
+      await mayCommit.promise;
     });
     try {
-      await hasHandedOver;
+      await handedOver.promise;
       await transport.publish([testMessage(topic, 'meanwhile')]);
       expect(await waitingAdvisoryLocks()).toBe(0);
     } finally {
-      release();
+      mayCommit.resolve();
       await late;
     }
     const { rows } = await db.query<{ id: string }>(

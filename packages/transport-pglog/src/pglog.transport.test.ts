@@ -274,6 +274,15 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
     await waiter.close();
   });
 
+  /** Publishes `ids` to `topic` and leases them all to group `g`. */
+  const leased = async (topic: string, ids: readonly string[]) => {
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    await transport.publish(ids.map((id) => testMessage(topic, id)));
+    const deliveries = await subscription.fetch(10, 5_000);
+    expect(deliveries).toHaveLength(ids.length);
+    return { subscription, deliveries };
+  };
+
   it('when a delivery is acknowledged within a transaction on the log database, then the ack commits or rolls back with it', async () => {
     const topic = uniqueTopic('ack-within');
     const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
@@ -297,10 +306,7 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
 
   it('when a transaction acknowledges several deliveries, then one statement right before its commit settles them all', async () => {
     const topic = uniqueTopic('ack-many');
-    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
-    await transport.publish(['a', 'b', 'c'].map((id) => testMessage(topic, id)));
-    const deliveries = await subscription.fetch(10, 5_000);
-    expect(deliveries).toHaveLength(3);
+    const { subscription, deliveries } = await leased(topic, ['a', 'b', 'c']);
 
     let statements = 0;
     await fixture.db.transaction(async (tx) => {
@@ -317,10 +323,7 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
   it('when a transaction acknowledges deliveries and then appends, then the append statement deletes the leases too', async () => {
     const topic = uniqueTopic('ack-then-append');
     const next = uniqueTopic('ack-then-append-next');
-    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
-    await transport.publish(['a', 'b'].map((id) => testMessage(topic, id)));
-    const deliveries = await subscription.fetch(10, 5_000);
-    expect(deliveries).toHaveLength(2);
+    const { subscription, deliveries } = await leased(topic, ['a', 'b']);
 
     let statements = 0;
     const handle = async (tx: SqlExecutor): Promise<void> => {
@@ -351,10 +354,7 @@ describe.each(shapes)('pglog transport on %s', (shape, open) => {
     const topic = uniqueTopic('at-commit-acked');
     const first = uniqueTopic('at-commit-first');
     const second = uniqueTopic('at-commit-second');
-    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
-    await transport.publish(['a', 'b'].map((id) => testMessage(topic, id)));
-    const deliveries = await subscription.fetch(10, 5_000);
-    expect(deliveries).toHaveLength(2);
+    const { subscription, deliveries } = await leased(topic, ['a', 'b']);
 
     let statements = 0;
     const handle = async (tx: SqlExecutor): Promise<void> => {
