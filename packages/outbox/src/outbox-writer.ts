@@ -50,7 +50,6 @@ export class OutboxWriter {
   private readonly table: string;
   private readonly committedListeners = new Set<(rows: OutboxRow[]) => void>();
   private append: AppendWithin | undefined;
-  /** The rows each open transaction wrote, appended to the log before its commit. */
 
   constructor(schema: string) {
     const s = ident(schema);

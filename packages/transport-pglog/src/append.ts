@@ -67,6 +67,18 @@ export interface AppendExtras {
 
 const NO_ACKS: WaitingAcks = { topics: [], groups: [], positions: [] };
 
+/** `onlyIfRowsExist`, checked to name one row per message. */
+export function rowCondition(
+  messages: readonly TransportMessage[],
+  options: PublishWithinOptions,
+): PublishWithinOptions['onlyIfRowsExist'] {
+  const condition = options.onlyIfRowsExist;
+  if (condition && condition.ids.length !== messages.length) {
+    throw new Error(`onlyIfRowsExist has ${condition.ids.length} ids for ${messages.length} messages`);
+  }
+  return condition;
+}
+
 /**
  * Appends `messages` inside the caller's transaction (the transport's publish, or any code that
  * wants the append to commit atomically with its own writes). A message whose (topic, id) is
@@ -81,10 +93,7 @@ export async function appendMessages(
   options: PublishWithinOptions = {},
   extras: AppendExtras = {},
 ): Promise<number> {
-  const condition = options.onlyIfRowsExist;
-  if (condition && condition.ids.length !== messages.length) {
-    throw new Error(`onlyIfRowsExist has ${condition.ids.length} ids for ${messages.length} messages`);
-  }
+  const condition = rowCondition(messages, options);
   const topics = [...byTopic(messages, condition?.ids)].map(([topic, list]) => ({
     topic,
     list,

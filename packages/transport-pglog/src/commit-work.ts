@@ -6,7 +6,7 @@
 // travels back to the process and the COMMIT comes after it (ADR 0011 amendment).
 import type { SqlExecutor } from '@ordo/db';
 import type { PublishWithinOptions, TransportMessage } from '@ordo/messaging';
-import { appendMessages, type WaitingAcks } from './append.js';
+import { appendMessages, rowCondition, type WaitingAcks } from './append.js';
 import type { LogTables } from './tables.js';
 
 /** Messages to append at commit that share one `onlyIfRowsExist` table (or none). */
@@ -63,10 +63,7 @@ export function appendAtCommit(
   messages: readonly TransportMessage[],
   options: PublishWithinOptions,
 ): void {
-  const condition = options.onlyIfRowsExist;
-  if (condition && condition.ids.length !== messages.length) {
-    throw new Error(`onlyIfRowsExist has ${condition.ids.length} ids for ${messages.length} messages`);
-  }
+  const condition = rowCondition(messages, options);
   const { appends } = workFor(tx, beforeCommit, tables);
   const key = condition?.table ?? '';
   let batch = appends.get(key);
