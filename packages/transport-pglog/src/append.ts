@@ -1,7 +1,8 @@
 // Appending to the log: one transaction per publish call, one serialized multi-row INSERT per topic,
 // which takes the topic's lock itself.
-import type { SqlExecutor } from '@ordo/db';
+import { type SqlExecutor, together } from '@ordo/db';
 import type { PublishWithinOptions, TransportMessage } from '@ordo/messaging';
+import { type HandoffRegistry, handOff } from './handoff.js';
 import { LOG_CHANNEL, type LogTables } from './tables.js';
 
 // Why appends to a topic are serialized.
@@ -63,6 +64,11 @@ export interface AppendExtras {
   readonly acks?: WaitingAcks;
   /** The last topic's statement is the transaction's last: COMMIT rides with it (`QueryOptions.commit`). */
   readonly commit?: boolean;
+  /**
+   * This process's subscriptions that take messages straight from the appending transaction
+   * (handoff.ts). Only for the appends of a transaction's last before-commit callback.
+   */
+  readonly handoff?: HandoffRegistry;
 }
 
 const NO_ACKS: WaitingAcks = { topics: [], groups: [], positions: [] };
@@ -102,7 +108,6 @@ export async function appendMessages(
   // One publish call may touch several topics; locking them in one global order means two
   // concurrent multi-topic publishes can never deadlock on each other.
   topics.sort((a, b) => a.lock[0] - b.lock[0] || a.lock[1] - b.lock[1] || (a.topic < b.topic ? -1 : 1));
-  const sql = appendSql(tables, condition?.table);
 
   let acks = extras.acks ?? NO_ACKS;
   let inserted = 0;
@@ -115,12 +120,27 @@ export async function appendMessages(
       body: m.body,
       row_id: rowId,
     }));
-    const result = await tx.query(
-      sql,
-      [topic, JSON.stringify(rows), lock[0], lock[1], acks.topics, acks.groups, acks.positions],
-      { prepare: true, commit: extras.commit === true && index === topics.length - 1 },
-    );
+    const commit = extras.commit === true && index === topics.length - 1;
+    const targets = tx.afterCommit ? (extras.handoff?.wanting(topic) ?? []) : [];
+    const params = [topic, JSON.stringify(rows), lock[0], lock[1], acks.topics, acks.groups, acks.positions];
     acks = NO_ACKS;
+    if (targets.length === 0) {
+      const result = await tx.query(appendSql(tables, condition?.table, true), params, { prepare: true, commit });
+      inserted += result.rowCount;
+      continue;
+    }
+    // The handoff statement queues the NOTIFY instead, and carries the COMMIT when there is one.
+    const [result] = await together(
+      tx.query(appendSql(tables, condition?.table, false), params, { prepare: true }),
+      handOff(
+        tx,
+        tables,
+        topic,
+        list.map((entry) => entry.message),
+        targets,
+        commit,
+      ),
+    );
     inserted += result.rowCount;
   }
   return inserted;
@@ -132,13 +152,14 @@ export async function appendMessages(
  * yields its first row, and so before the first nextval() of the INSERT. The batch travels as one
  * JSON parameter (identical on node-postgres and PGlite); ORDER BY ordinality makes positions
  * follow the order of the batch, since Postgres evaluates the volatile nextval() default after the
- * sort. `registered` registers the topic for retention; `acked` deletes the leases the
+ * sort. Without `notify`, the handoff statement that follows queues the NOTIFY (handoff.ts).
+ * `registered` registers the topic for retention; `acked` deletes the leases the
  * transaction acknowledged (ADR 0011: acks commit with the handler's effects), which saves their
  * own statement at commit. With `rowsTable`, a message is appended only while its row is there.
  */
-function appendSql(tables: LogTables, rowsTable: string | undefined): string {
+function appendSql(tables: LogTables, rowsTable: string | undefined, notify: boolean): string {
   return `WITH locked AS MATERIALIZED (
-       SELECT pg_advisory_xact_lock($3, $4) AS locked, pg_notify('${LOG_CHANNEL}', $1) AS notified
+       SELECT pg_advisory_xact_lock($3, $4) AS locked${notify ? `, pg_notify('${LOG_CHANNEL}', $1) AS notified` : ''}
      ), registered AS (
        INSERT INTO ${tables.topics} (topic) VALUES ($1) ON CONFLICT (topic) DO NOTHING
      ), acked AS (

@@ -7,6 +7,7 @@
 import type { SqlExecutor } from '@ordo/db';
 import type { PublishWithinOptions, TransportMessage } from '@ordo/messaging';
 import { appendMessages, rowCondition, type WaitingAcks } from './append.js';
+import type { HandoffRegistry } from './handoff.js';
 import type { LogTables } from './tables.js';
 
 /** Messages to append at commit that share one `onlyIfRowsExist` table (or none). */
@@ -19,6 +20,8 @@ interface Appends {
 interface CommitWork {
   readonly acks: { topics: string[]; groups: string[]; positions: number[] };
   readonly appends: Map<string, Appends>;
+  /** The subscriptions the appends may hand their messages to (the appending transport's). */
+  handoff?: HandoffRegistry;
 }
 
 /** Per transaction, its work at commit by log (`LogTables.pending` names the log). */
@@ -55,16 +58,22 @@ export function ackAtCommit(
   acks.positions.push(position);
 }
 
-/** Appends `messages` right before `tx` commits, with the other messages it appends at commit. */
+/**
+ * Appends `messages` right before `tx` commits, with the other messages it appends at commit,
+ * handing them to the subscriptions in `handoff` that want them (handoff.ts).
+ */
 export function appendAtCommit(
   tx: SqlExecutor,
   beforeCommit: BeforeCommit,
   tables: LogTables,
   messages: readonly TransportMessage[],
   options: PublishWithinOptions,
+  handoff?: HandoffRegistry,
 ): void {
   const condition = rowCondition(messages, options);
-  const { appends } = workFor(tx, beforeCommit, tables);
+  const work = workFor(tx, beforeCommit, tables);
+  work.handoff ??= handoff;
+  const { appends } = work;
   const key = condition?.table ?? '';
   let batch = appends.get(key);
   if (!batch) {
@@ -103,7 +112,7 @@ async function writeAtCommit(tx: SqlExecutor, tables: LogTables, work: CommitWor
       tables,
       batch.messages,
       batch.table === undefined ? {} : { onlyIfRowsExist: { table: batch.table, ids: batch.rowIds } },
-      { acks: takeWaitingAcks(tx, tables), commit: index === batches.length - 1 },
+      { acks: takeWaitingAcks(tx, tables), commit: index === batches.length - 1, handoff: work.handoff },
     );
   }
   const acks = takeWaitingAcks(tx, tables);

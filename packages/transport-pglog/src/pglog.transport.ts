@@ -6,6 +6,7 @@ import type { Subscription, Transport, TransportFeatures, TransportMessage } fro
 import { appendMessages } from './append.js';
 import { appendAtCommit, takeWaitingAcks } from './commit-work.js';
 import { ensureGroup, seekGroup } from './groups.js';
+import { HandoffRegistry } from './handoff.js';
 import { pglogMigrations } from './migrations.js';
 import { createTopicNotifier, type TopicNotifier } from './notifier.js';
 import { type PruneResult, pruneLog } from './retention.js';
@@ -53,6 +54,8 @@ export async function createPglogTransport(options: PglogTransportOptions): Prom
   let closed = false;
   let closing: Promise<void> | undefined;
   const subscriptions = new Set<Subscription>();
+  // This process's subscriptions, offered the messages its transactions append at commit.
+  const handoff = new HandoffRegistry();
   // One LISTEN connection per transport, opened by the first subscribe: a publish-only
   // transport (an outbox relay) never holds one.
   let notifier: Promise<TopicNotifier> | undefined;
@@ -97,7 +100,7 @@ export async function createPglogTransport(options: PglogTransportOptions): Prom
     async publishWithin(tx, messages, options = {}) {
       assertOpen();
       if (messages.length === 0) return;
-      if (options.atCommit && tx.beforeCommit) appendAtCommit(tx, tx.beforeCommit, tables, messages, options);
+      if (options.atCommit && tx.beforeCommit) appendAtCommit(tx, tx.beforeCommit, tables, messages, options, handoff);
       else await appendMessages(tx, tables, messages, options, { acks: takeWaitingAcks(tx, tables) });
     },
 
@@ -138,7 +141,7 @@ export async function createPglogTransport(options: PglogTransportOptions): Prom
       await ensureGroup(db, tables, spec.topic, spec.group, spec.start ?? { kind: 'beginning' });
       assertOpen();
       const subscription = createSubscription(
-        { db, tables, notifier: topicNotifier, pollIntervalMs, onClose: (s) => subscriptions.delete(s) },
+        { db, tables, notifier: topicNotifier, pollIntervalMs, handoff, onClose: (s) => subscriptions.delete(s) },
         spec,
       );
       subscriptions.add(subscription);

@@ -27,7 +27,7 @@ function emptyLog(): { db: Db; readonly claims: number } {
 function silentNotifier(clock: { now: number }, elapsed: (ms: number) => number): TopicNotifier {
   return {
     version: () => 0,
-    wait: async (_topic, _seen, ms) => {
+    wait: async (_topic, _group, _seen, ms) => {
       clock.now += elapsed(ms);
     },
     notifyAfter: () => {},
