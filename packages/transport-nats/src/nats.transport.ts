@@ -76,7 +76,10 @@ export async function createNatsTransport(options: NatsTransportOptions): Promis
   let nc: NatsConnection;
   try {
     // A service outlives broker restarts: keep reconnecting instead of giving up after nats.js's 10 tries.
-    nc = await connect({ servers, name: options.name, maxReconnectAttempts: -1 });
+    // noAsyncTraces: nats.js would otherwise capture a stack trace (`new Error()`) for every
+    // request and pull, a hot-path cost per message; our errors name the operation and topic
+    // themselves (brokerError).
+    nc = await connect({ servers, name: options.name, maxReconnectAttempts: -1, noAsyncTraces: true });
   } catch (cause) {
     throw new AppError(Errors.MSG_TRANSPORT_CLOSED, {
       message: `could not connect to NATS at ${servers.join(', ')}`,
