@@ -56,6 +56,8 @@ export interface ClusterOptions extends Partial<ServerUrls> {
   detached?: boolean;
   /** Extra environment for every process. */
   env?: Record<string, string>;
+  /** Node flags for every service process (the benchmark's `--cpu-prof`), before the script. */
+  nodeArgs?: readonly string[];
   /**
    * The gateway's rate limits (`ORDO_RATE_LIMITS`; counted in Redis, per cluster name). Default: the
    * environment's, or raised for the demo simulator when `simulate` is on.
@@ -227,7 +229,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       service === 'demo'
         ? ['demo', '--url', urlOf('gateway'), '--credentials', join(stateDir, 'demo-credentials.json')]
         : ['serve', service];
-    const child = spawn(process.execPath, [ORDO_BIN, ...args], {
+    const nodeArgs = service === 'demo' ? [] : (options.nodeArgs ?? []);
+    const child = spawn(process.execPath, [...nodeArgs, ORDO_BIN, ...args], {
       env:
         service === 'demo'
           ? { ...(process.env as Record<string, string>), ORDO_LOG_LEVEL: options.logLevel ?? 'info' }
