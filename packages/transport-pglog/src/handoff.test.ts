@@ -133,6 +133,24 @@ describe.each(shapes)('pglog handoff on %s', (_shape, open) => {
     await local.close();
   });
 
+  it('when a fetch returns handed-over messages with fetched ones, then they come in position order', async () => {
+    const topic = uniqueTopic('handoff-order');
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    const waiting = subscription.fetch(10, 10_000);
+    await appendAtCommit([testMessage(topic, 'first')]);
+    const [first] = await waiting;
+    expect(first!.message.id).toBe('first');
+    // Handed over while nothing fetches; then the first one is given back, due at once.
+    await appendAtCommit([testMessage(topic, 'second')]);
+    await first!.nak(0);
+
+    // A fetch that may not wait always looks: it leases the redelivery and adds what it holds.
+    const got = await subscription.fetch(10, 0);
+    expect(ids(got)).toEqual(['first', 'second']);
+    expect(got.map((d) => d.deliveryCount)).toEqual([2, 1]);
+    await subscription.close();
+  });
+
   it('when a handed-over message is not acked within the ack wait, then another member of the group gets it again', async () => {
     const topic = uniqueTopic('handoff-lease');
     const first = await transport.subscribe({ topic, group: 'g', ackWaitMs: 300 });

@@ -30,6 +30,8 @@ export interface SubscriptionContext {
   readonly onClose: (subscription: Subscription) => void;
 }
 
+const byPosition = (a: Delivery, b: Delivery): number => a.position - b.position;
+
 export function createSubscription(ctx: SubscriptionContext, spec: SubscriptionSpec): Subscription {
   const { db, tables, notifier } = ctx;
   const { topic, group, ackWaitMs } = spec;
@@ -59,7 +61,10 @@ export function createSubscription(ctx: SubscriptionContext, spec: SubscriptionS
         for (const delivery of deliveries) delivery.nak(0).catch(() => {});
         return;
       }
+      // In position order: transactions of one topic commit in position order, but their
+      // answers may reach this process in another order.
       handed.push(...deliveries);
+      handed.sort(byPosition);
       wakeForHanded?.();
     },
   };
@@ -96,7 +101,7 @@ export function createSubscription(ctx: SubscriptionContext, spec: SubscriptionS
         // until their ack wait ran out.
         if (claimed.rows.length > 0) {
           const fetched = claimed.rows.map((row) => toDelivery(db, tables, owner, row));
-          return [...handed.splice(0, max - fetched.length), ...fetched];
+          return [...handed.splice(0, max - fetched.length), ...fetched].sort(byPosition);
         }
       }
       if (handed.length > 0) return handed.splice(0, max);
