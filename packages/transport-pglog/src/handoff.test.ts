@@ -55,6 +55,17 @@ describe.each(shapes)('pglog handoff on %s', (_shape, open) => {
 
   const ids = (deliveries: Delivery[]): string[] => deliveries.map((d) => d.message.id);
 
+  /** A new topic's subscription, and the message `id` handed to its waiting fetch. */
+  const handedToWaitingFetch = async (label: string, id: string) => {
+    const topic = uniqueTopic(label);
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    const waiting = subscription.fetch(10, 10_000);
+    await appendAtCommit([testMessage(topic, id)]);
+    const got = await waiting;
+    expect(ids(got)).toEqual([id]);
+    return { topic, subscription, delivery: got[0]! };
+  };
+
   it('when a fetch waits and a transaction appends at commit, then the messages reach it leased, with no fetch statement, and ack settles them', async () => {
     const topic = uniqueTopic('handoff');
     const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
@@ -134,15 +145,10 @@ describe.each(shapes)('pglog handoff on %s', (_shape, open) => {
   });
 
   it('when a fetch returns handed-over messages with fetched ones, then they come in position order', async () => {
-    const topic = uniqueTopic('handoff-order');
-    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
-    const waiting = subscription.fetch(10, 10_000);
-    await appendAtCommit([testMessage(topic, 'first')]);
-    const [first] = await waiting;
-    expect(first!.message.id).toBe('first');
+    const { topic, subscription, delivery: first } = await handedToWaitingFetch('handoff-order', 'first');
     // Handed over while nothing fetches; then the first one is given back, due at once.
     await appendAtCommit([testMessage(topic, 'second')]);
-    await first!.nak(0);
+    await first.nak(0);
 
     // A fetch that may not wait always looks: it leases the redelivery and adds what it holds.
     const got = await subscription.fetch(10, 0);
@@ -180,11 +186,7 @@ describe.each(shapes)('pglog handoff on %s', (_shape, open) => {
   });
 
   it('when a subscription closes with handed-over messages it has not fetched, then they go back to the group at once', async () => {
-    const topic = uniqueTopic('handoff-close');
-    const first = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
-    const waiting = first.fetch(10, 10_000);
-    await appendAtCommit([testMessage(topic, 'taken')]);
-    expect(ids(await waiting)).toEqual(['taken']);
+    const { topic, subscription: first } = await handedToWaitingFetch('handoff-close', 'taken');
     // Not fetching now, but it has room by its last fetch: the next append is handed to it too.
     await appendAtCommit([testMessage(topic, 'parked')]);
     expect((await pending(topic)).map((p) => p.deliveries)).toEqual([1, 1]);
