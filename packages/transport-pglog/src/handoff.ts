@@ -19,7 +19,7 @@ export interface HandoffTarget {
   readonly ackWaitMs: number;
   /** Whether it would take more now (it is open and has room by its consumer's last fetch). */
   wants(): boolean;
-  /** Messages leased to it by a transaction that has committed. */
+  /** Messages leased to it by a transaction that has committed (in any order; it keeps its own). */
   take(rows: readonly ClaimedRow[]): void;
 }
 
@@ -156,7 +156,7 @@ export async function handOff(
   const give = (): void => {
     for (const target of targets) {
       const list = handed.get(target.group);
-      if (list) target.take(list.sort((a, b) => a.position - b.position));
+      if (list) target.take(list);
     }
   };
   if (tx.afterCommit) tx.afterCommit(give);
