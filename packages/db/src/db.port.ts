@@ -8,8 +8,10 @@ export interface QueryResult<R> {
 
 export interface QueryOptions {
   /**
-   * Keep the statement prepared on each connection (parsed and planned once). For the fixed
-   * statements of hot paths only: every distinct text costs memory on every connection.
+   * Prepare the statement on each connection (parsed and planned once) from its first run. On
+   * PostgreSQL every read or write is prepared anyway from its second run, up to a bound on
+   * distinct texts (ADR 0027); this is for the fixed statements of hot paths, which should not
+   * wait for it or depend on the bound. PGlite ignores it.
    */
   prepare?: boolean;
   /**

@@ -330,3 +330,65 @@ describe('Db adapter on postgres, when the LISTEN connection is lost', () => {
     await unlisten();
   });
 });
+
+describe('Db adapter on postgres, prepared statements', () => {
+  let database: TestPgDatabase;
+  let db: Db;
+  beforeAll(async () => {
+    database = await createTestPgDatabase();
+    // One connection: every statement below runs where the checks look.
+    db = database.open({ max: 1 });
+  });
+  afterAll(async () => {
+    await db.close();
+    await database.drop();
+  });
+
+  const preparedAs = async (text: string) =>
+    (
+      await db.query<{ generic: number; custom: number }>(
+        'SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement = $1',
+        [text],
+      )
+    ).rows;
+
+  it('when a statement runs a second time, then it is prepared on the connection and planned generically from its first prepared run', async () => {
+    expect((await db.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]?.plan_cache_mode).toBe(
+      'force_generic_plan',
+    );
+    const text = `SELECT $1::int + 1 AS next_${Date.now()}`;
+    await db.query(text, [1]);
+    expect(await preparedAs(text)).toEqual([]);
+    await db.transaction((tx) => tx.query(text, [2]));
+    await db.query(text, [3]);
+    expect(await preparedAs(text)).toEqual([{ generic: 2, custom: 0 }]);
+  });
+
+  it('when a statement is marked prepare, then it is prepared from its first run; a utility statement never is', async () => {
+    const marked = `SELECT $1::text AS marked_${Date.now()}`;
+    await db.query(marked, ['a'], { prepare: true });
+    expect(await preparedAs(marked)).toEqual([{ generic: 1, custom: 0 }]);
+    const utility = `SET application_name = 'ordo_prepared_test'`;
+    await db.query(utility);
+    await db.query(utility);
+    expect((await db.query('SELECT 1 FROM pg_prepared_statements WHERE statement = $1', [utility])).rowCount).toBe(0);
+  });
+
+  it('when a schema change alters the rows of a prepared statement, then the run that meets it fails and the next runs on a fresh connection with the new rows', async () => {
+    await db.query('CREATE TABLE reshaped (id int primary key)');
+    await db.query('INSERT INTO reshaped VALUES (1)');
+    const text = 'SELECT * FROM reshaped ORDER BY id';
+    const read = () => db.transaction((tx) => tx.query(text));
+    await read();
+    await read();
+    expect(await preparedAs(text)).toHaveLength(1);
+    await db.query(`ALTER TABLE reshaped ADD COLUMN note text NOT NULL DEFAULT 'new'`);
+    await expect(read()).rejects.toThrow('cached plan must not change result type');
+    expect((await read()).rows).toEqual([{ id: 1, note: 'new' }]);
+    // Outside a transaction too: the pool drops a connection whose statement failed.
+    await db.query(text);
+    await db.query(`ALTER TABLE reshaped DROP COLUMN note`);
+    await expect(db.query(text)).rejects.toThrow('cached plan must not change result type');
+    expect((await db.query(text)).rows).toEqual([{ id: 1 }]);
+  });
+});

@@ -10,6 +10,8 @@ export interface PgDbOptions {
   max?: number;
   /** Sets `application_name`, visible in pg_stat_activity. */
   applicationName?: string;
+  /** How the server plans prepared statements (default `force_generic_plan`: once per connection). */
+  planCacheMode?: 'auto' | 'force_generic_plan' | 'force_custom_plan';
 }
 
 // int8 and numeric come back as JS numbers (ids, positions, money in minor units stay below 2^53).
@@ -20,17 +22,58 @@ const types = {
   },
 };
 
-// Names of prepared statements, by text: node-postgres prepares a named statement once per
-// connection and reuses it on later calls with the same name.
+// Every statement that runs more than once is prepared: node-postgres parses a named statement
+// once per connection and reuses it on later calls with the same name, and the server, told to
+// plan prepared statements generically (`plan_cache_mode`, set on every connection of the pool),
+// plans it once per connection too. Unprepared, a statement is parsed, analysed and planned on
+// every run: about 9 ms of the server's CPU per saga (a fifth of it) went to that (ADR 0027).
+// Statements marked `prepare` get their name at once; any other read or write the second time
+// its text is seen, up to a bound on distinct texts, so that SQL built with varying text (lists
+// spelled out, one-off statements) cannot grow the connections' memory without end.
 const statementNames = new Map<string, string>();
-function statement(text: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined) {
-  if (!options?.prepare) return { text, values: params as unknown[] };
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `ordo_${statementNames.size + 1}`;
+const seenOnce = new Set<string>();
+/** Distinct texts prepared without being marked: far above what Ordo's services run. */
+const MAX_AUTOMATIC_NAMES = 2_000;
+/** Texts remembered while waiting for their second run; forgotten all at once when full. */
+const MAX_SEEN_ONCE = 10_000;
+let automaticNames = 0;
+/** A single read or write; utility statements (SET, SAVEPOINT, DDL) gain nothing from a plan. */
+const PREPARABLE = /^\s*\(?\s*(select|insert|update|delete|with)\b/i;
+
+function nameFor(text: string, marked: boolean): string | undefined {
+  const known = statementNames.get(text);
+  if (known || marked) {
+    if (known) return known;
+    const name = `ordo_${statementNames.size + 1}`;
     statementNames.set(text, name);
+    return name;
   }
-  return { name, text, values: params as unknown[] };
+  if (automaticNames >= MAX_AUTOMATIC_NAMES || !PREPARABLE.test(text) || text.includes(';')) return undefined;
+  if (!seenOnce.has(text)) {
+    if (seenOnce.size >= MAX_SEEN_ONCE) seenOnce.clear();
+    seenOnce.add(text);
+    return undefined;
+  }
+  seenOnce.delete(text);
+  automaticNames++;
+  const name = `ordo_${statementNames.size + 1}`;
+  statementNames.set(text, name);
+  return name;
+}
+
+function statement(text: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined) {
+  const name = nameFor(text, options?.prepare === true);
+  return name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] };
+}
+
+/**
+ * The error a prepared statement gets once a schema change altered the rows it returns (`SELECT *`
+ * of a table that gained a column): the connection's statement can no longer run, so the
+ * connection is dropped and the pool opens a fresh one, where it is prepared anew.
+ */
+function isStalePreparedStatement(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
 }
 
 type PgStatement = ReturnType<typeof statement>;
@@ -151,6 +194,14 @@ export function createPgDb(options: PgDbOptions): Db {
   });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
+  // Prepared statements get a generic plan at once: planned once per connection, not on every
+  // run (PostgreSQL plans the first five runs for their values, and some statements for good).
+  // Queued before anything the pool hands the connection out for. Where a statement filters on
+  // a partial index's condition, the condition's values are written as literals, not parameters,
+  // or a generic plan cannot use the index (ADR 0027).
+  pool.on('connect', (client) => {
+    client.query(`SET plan_cache_mode = ${options.planCacheMode ?? 'force_generic_plan'}`).catch(() => {});
+  });
 
   // One connection carries every LISTEN of this Db. When it drops (a server restart, a network
   // blip), it is opened again with backoff and every channel listened to again; notifications sent
@@ -235,7 +286,7 @@ export function createPgDb(options: PgDbOptions): Db {
         runCommitted(committed);
         return result;
       } catch (error) {
-        broken = !(await run.rollback());
+        broken = !(await run.rollback()) || isStalePreparedStatement(error);
         throw error;
       } finally {
         client.release(broken);
