@@ -11,7 +11,8 @@ export interface QueryOptions {
    * Prepare the statement on each connection (parsed and planned once) from its first run. On
    * PostgreSQL every read or write is prepared anyway from its second run, up to a bound on
    * distinct texts (ADR 0027); this is for the fixed statements of hot paths, which should not
-   * wait for it or depend on the bound. PGlite ignores it.
+   * wait for it or depend on the bound. On PGlite every statement with parameters is prepared from
+   * its first run, marked or not.
    */
   prepare?: boolean;
   /**

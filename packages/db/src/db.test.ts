@@ -392,3 +392,65 @@ describe('Db adapter on postgres, prepared statements', () => {
     expect((await db.query(text)).rows).toEqual([{ id: 1 }]);
   });
 });
+
+describe('Db adapter on pglite, prepared statements', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await createTestPgliteDb();
+  });
+  afterAll(() => db.close());
+
+  const preparedAs = async (text: string) =>
+    (
+      await db.query<{ generic: number; custom: number }>(
+        'SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement = $1',
+        [text],
+      )
+    ).rows;
+
+  it('when a statement with parameters runs, then it is prepared and planned generically, and its rows come back as from an unnamed one', async () => {
+    expect((await db.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]?.plan_cache_mode).toBe(
+      'force_generic_plan',
+    );
+    await db.query('CREATE TABLE typed (id int8 primary key, at timestamptz, doc jsonb, tags text[])');
+    const insert = 'INSERT INTO typed VALUES ($1, $2, $3, $4)';
+    const at = new Date('2026-12-07T10:00:00.000Z');
+    await db.transaction(async (tx) => {
+      await tx.query(insert, [1, at, JSON.stringify({ a: 1 }), ['x', 'y']]);
+      await tx.query(insert, [2, null, null, null]);
+    });
+    const select = 'SELECT id, at, doc, tags FROM typed WHERE id = ANY($1::int8[]) ORDER BY id';
+    const inTx = await db.transaction((tx) => tx.query(select, [[1, 2]]));
+    expect(inTx).toEqual(await db.query(select, [[1, 2]]));
+    // Without parameters a statement goes over the simple protocol, decoded by PGlite itself.
+    const simple = await db.query(select.replace('$1::int8[]', `'{1,2}'::int8[]`));
+    expect(inTx).toEqual(simple);
+    expect(inTx.rows).toEqual([
+      { id: 1, at, doc: { a: 1 }, tags: ['x', 'y'] },
+      { id: 2, at: null, doc: null, tags: null },
+    ]);
+    expect(inTx.rowCount).toBe(2);
+    expect(await preparedAs(insert)).toEqual([{ generic: 2, custom: 0 }]);
+    expect(await preparedAs(select)).toEqual([{ generic: 2, custom: 0 }]);
+  });
+
+  it('when a prepared statement fails, then the transaction rolls back with its error and the next one runs', async () => {
+    await db.query('CREATE TABLE unique_ids (id int primary key)');
+    const insert = 'INSERT INTO unique_ids VALUES ($1)';
+    await db.transaction((tx) => tx.query(insert, [1]));
+    await expect(db.transaction((tx) => tx.query(insert, [1]))).rejects.toMatchObject({ code: '23505' });
+    await db.transaction((tx) => tx.query(insert, [2]));
+    expect((await db.query('SELECT count(*)::int AS n FROM unique_ids')).rows).toEqual([{ n: 2 }]);
+  });
+
+  it('when a schema change alters the rows of a prepared statement, then the run that meets it fails and the next one prepares it again', async () => {
+    await db.query('CREATE TABLE reshaped (id int primary key)');
+    await db.query('INSERT INTO reshaped VALUES (1)');
+    const text = 'SELECT * FROM reshaped WHERE id >= $1 ORDER BY id';
+    const read = () => db.transaction((tx) => tx.query(text, [0]));
+    await read();
+    await db.query(`ALTER TABLE reshaped ADD COLUMN note text NOT NULL DEFAULT 'new'`);
+    await expect(read()).rejects.toThrow('cached plan must not change result type');
+    expect((await read()).rows).toEqual([{ id: 1, note: 'new' }]);
+  });
+});

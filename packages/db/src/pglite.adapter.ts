@@ -1,6 +1,6 @@
 // PGlite adapter for the Db port: WASM Postgres inside this process, one connection, so
 // transactions run one at a time (PGlite queues statements behind an open transaction).
-import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite';
+import { PGlite, parse, types as pgliteTypes, protocol, type Transaction } from '@electric-sql/pglite';
 import { runBeforeCommit, runCommitted } from './after-commit.js';
 import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 import { stripStatementData } from './query-error.js';
@@ -43,6 +43,75 @@ function run<R>(executor: PgliteExecutor, text: string, params?: readonly unknow
   });
 }
 
+/** Distinct texts kept prepared; past it a statement runs unnamed, as PGlite's `query` runs it. */
+const MAX_PREPARED = 2_000;
+
+/**
+ * Statements with parameters, run as named prepared statements: parsed and
+ * planned once (generic plans, as on PostgreSQL; ADR 0027), then only bound and executed.
+ * PGlite's own `query` parses, describes and plans every statement on every run, in WASM on this
+ * process's thread. The caller holds PGlite's query lock (`runExclusive`); PGlite runs one
+ * statement at a time, so a text is prepared once.
+ */
+class PreparedStatements {
+  private readonly byText = new Map<string, { name: string; paramTypes: number[] }>();
+  private named = 0;
+
+  constructor(private readonly instance: PGlite) {}
+
+  private async send(message: Uint8Array) {
+    return this.instance.execProtocolStream(message, { syncToFs: false });
+  }
+
+  private async prepare(text: string): Promise<{ name: string; paramTypes: number[] }> {
+    const name = `ordo_${++this.named}`;
+    try {
+      await this.send(protocol.serialize.parse({ name, text }));
+      const described = await this.send(protocol.serialize.describe({ type: 'S', name }));
+      const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
+      this.byText.set(text, statement);
+      return statement;
+    } finally {
+      await this.send(protocol.serialize.sync());
+    }
+  }
+
+  /** Whether `text` runs here, or (past the bound) as an unnamed statement. */
+  takes(text: string): boolean {
+    return this.byText.has(text) || this.byText.size < MAX_PREPARED;
+  }
+
+  async run(text: string, params: readonly unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }> {
+    const statement = this.byText.get(text) ?? (await this.prepare(text));
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serialize = this.instance.serializers[statement.paramTypes[i] as number];
+      return serialize ? serialize(value) : String(value);
+    });
+    const messages = [];
+    try {
+      messages.push(
+        ...(await this.send(protocol.serialize.bind({ statement: statement.name, values }))),
+        ...(await this.send(protocol.serialize.describe({ type: 'P' }))),
+        ...(await this.send(protocol.serialize.execute({}))),
+      );
+    } catch (error) {
+      // A schema change that altered the statement's rows: prepared again, under a new name,
+      // on its next run (this one fails, as on PostgreSQL).
+      if (isStalePlan(error)) this.byText.delete(text);
+      throw error;
+    } finally {
+      messages.push(...(await this.send(protocol.serialize.sync())));
+    }
+    return parse.parseResults(messages, this.instance.parsers)[0] ?? { rows: [] };
+  }
+}
+
+function isStalePlan(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+}
+
 // Like node-postgres: rows written for INSERT/UPDATE/DELETE, rows returned for SELECT (PGlite
 // reports affectedRows 0 for a SELECT).
 function toResult<R>(res: { rows: unknown[]; affectedRows?: number }): QueryResult<R> {
@@ -51,10 +120,21 @@ function toResult<R>(res: { rows: unknown[]; affectedRows?: number }): QueryResu
 
 export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
   const instance = options.instance ?? (await openPglite(options.dataDir));
+  // As on PostgreSQL (ADR 0027): a prepared statement is planned once, not for each run's values.
+  await instance.exec('SET plan_cache_mode = force_generic_plan');
+  const prepared = new PreparedStatements(instance);
   return {
     kind: 'pglite',
     async query<R>(text: string, params?: readonly unknown[]) {
-      return run<R>(instance, text, params);
+      if (params === undefined || params.length === 0 || !prepared.takes(text)) return run<R>(instance, text, params);
+      // As PGlite's own `query` runs one: after any open transaction, then flushed to the files.
+      return stripStatementData(async () => {
+        const result = await instance._runExclusiveTransaction(() =>
+          instance.runExclusive(() => prepared.run(text, params)),
+        );
+        await instance.syncToFs();
+        return toResult<R>(result);
+      });
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
       const committed: Array<() => void> = [];
@@ -64,7 +144,12 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
         instance.transaction(async (pgTx) => {
           if (txOptions?.isolation) await pgTx.query(`SET TRANSACTION ISOLATION LEVEL ${txOptions.isolation}`);
           const tx: SqlExecutor = {
-            query: <R>(text: string, params?: readonly unknown[]) => run<R>(pgTx, text, params),
+            query: <R>(text: string, params?: readonly unknown[]) =>
+              params !== undefined && params.length > 0 && prepared.takes(text)
+                ? stripStatementData(async () =>
+                    toResult<R>(await instance.runExclusive(() => prepared.run(text, params))),
+                  )
+                : run<R>(pgTx, text, params),
             afterCommit: (callback) => void committed.push(callback),
             beforeCommit: (callback) => void committing.push(callback),
           };
