@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { runBeforeCommit, runCommitted } from './after-commit.js';
 import type { Db, QueryOptions, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
-import { stripStatementData } from './query-error.js';
+import { isStalePreparedStatement, stripStatementData } from './query-error.js';
 
 export interface PgDbOptions {
   connectionString: string;
@@ -42,20 +42,17 @@ const PREPARABLE = /^\s*\(?\s*(select|insert|update|delete|with)\b/i;
 
 function nameFor(text: string, marked: boolean): string | undefined {
   const known = statementNames.get(text);
-  if (known || marked) {
-    if (known) return known;
-    const name = `ordo_${statementNames.size + 1}`;
-    statementNames.set(text, name);
-    return name;
+  if (known) return known;
+  if (!marked) {
+    if (automaticNames >= MAX_AUTOMATIC_NAMES || !PREPARABLE.test(text) || text.includes(';')) return undefined;
+    if (!seenOnce.has(text)) {
+      if (seenOnce.size >= MAX_SEEN_ONCE) seenOnce.clear();
+      seenOnce.add(text);
+      return undefined;
+    }
+    seenOnce.delete(text);
+    automaticNames++;
   }
-  if (automaticNames >= MAX_AUTOMATIC_NAMES || !PREPARABLE.test(text) || text.includes(';')) return undefined;
-  if (!seenOnce.has(text)) {
-    if (seenOnce.size >= MAX_SEEN_ONCE) seenOnce.clear();
-    seenOnce.add(text);
-    return undefined;
-  }
-  seenOnce.delete(text);
-  automaticNames++;
   const name = `ordo_${statementNames.size + 1}`;
   statementNames.set(text, name);
   return name;
@@ -64,16 +61,6 @@ function nameFor(text: string, marked: boolean): string | undefined {
 function statement(text: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined) {
   const name = nameFor(text, options?.prepare === true);
   return name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] };
-}
-
-/**
- * The error a prepared statement gets once a schema change altered the rows it returns (`SELECT *`
- * of a table that gained a column): the connection's statement can no longer run, so the
- * connection is dropped and the pool opens a fresh one, where it is prepared anew.
- */
-function isStalePreparedStatement(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
 }
 
 type PgStatement = ReturnType<typeof statement>;
@@ -286,6 +273,7 @@ export function createPgDb(options: PgDbOptions): Db {
         runCommitted(committed);
         return result;
       } catch (error) {
+        // A statement a schema change broke cannot run on this connection again: a fresh one replaces it.
         broken = !(await run.rollback()) || isStalePreparedStatement(error);
         throw error;
       } finally {

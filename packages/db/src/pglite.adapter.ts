@@ -3,7 +3,7 @@
 import { PGlite, parse, types as pgliteTypes, protocol, type Transaction } from '@electric-sql/pglite';
 import { runBeforeCommit, runCommitted } from './after-commit.js';
 import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
-import { stripStatementData } from './query-error.js';
+import { isStalePreparedStatement, stripStatementData } from './query-error.js';
 
 export interface PgliteDbOptions {
   /** Directory for the data files; omit for an in-memory database. */
@@ -76,12 +76,12 @@ class PreparedStatements {
     }
   }
 
-  /** Whether `text` runs here, or (past the bound) as an unnamed statement. */
-  takes(text: string): boolean {
-    return this.byText.has(text) || this.byText.size < MAX_PREPARED;
+  /** Whether the statement runs here: it has parameters, and the bound leaves room for its text. */
+  takes(text: string, params: readonly unknown[] | undefined): boolean {
+    return params !== undefined && params.length > 0 && (this.byText.has(text) || this.byText.size < MAX_PREPARED);
   }
 
-  async run(text: string, params: readonly unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }> {
+  async run(text: string, params: readonly unknown[] = []): Promise<{ rows: unknown[]; affectedRows?: number }> {
     const statement = this.byText.get(text) ?? (await this.prepare(text));
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null;
@@ -98,18 +98,13 @@ class PreparedStatements {
     } catch (error) {
       // A schema change that altered the statement's rows: prepared again, under a new name,
       // on its next run (this one fails, as on PostgreSQL).
-      if (isStalePlan(error)) this.byText.delete(text);
+      if (isStalePreparedStatement(error)) this.byText.delete(text);
       throw error;
     } finally {
       messages.push(...(await this.send(protocol.serialize.sync())));
     }
     return parse.parseResults(messages, this.instance.parsers)[0] ?? { rows: [] };
   }
-}
-
-function isStalePlan(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
 }
 
 // Like node-postgres: rows written for INSERT/UPDATE/DELETE, rows returned for SELECT (PGlite
@@ -126,7 +121,7 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
   return {
     kind: 'pglite',
     async query<R>(text: string, params?: readonly unknown[]) {
-      if (params === undefined || params.length === 0 || !prepared.takes(text)) return run<R>(instance, text, params);
+      if (!prepared.takes(text, params)) return run<R>(instance, text, params);
       // As PGlite's own `query` runs one: after any open transaction, then flushed to the files.
       return stripStatementData(async () => {
         const result = await instance._runExclusiveTransaction(() =>
@@ -145,7 +140,7 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
           if (txOptions?.isolation) await pgTx.query(`SET TRANSACTION ISOLATION LEVEL ${txOptions.isolation}`);
           const tx: SqlExecutor = {
             query: <R>(text: string, params?: readonly unknown[]) =>
-              params !== undefined && params.length > 0 && prepared.takes(text)
+              prepared.takes(text, params)
                 ? stripStatementData(async () =>
                     toResult<R>(await instance.runExclusive(() => prepared.run(text, params))),
                   )

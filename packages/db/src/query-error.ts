@@ -23,3 +23,12 @@ export async function stripStatementData<T>(statement: () => Promise<T>): Promis
     throw withoutStatementData(error);
   }
 }
+
+/**
+ * The error a prepared statement gets once a schema change altered the rows it returns (`SELECT *`
+ * of a table that gained a column): that statement can no longer run where it was prepared.
+ */
+export function isStalePreparedStatement(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+}
