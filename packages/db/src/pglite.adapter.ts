@@ -46,6 +46,12 @@ function run<R>(executor: PgliteExecutor, text: string, params?: readonly unknow
 /** Distinct texts kept prepared; past it a statement runs unnamed, as PGlite's `query` runs it. */
 const MAX_PREPARED = 2_000;
 
+/** A statement prepared on the one connection: its name and the types of its parameters. */
+interface Prepared {
+  readonly name: string;
+  readonly paramTypes: number[];
+}
+
 /**
  * Statements with parameters, run as named prepared statements: parsed and
  * planned once (generic plans, as on PostgreSQL; ADR 0027), then only bound and executed.
@@ -54,7 +60,7 @@ const MAX_PREPARED = 2_000;
  * statement at a time, so a text is prepared once.
  */
 class PreparedStatements {
-  private readonly byText = new Map<string, { name: string; paramTypes: number[] }>();
+  private readonly byText = new Map<string, Prepared>();
   private named = 0;
 
   constructor(private readonly instance: PGlite) {}
@@ -63,7 +69,7 @@ class PreparedStatements {
     return this.instance.execProtocolStream(message, { syncToFs: false });
   }
 
-  private async prepare(text: string): Promise<{ name: string; paramTypes: number[] }> {
+  private async prepare(text: string): Promise<Prepared> {
     const name = `ordo_${++this.named}`;
     try {
       await this.send(protocol.serialize.parse({ name, text }));
