@@ -61,7 +61,7 @@ describe('the bundle ordo starts from', () => {
     await buildBundle({ entry, dir });
     expect(freshBundle(dir)).toBeDefined();
 
-    await writeFile(where, 'export const where = `moved:${import.meta.url}`;\n');
+    await writeFile(where, "export const where = 'moved:' + import.meta.url;\n");
     expect(freshBundle(dir)).toBeUndefined();
     expect(await buildBundle({ entry, dir })).toBe(true);
     expect((await runBundle()).where).toBe(`moved:${pathToFileURL(where).href}`);
