@@ -1,5 +1,5 @@
 import { createTestPgDatabase, createTestPgliteDb, type TestPgDatabase } from '@ordo/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from './db.port.js';
 import { kysely } from './kysely.js';
 import { migrate } from './migrations.js';
@@ -340,6 +340,42 @@ async function plansOf(db: Db, text: string) {
   return rows;
 }
 
+/** The row estimate of the plan the connection keeps for the prepared statement with this text. */
+async function cachedEstimate(db: Db, text: string, args: string): Promise<number> {
+  const named = await db.query<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE statement = $1', [
+    text,
+  ]);
+  const { rows } = await db.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(
+    `EXPLAIN (FORMAT JSON) EXECUTE ${named.rows[0]?.name}(${args})`,
+  );
+  return rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] as number;
+}
+
+/**
+ * A statement planned while its table was empty keeps that plan as the table grows (no ANALYZE
+ * here), until the connection has aged past its first replan (1 s, on a clock the test moves).
+ */
+async function expectPlansToFollowTheTable(open: () => Promise<{ db: Db; close: () => Promise<void> }>) {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  const { db, close } = await open();
+  try {
+    await db.query('CREATE TABLE grown (id bigserial primary key, k int NOT NULL) WITH (autovacuum_enabled = false)');
+    await db.query('CREATE INDEX grown_k ON grown (k)');
+    const text = 'SELECT id FROM grown WHERE k = $1';
+    await db.query(text, [1], { prepare: true });
+    const planned = await cachedEstimate(db, text, '1');
+    await db.query('INSERT INTO grown (k) SELECT i % 1000 FROM generate_series(1, 50000) AS i');
+    await db.query(text, [1]);
+    expect(await cachedEstimate(db, text, '1')).toBe(planned);
+    vi.setSystemTime(Date.now() + 1_000);
+    await db.query(text, [1]);
+    expect(await cachedEstimate(db, text, '1')).toBeGreaterThan(planned * 10);
+  } finally {
+    vi.useRealTimers();
+    await close();
+  }
+}
+
 async function planCacheMode(db: Db): Promise<string | undefined> {
   return (await db.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]?.plan_cache_mode;
 }
@@ -396,6 +432,14 @@ describe('Db adapter on postgres, prepared statements', () => {
     await expect(db.query(text)).rejects.toThrow('cached plan must not change result type');
     expect((await db.query(text)).rows).toEqual([{ id: 1 }]);
   });
+
+  it('when a table grows after a statement was planned, then the connection plans it again as it ages, with the table as it is', async () => {
+    await expectPlansToFollowTheTable(async () => {
+      const grown = await createTestPgDatabase();
+      const single = grown.open({ max: 1 });
+      return { db: single, close: () => single.close().then(() => grown.drop()) };
+    });
+  });
 });
 
 describe('Db adapter on pglite, prepared statements', () => {
@@ -449,5 +493,12 @@ describe('Db adapter on pglite, prepared statements', () => {
     await db.query(`ALTER TABLE reshaped ADD COLUMN note text NOT NULL DEFAULT 'new'`);
     await expect(read()).rejects.toThrow('cached plan must not change result type');
     expect((await read()).rows).toEqual([{ id: 1, note: 'new' }]);
+  });
+
+  it('when a table grows after a statement was planned, then the database plans it again as it ages, with the table as it is', async () => {
+    await expectPlansToFollowTheTable(async () => {
+      const grown = await createTestPgliteDb();
+      return { db: grown, close: () => grown.close() };
+    });
   });
 });

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { runBeforeCommit, runCommitted } from './after-commit.js';
 import type { Db, QueryOptions, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 import { isStalePreparedStatement, stripStatementData } from './query-error.js';
+import { DISCARD_PLANS, type ReplanOptions, ReplanSchedule } from './replan.js';
 
 export interface PgDbOptions {
   connectionString: string;
@@ -12,6 +13,8 @@ export interface PgDbOptions {
   applicationName?: string;
   /** How the server plans prepared statements (default `force_generic_plan`: once per connection). */
   planCacheMode?: 'auto' | 'force_generic_plan' | 'force_custom_plan';
+  /** When each connection plans its prepared statements again (replan.ts). */
+  replan?: ReplanOptions;
 }
 
 // int8 and numeric come back as JS numbers (ids, positions, money in minor units stay below 2^53).
@@ -186,8 +189,15 @@ export function createPgDb(options: PgDbOptions): Db {
   // Queued before anything the pool hands the connection out for. Where a statement filters on
   // a partial index's condition, the condition's values are written as literals, not parameters,
   // or a generic plan cannot use the index (ADR 0027).
+  // A plan made while a table was small is thrown away as the connection ages (replan.ts):
+  // queued, when due, before the statement the pool hands the connection out for.
+  const replans = new WeakMap<pg.PoolClient, ReplanSchedule>();
   pool.on('connect', (client) => {
     client.query(`SET plan_cache_mode = ${options.planCacheMode ?? 'force_generic_plan'}`).catch(() => {});
+    replans.set(client, new ReplanSchedule(options.replan));
+  });
+  pool.on('acquire', (client) => {
+    if (replans.get(client)?.due()) client.query(DISCARD_PLANS).catch(() => {});
   });
 
   // One connection carries every LISTEN of this Db. When it drops (a server restart, a network

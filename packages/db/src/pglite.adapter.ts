@@ -4,12 +4,15 @@ import { PGlite, parse, types as pgliteTypes, protocol, type Transaction } from 
 import { runBeforeCommit, runCommitted } from './after-commit.js';
 import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 import { isStalePreparedStatement, stripStatementData } from './query-error.js';
+import { DISCARD_PLANS, type ReplanOptions, ReplanSchedule } from './replan.js';
 
 export interface PgliteDbOptions {
   /** Directory for the data files; omit for an in-memory database. */
   dataDir?: string;
   /** An already opened instance (a clone of a template, in tests). */
   instance?: PGlite;
+  /** When the prepared statements are planned again (replan.ts). */
+  replan?: ReplanOptions;
 }
 
 // Same number handling as the pg adapter, so both shapes return the same rows.
@@ -63,23 +66,37 @@ class PreparedStatements {
   private readonly byText = new Map<string, Prepared>();
   private named = 0;
 
-  constructor(private readonly instance: PGlite) {}
+  constructor(
+    private readonly instance: PGlite,
+    /** Plans made while tables were small are thrown away as the database ages (replan.ts). */
+    private readonly replan: ReplanSchedule,
+  ) {}
 
-  private async send(message: Uint8Array) {
-    return this.instance.execProtocolStream(message, { syncToFs: false });
+  /**
+   * Sends `messages` (an exchange ending with `Sync`, or one simple query) in one call into
+   * PGlite, which runs every message of its input before it returns. After an error the server
+   * skips to the `Sync`, so the call still ends ready for the next statement, then throws it.
+   */
+  private async send(...messages: Uint8Array[]) {
+    const input = new Uint8Array(messages.reduce((length, m) => length + m.length, 0));
+    let offset = 0;
+    for (const message of messages) {
+      input.set(message, offset);
+      offset += message.length;
+    }
+    return this.instance.execProtocolStream(input, { syncToFs: false });
   }
 
   private async prepare(text: string): Promise<Prepared> {
     const name = `ordo_${++this.named}`;
-    try {
-      await this.send(protocol.serialize.parse({ name, text }));
-      const described = await this.send(protocol.serialize.describe({ type: 'S', name }));
-      const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
-      this.byText.set(text, statement);
-      return statement;
-    } finally {
-      await this.send(protocol.serialize.sync());
-    }
+    const described = await this.send(
+      protocol.serialize.parse({ name, text }),
+      protocol.serialize.describe({ type: 'S', name }),
+      protocol.serialize.sync(),
+    );
+    const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
+    this.byText.set(text, statement);
+    return statement;
   }
 
   /** Whether the statement runs here: it has parameters, and the bound leaves room for its text. */
@@ -88,26 +105,26 @@ class PreparedStatements {
   }
 
   async run(text: string, params: readonly unknown[] = []): Promise<{ rows: unknown[]; affectedRows?: number }> {
+    if (this.replan.due()) await this.send(protocol.serialize.query(DISCARD_PLANS));
     const statement = this.byText.get(text) ?? (await this.prepare(text));
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null;
       const serialize = this.instance.serializers[statement.paramTypes[i] as number];
       return serialize ? serialize(value) : String(value);
     });
-    const messages = [];
+    let messages: Awaited<ReturnType<PreparedStatements['send']>>;
     try {
-      messages.push(
-        ...(await this.send(protocol.serialize.bind({ statement: statement.name, values }))),
-        ...(await this.send(protocol.serialize.describe({ type: 'P' }))),
-        ...(await this.send(protocol.serialize.execute({}))),
+      messages = await this.send(
+        protocol.serialize.bind({ statement: statement.name, values }),
+        protocol.serialize.describe({ type: 'P' }),
+        protocol.serialize.execute({}),
+        protocol.serialize.sync(),
       );
     } catch (error) {
       // A schema change that altered the statement's rows: prepared again, under a new name,
       // on its next run (this one fails, as on PostgreSQL).
       if (isStalePreparedStatement(error)) this.byText.delete(text);
       throw error;
-    } finally {
-      messages.push(...(await this.send(protocol.serialize.sync())));
     }
     return parse.parseResults(messages, this.instance.parsers)[0] ?? { rows: [] };
   }
@@ -123,7 +140,7 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
   const instance = options.instance ?? (await openPglite(options.dataDir));
   // As on PostgreSQL (ADR 0027): a prepared statement is planned once, not for each run's values.
   await instance.exec('SET plan_cache_mode = force_generic_plan');
-  const prepared = new PreparedStatements(instance);
+  const prepared = new PreparedStatements(instance, new ReplanSchedule(options.replan));
   return {
     kind: 'pglite',
     async query<R>(text: string, params?: readonly unknown[]) {
