@@ -112,21 +112,20 @@ class PreparedStatements {
       const serialize = this.instance.serializers[statement.paramTypes[i] as number];
       return serialize ? serialize(value) : String(value);
     });
-    let messages: Awaited<ReturnType<PreparedStatements['send']>>;
     try {
-      messages = await this.send(
+      const messages = await this.send(
         protocol.serialize.bind({ statement: statement.name, values }),
         protocol.serialize.describe({ type: 'P' }),
         protocol.serialize.execute({}),
         protocol.serialize.sync(),
       );
+      return parse.parseResults(messages, this.instance.parsers)[0] ?? { rows: [] };
     } catch (error) {
       // A schema change that altered the statement's rows: prepared again, under a new name,
       // on its next run (this one fails, as on PostgreSQL).
       if (isStalePreparedStatement(error)) this.byText.delete(text);
       throw error;
     }
-    return parse.parseResults(messages, this.instance.parsers)[0] ?? { rows: [] };
   }
 }
 
