@@ -1,7 +1,8 @@
 // Ordo's own code as one cached ES module, so an `ordo` process starts without compiling and
-// loading four hundred TypeScript files through tsx's loader: about 2.5 s of CPU less per start,
-// which a cluster of eight processes, a restart after a crash and every test that spawns a
-// service pay (ADR 0028). Dependencies in node_modules are not bundled: Node loads them as usual.
+// loading four hundred TypeScript files through tsx's loader: 2.5–3 s of CPU less per start on a
+// 2-core box, which a cluster of eight processes, a restart after a crash and every test that
+// spawns a service pay (ADR 0028). Dependencies in node_modules are not bundled: Node loads them
+// as usual.
 //
 // The bundle is a cache, never the source of truth. `freshBundle` hands it out only while every
 // file it was built from (and the package.json of each package they belong to) is exactly as it
