@@ -25,7 +25,7 @@ export function buildProgram(): Command {
   program
     .command('start')
     .description(
-      'run every service in one process: on PGlite in the data dir (embedded), or on PostgreSQL with --database (single-node) (env: PORT, HOST, ORDO_DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, ORDO_LOG_LEVEL, ORDO_SEED, ORDO_DEMO)',
+      'run every service in one process: on PGlite in the data dir (embedded), or on PostgreSQL with --database (single-node) (env: PORT, HOST, ORDO_DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, ORDO_PSP_URL, ORDO_LOG_LEVEL, ORDO_SEED, ORDO_DEMO; see docs/operations.md)',
     )
     .option('--database <url>', 'PostgreSQL URL (the single-node shape; default: DATABASE_URL, else PGlite)')
     .action((options: { database?: string }) => startCommand(options));

@@ -14,8 +14,13 @@ describe('platform benchmark options', () => {
   });
 
   it('when a flag is out of range, then one error lists every problem', () => {
-    expect(() => parseBenchOptions(['--shape', 'moon', '--in-flight', '0'])).toThrow(
-      /--shape must be one of distributed, single, embedded[\s\S]*--in-flight must be a number ≥ 1/,
+    expect(() => parseBenchOptions(['--shape', 'moon', '--in-flight', '0', '--psp', 'nearby'])).toThrow(
+      /--shape must be one of distributed, single, embedded[\s\S]*--psp must be own-process or in-process[\s\S]*--in-flight must be a number ≥ 1/,
     );
+  });
+
+  it('when --psp is not given, then the PSP simulator runs in a process of its own; in-process is kept when asked', () => {
+    expect(parseBenchOptions(['--shape', 'single']).psp).toBe('own-process');
+    expect(parseBenchOptions(['--shape', 'single', '--psp', 'in-process']).psp).toBe('in-process');
   });
 });

@@ -47,6 +47,14 @@ export interface BenchOptions {
   /** Where results go. */
   resultsDir: string;
   logLevel: string;
+  /**
+   * Single-node shape: where the PSP simulator runs. `own-process` (the default): `ordo serve
+   * psp-sim` beside `ordo start`, which calls it through `ORDO_PSP_URL`, as a deployment calls its
+   * provider and as the peer's saga calls its own; its CPU is reported apart. `in-process`: inside
+   * `ordo start`, as the demo runs it. The other shapes ignore it (the distributed shape always runs
+   * it as a process of its own, the embedded one inside its process).
+   */
+  psp: 'own-process' | 'in-process';
 }
 
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -84,6 +92,7 @@ export const BENCH_FLAGS = {
   'poll-ms': { type: 'string' },
   'results-dir': { type: 'string', default: 'bench/results' },
   'log-level': { type: 'string', default: 'warn' },
+  psp: { type: 'string', default: 'own-process' },
 } as const;
 
 /** What `npm run bench -- --help` prints; bench/README.md has the same flags with their meaning. */
@@ -106,6 +115,7 @@ export const BENCH_USAGE = `npm run bench -- [flags]
   --idle S                              idle baseline before the load (10; quick 0)
   --poll-ms MS                          completion polling interval (10; embedded 50)
   --log-level L                         the Ordo processes' log level (warn)
+  --psp own-process|in-process          single-node: the PSP simulator beside ordo start, or inside it (own-process)
   --results-dir DIR                     where the reports go (bench/results)
 
 See bench/README.md for what each phase measures and how.`;
@@ -126,6 +136,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (!SHAPES.includes(shape)) problems.push(`--shape must be one of ${SHAPES.join(', ')}, got '${values.shape}'`);
   const arrivals = values.arrivals as BenchOptions['arrivals'];
   if (arrivals !== 'poisson' && arrivals !== 'fixed') problems.push(`--arrivals must be poisson or fixed`);
+  const psp = values.psp as BenchOptions['psp'];
+  if (psp !== 'own-process' && psp !== 'in-process') problems.push(`--psp must be own-process or in-process`);
   const quick = values.quick ?? false;
   const rate = values.rate === undefined ? undefined : positive('rate', values.rate, 0, problems, 0.01);
   const options: BenchOptions = {
@@ -154,6 +166,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     pollMs: positive('poll-ms', values['poll-ms'], shape === 'embedded' ? 50 : 10, problems, 1),
     resultsDir: values['results-dir'] as string,
     logLevel: values['log-level'] as string,
+    psp,
   };
   if (problems.length > 0) throw new Error(`bad options:\n  ${problems.join('\n  ')}`);
   return options;

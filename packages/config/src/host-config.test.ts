@@ -47,6 +47,7 @@ describe('hostConfigSchema', () => {
         ORDO_CORS_ORIGINS: 'https://app.example.com, https://ops.example.com',
         ORDO_METRICS_TOKEN: 'm'.repeat(32),
         ORDO_TRUST_PROXY: '10.0.0.0/8, 192.168.1.10',
+        ORDO_PSP_URL: 'https://psp.example.com',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -61,6 +62,7 @@ describe('hostConfigSchema', () => {
       corsOrigins: ['https://app.example.com', 'https://ops.example.com'],
       metricsToken: 'm'.repeat(32),
       trustProxy: ['10.0.0.0/8', '192.168.1.10'],
+      pspUrl: 'https://psp.example.com',
     });
   });
 
@@ -76,13 +78,16 @@ describe('hostConfigSchema', () => {
     expect(issuesOf({ ORDO_SEED: 'off', ORDO_DEMO: 'on' })).toEqual(['ORDO_DEMO']);
   });
 
-  it('when PORT, ORDO_LOG_LEVEL, ORDO_DEMO and DATABASE_URL are bad, then all four are reported', () => {
-    expect(issuesOf({ PORT: 'http', ORDO_LOG_LEVEL: 'loud', ORDO_DEMO: 'true', DATABASE_URL: 'mysql://x' })).toEqual([
-      'DATABASE_URL',
-      'ORDO_DEMO',
-      'ORDO_LOG_LEVEL',
-      'PORT',
-    ]);
+  it('when PORT, ORDO_LOG_LEVEL, ORDO_DEMO, DATABASE_URL and ORDO_PSP_URL are bad, then all five are reported', () => {
+    expect(
+      issuesOf({
+        PORT: 'http',
+        ORDO_LOG_LEVEL: 'loud',
+        ORDO_DEMO: 'true',
+        DATABASE_URL: 'mysql://x',
+        ORDO_PSP_URL: 'ftp://psp.example.com',
+      }),
+    ).toEqual(['DATABASE_URL', 'ORDO_DEMO', 'ORDO_LOG_LEVEL', 'ORDO_PSP_URL', 'PORT']);
   });
 
   it('when ORDO_RATE_LIMITS is set, then it is kept as written for the host to check against the gateway', () => {

@@ -27,6 +27,11 @@ export const hostConfigSchema = z
      * `{"auth":{"max":20}}`). The host checks it against the gateway's schema before it opens anything.
      */
     ORDO_RATE_LIMITS: z.string().optional(),
+    /**
+     * The payment provider. Unset: the PSP simulator runs inside this process on a loopback port
+     * (the demo, tests). Set: the payment service calls this URL and no simulator is started.
+     */
+    ORDO_PSP_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     ...demoSwitchVariables,
     ...edgeConfigVariables,
     ...encryptionConfigVariables,
@@ -40,6 +45,7 @@ export const hostConfigSchema = z
     databasePoolSize: env.DATABASE_POOL_SIZE,
     logLevel: env.ORDO_LOG_LEVEL,
     rateLimits: env.ORDO_RATE_LIMITS,
+    pspUrl: env.ORDO_PSP_URL,
     /** `seed`: the demo restaurants, menus, couriers and accounts; `demo`: the simulated traffic. */
     ...demoSwitches(env),
     /** `corsOrigins` (closed when empty) and `metricsToken` (/metrics and detailed readiness). */

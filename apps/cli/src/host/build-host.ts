@@ -97,6 +97,7 @@ export async function buildHost(options: HostOptions): Promise<Host> {
       db,
       transport: log,
       logger,
+      pspUrl: config.pspUrl,
       tuning: options.tuning,
       transportOf: options.transportOf,
       rateLimits: { limits: rateLimits },

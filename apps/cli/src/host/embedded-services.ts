@@ -1,6 +1,7 @@
 // Every Ordo service in one process, as the embedded shape runs them: one database (a schema
-// each), one transport, the gateway's keys checking every route, and the PSP simulator on a
-// loopback port of its own (the payment service reaches it over HTTP, as it would a real PSP).
+// each), one transport, the gateway's keys checking every route, and the payment provider: a
+// real one's URL when given (`ORDO_PSP_URL`), else the PSP simulator on a loopback port of its own
+// (the payment service reaches it over HTTP either way).
 import type { AuditService } from '@ordo/audit';
 import { routeAuth } from '@ordo/auth';
 import { type Db, migrate } from '@ordo/db';
@@ -10,7 +11,7 @@ import { createHttpApp } from '@ordo/http';
 import type { Logger } from '@ordo/logger';
 import type { Transport } from '@ordo/messaging';
 import type { OrderService } from '@ordo/order';
-import { createPspSimService } from '@ordo/psp-sim';
+import { createPspSimService, type PspSimService } from '@ordo/psp-sim';
 import type { RestaurantService } from '@ordo/restaurant';
 import type { OrdoService, ServiceContext } from '@ordo/service-kit';
 import type { FastifyInstance } from 'fastify';
@@ -24,7 +25,7 @@ export interface EmbeddedServices {
   readonly restaurant: RestaurantService;
   readonly order: OrderService;
   readonly audit: AuditService;
-  /** Where the PSP simulator listens. */
+  /** Where the payment provider listens: the given URL, or this process's PSP simulator. */
   readonly pspUrl: string;
   /** Applies every service's migrations to its schema. */
   migrate(): Promise<void>;
@@ -36,6 +37,11 @@ export interface EmbeddedOptions {
   db: Db;
   transport: Transport;
   logger: Logger;
+  /**
+   * The payment provider (a real one, or a simulator in a process of its own). Without it, the
+   * PSP simulator runs in this process, on this database.
+   */
+  pspUrl?: string;
   /** Tests shorten saga deadlines and intervals. */
   tuning?: Tuning & {
     /** Where the PSP simulator listens (default: any free port). */
@@ -68,16 +74,8 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
     fieldKeys: options.fieldKeys?.keysOf(name),
   });
 
-  const psp = createPspSimService(context('psp-sim'));
-  await migrate(db, psp.schema, psp.migrations);
-  // The stand-in provider logs warnings and worse only (its request lines would drown the
-  // services' own), and never more than the host's logger does (a silent host stays silent).
-  const pspLevel = logger.levelVal > 40 ? logger.level : 'warn';
-  const pspApp: FastifyInstance = await createHttpApp({
-    logger: logger.child({ service: 'psp-sim' }, { level: pspLevel }),
-  });
-  await pspApp.register(psp.routes);
-  const pspUrl = await pspApp.listen({ host: '127.0.0.1', port: options.tuning?.pspPort ?? 0 });
+  const psp = options.pspUrl ? undefined : await startPspSimulator(context('psp-sim'), options.tuning?.pspPort);
+  const pspUrl = options.pspUrl ?? (psp?.url as string);
 
   let services: OrdoService[] = [];
   const { fieldKeys } = options;
@@ -110,13 +108,31 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
       for (const service of services) await migrate(db, service.schema, service.migrations);
     },
     async start() {
-      await psp.start();
+      await psp?.service.start();
       for (const service of services) await service.start();
     },
     async stop() {
       for (const service of [...services].reverse()) await service.stop();
-      await psp.stop();
-      await pspApp.close();
+      await psp?.service.stop();
+      await psp?.app.close();
     },
   };
+}
+
+/** The PSP simulator on a loopback port, on the services' database (its schema migrated). */
+async function startPspSimulator(
+  context: ServiceContext,
+  port = 0,
+): Promise<{ service: PspSimService; app: FastifyInstance; url: string }> {
+  const service = createPspSimService(context);
+  await migrate(context.db, service.schema, service.migrations);
+  // The stand-in provider logs warnings and worse only (its request lines would drown the
+  // services' own), and never more than the host's logger does (a silent host stays silent).
+  const logger = context.logger;
+  const app: FastifyInstance = await createHttpApp({
+    logger: logger.child({}, { level: logger.levelVal > 40 ? logger.level : 'warn' }),
+  });
+  await app.register(service.routes);
+  const url = await app.listen({ host: '127.0.0.1', port });
+  return { service, app, url };
 }

@@ -1,6 +1,6 @@
-// `ordo start` as a child process (the embedded and single-node shapes), the way
-// `ordo cluster` spawns `ordo serve`: its log in a file, ready once GET /readyz answers 200,
-// stopped with SIGTERM (SIGKILL after a grace period).
+// `ordo start` as a child process (the embedded and single-node shapes), and the PSP simulator
+// beside it (`ordo serve psp-sim`), the way `ordo cluster` spawns `ordo serve`: each one's log in a
+// file, ready once GET /readyz answers 200, stopped with SIGTERM (SIGKILL after a grace period).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { open, readFile } from 'node:fs/promises';
@@ -35,11 +35,17 @@ async function logTail(file: string): Promise<string> {
   return text.split('\n').slice(-20).join('\n');
 }
 
-async function waitReady(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+async function waitReady(
+  what: string,
+  url: string,
+  child: ChildProcess,
+  logFile: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`ordo start exited (${child.exitCode ?? child.signalCode}):\n${await logTail(logFile)}`);
+      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}):\n${await logTail(logFile)}`);
     }
     try {
       const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
@@ -49,34 +55,21 @@ async function waitReady(url: string, child: ChildProcess, logFile: string, time
     }
     await delay(100);
   }
-  throw new Error(`ordo start was not ready within ${timeoutMs} ms:\n${await logTail(logFile)}`);
+  throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${await logTail(logFile)}`);
 }
 
-export async function startOrdo(options: OrdoStartOptions): Promise<OrdoStartProcess> {
-  const port = await freePort();
+/** `ordo <args>` with `env`, its output in `logFile`; resolves once it is ready on `port`. */
+async function spawnReady(
+  what: string,
+  args: readonly string[],
+  port: number,
+  env: Record<string, string>,
+  logFile: string,
+  readyTimeoutMs: number,
+): Promise<OrdoStartProcess> {
   const url = `http://127.0.0.1:${port}`;
-  const log = await open(options.logFile, 'a');
-  // `ORDO_BENCH_CPU_PROF=DIR` profiles the Ordo process (`--cpu-prof`, written to DIR when it exits).
-  const profile = process.env.ORDO_BENCH_CPU_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ORDO_BENCH_CPU_PROF}`]
-    : [];
-  const args = [...profile, ORDO_BIN, 'start', ...(options.databaseUrl ? ['--database', options.databaseUrl] : [])];
-  const child = spawn(process.execPath, args, {
-    env: {
-      ...(process.env as Record<string, string>),
-      // Thousands of orders per user: limits that never refuse, unless the caller sets its own.
-      ORDO_RATE_LIMITS: process.env.ORDO_RATE_LIMITS ?? JSON.stringify(LOAD_TEST_RATE_LIMITS),
-      ORDO_METRICS_TOKEN: BENCH_METRICS_TOKEN,
-      ...options.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ORDO_DATA_DIR: options.dataDir,
-      ORDO_DEMO: 'off',
-      ORDO_SEED: 'on',
-      ORDO_LOG_LEVEL: options.logLevel,
-    },
-    stdio: ['ignore', log.fd, log.fd],
-  });
+  const log = await open(logFile, 'a');
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', log.fd, log.fd] });
   await log.close();
   const stop = async (graceMs = 20_000) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -87,10 +80,53 @@ export async function startOrdo(options: OrdoStartOptions): Promise<OrdoStartPro
     clearTimeout(timer);
   };
   try {
-    await waitReady(url, child, options.logFile, options.readyTimeoutMs ?? 180_000);
+    await waitReady(what, url, child, logFile, readyTimeoutMs);
   } catch (error) {
     await stop(2_000);
     throw error;
   }
   return { url, pid: child.pid as number, stop };
+}
+
+export async function startOrdo(options: OrdoStartOptions): Promise<OrdoStartProcess> {
+  const port = await freePort();
+  // `ORDO_BENCH_CPU_PROF=DIR` profiles the Ordo process (`--cpu-prof`, written to DIR when it exits).
+  const profile = process.env.ORDO_BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ORDO_BENCH_CPU_PROF}`]
+    : [];
+  const args = [...profile, ORDO_BIN, 'start', ...(options.databaseUrl ? ['--database', options.databaseUrl] : [])];
+  const env = {
+    ...(process.env as Record<string, string>),
+    // Thousands of orders per user: limits that never refuse, unless the caller sets its own.
+    ORDO_RATE_LIMITS: process.env.ORDO_RATE_LIMITS ?? JSON.stringify(LOAD_TEST_RATE_LIMITS),
+    ORDO_METRICS_TOKEN: BENCH_METRICS_TOKEN,
+    ...options.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ORDO_DATA_DIR: options.dataDir,
+    ORDO_DEMO: 'off',
+    ORDO_SEED: 'on',
+    ORDO_LOG_LEVEL: options.logLevel,
+  };
+  return spawnReady('ordo start', args, port, env, options.logFile, options.readyTimeoutMs ?? 180_000);
+}
+
+export interface PspSimOptions {
+  /** Its tables (schema `psp_sim`) live in this database. */
+  databaseUrl: string;
+  logFile: string;
+  logLevel: string;
+}
+
+/** `ordo serve psp-sim`: the payment provider stand-in as a process of its own, on loopback. */
+export async function startPspSim(options: PspSimOptions): Promise<OrdoStartProcess> {
+  const port = await freePort();
+  const env = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: options.databaseUrl,
+    ORDO_LOG_LEVEL: options.logLevel,
+  };
+  return spawnReady('ordo serve psp-sim', [ORDO_BIN, 'serve', 'psp-sim'], port, env, options.logFile, 60_000);
 }
