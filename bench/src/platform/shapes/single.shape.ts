@@ -23,7 +23,11 @@ export async function startSingle(options: BenchOptions, log: (m: string) => voi
     cleanUp.add(`drop database ${database.name}`, () => dropDatabase(options.postgresUrl, database.name));
     const psp =
       options.psp === 'own-process'
-        ? await startPspSim({ databaseUrl: database.url, logFile: join(dir, 'psp-sim.log'), logLevel: options.logLevel })
+        ? await startPspSim({
+            databaseUrl: database.url,
+            logFile: join(dir, 'psp-sim.log'),
+            logLevel: options.logLevel,
+          })
         : undefined;
     if (psp) {
       cleanUp.add('stop the PSP simulator', () => psp.stop());
