@@ -279,21 +279,24 @@ export class Transition {
     return { tx: this.ctx.tx, data: state.data, sagaId: state.id, failure };
   }
 
-  /** Runs a local step under a savepoint, so a failed step leaves nothing behind. */
+  /**
+   * Runs a local step under a savepoint, so a failed step leaves nothing behind. The savepoint is
+   * issued with the step's first statements (one round trip on a pipelining connection; the server
+   * runs it first) and never released: the commit ends it with the transaction, and a later step's
+   * savepoint of the same name is the one a rollback goes back to. A savepoint that failed is the
+   * transaction's failure, never the step's.
+   */
   private async runLocal<T>(fn: () => Promise<T>): Promise<LocalResult<T>> {
     if (this.ctx.localErrors === 'propagate') return { ok: true, value: await fn() };
     const { tx } = this.ctx;
-    await tx.query(`SAVEPOINT ${SAVEPOINT}`);
-    try {
-      const value = await fn();
-      await tx.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-      return { ok: true, value };
-    } catch (error) {
-      // Transient (a retryable AppError): the whole transition rolls back and is tried again.
-      if (isAppError(error) && error.retryable) throw error;
-      await tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-      return { ok: false, error };
-    }
+    const [saved, ran] = await Promise.allSettled([tx.query(`SAVEPOINT ${SAVEPOINT}`), fn()]);
+    if (saved.status === 'rejected') throw saved.reason;
+    if (ran.status === 'fulfilled') return { ok: true, value: ran.value };
+    const error: unknown = ran.reason;
+    // Transient (a retryable AppError): the whole transition rolls back and is tried again.
+    if (isAppError(error) && error.retryable) throw error;
+    await tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    return { ok: false, error };
   }
 
   private clearWait(): void {

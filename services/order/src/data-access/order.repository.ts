@@ -118,13 +118,17 @@ export class OrderRepository {
 
   async get(executor: SqlExecutor, id: string, options: { forUpdate?: boolean } = {}): Promise<Order | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await executor.query<OrderRow>(
-      `SELECT * FROM ${this.orders} WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
-      [id],
+    // The lines are read with the order (one round trip on a pipelining connection; the server
+    // reads them once it holds the order's lock), and go unused when there is no such order.
+    const [{ rows }, lines] = await together(
+      executor.query<OrderRow>(`SELECT * FROM ${this.orders} WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`, [
+        id,
+      ]),
+      this.linesOf(executor, [id]),
     );
     const row = rows[0];
     if (!row) return undefined;
-    return toOrder(row, await this.linesOf(executor, [id]).then((m) => m.get(id) ?? []));
+    return toOrder(row, lines.get(id) ?? []);
   }
 
   /** Keyset page of a customer's orders, newest first. */

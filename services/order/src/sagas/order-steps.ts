@@ -1,6 +1,6 @@
 // The order service's own work inside its sagas (local steps): changes to the order aggregate
 // with the events they publish, in the saga engine's transaction.
-import type { SqlExecutor } from '@ordo/db';
+import { type SqlExecutor, together } from '@ordo/db';
 import type { OutboxWriter } from '@ordo/outbox';
 import type { OrderRepository } from '../data-access/order.repository.js';
 import { approveOrder, cancelOrder, type Order, rejectOrder, type Transition } from '../domain/order.js';
@@ -17,8 +17,9 @@ export function orderSteps(orders: OrderRepository, writer: OutboxWriter, now: (
     const order = await orders.get(tx, orderId, { forUpdate: true });
     if (!order) throw new Error(`saga step for unknown order ${orderId}`);
     const { order: next, event } = change(order);
-    await orders.update(tx, next);
-    await writer.write(tx, [orderEventMessage(event)]);
+    // Issued together (one round trip): a refused update fails the step, whose savepoint takes the
+    // event's outbox row with it.
+    await together(orders.update(tx, next), writer.write(tx, [orderEventMessage(event)]));
   }
   return {
     approve: (tx, orderId, courierId) => apply(tx, orderId, (o) => approveOrder(o, courierId, now())),

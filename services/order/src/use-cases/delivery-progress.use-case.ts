@@ -1,6 +1,6 @@
 // The delivery lifecycle as the order sees it: picked up (payment captured from here) and
 // delivered. Runs in the consumer's inbox transaction.
-import type { SqlExecutor } from '@ordo/db';
+import { type SqlExecutor, together } from '@ordo/db';
 import type { OutboxWriter } from '@ordo/outbox';
 import type { OrderRepository } from '../data-access/order.repository.js';
 import { markDelivered, markPickedUp } from '../domain/order.js';
@@ -21,8 +21,8 @@ export function deliveryProgress(deps: DeliveryProgressDeps) {
       const order = await deps.orders.get(tx, orderId, { forUpdate: true });
       if (!order) throw new Error(`pickup for unknown order ${orderId}`);
       const { order: next, event } = markPickedUp(order, courierId, deps.now());
-      await deps.orders.update(tx, next);
-      await deps.writer.write(tx, [orderEventMessage(event)]);
+      // Issued together (one round trip): a refused update rolls the whole transaction back.
+      await together(deps.orders.update(tx, next), deps.writer.write(tx, [orderEventMessage(event)]));
       const data: CapturePaymentData = { orderId, amountCents: order.totalCents };
       await deps.sagas.start(tx, 'capture-payment', { sagaId: `${orderId}:capture`, data, correlationId: orderId });
     },
@@ -30,8 +30,7 @@ export function deliveryProgress(deps: DeliveryProgressDeps) {
       const order = await deps.orders.get(tx, orderId, { forUpdate: true });
       if (!order) throw new Error(`delivery for unknown order ${orderId}`);
       const { order: next, event } = markDelivered(order, deps.now());
-      await deps.orders.update(tx, next);
-      await deps.writer.write(tx, [orderEventMessage(event)]);
+      await together(deps.orders.update(tx, next), deps.writer.write(tx, [orderEventMessage(event)]));
     },
   };
 }
