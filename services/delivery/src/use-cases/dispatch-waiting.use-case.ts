@@ -19,21 +19,38 @@ export interface DispatchResult {
 const MAX_PER_RUN = 100;
 
 export async function dispatchWaiting(deps: DeliveryDeps, tx: SqlExecutor, now: Date): Promise<DispatchResult> {
+  // The expired and the first still-waiting request are locked in one round trip: the two sets do
+  // not overlap (deadline passed or not), and deciding the expired ones does not change which
+  // waiting request is the oldest.
+  const [expired, first] = await together(
+    deps.requests.lockExpired(tx, now, MAX_PER_RUN),
+    deps.requests.lockNextWaiting(tx, now),
+  );
   let failed = 0;
-  for (const request of await deps.requests.lockExpired(tx, now, MAX_PER_RUN)) {
+  for (const request of expired) {
     await deps.requests.markDecided(tx, request.id, RequestStatus.Failed, null, now);
     await deps.replier.complete(tx, request.commandId, noCourier());
     failed++;
   }
   let assigned = 0;
-  while (assigned < MAX_PER_RUN) {
-    const request = await deps.requests.lockNextWaiting(tx, now);
-    if (!request) break;
+  /** Requests decided in the loop (assigned, or answered with an earlier delivery): bounds it. */
+  let decided = 0;
+  let request = first;
+  while (request) {
+    // The next waiting request is locked behind this one's decision, in the same round trip:
+    // the server runs it after the decision's UPDATE, so it never finds this request again.
+    const following = () =>
+      decided + 1 < MAX_PER_RUN ? deps.requests.lockNextWaiting(tx, now) : Promise.resolve(undefined);
     // Another command already got this order a delivery: the same answer for this one.
     const existing = await deps.deliveries.findLiveByOrder(tx, request.orderId);
     if (existing) {
-      await deps.requests.markDecided(tx, request.id, RequestStatus.Assigned, existing.id, now);
-      await deps.replier.complete(tx, request.commandId, courierAssigned(existing));
+      const [, , next] = await together(
+        deps.requests.markDecided(tx, request.id, RequestStatus.Assigned, existing.id, now),
+        deps.replier.complete(tx, request.commandId, courierAssigned(existing)),
+        following(),
+      );
+      decided++;
+      request = next;
       continue;
     }
     // Free by its own row, and locked: no re-check needed (see lockNearestFree). Should the row
@@ -58,13 +75,16 @@ export async function dispatchWaiting(deps: DeliveryDeps, tx: SqlExecutor, now: 
     // The delivery, its announcement, the request's decision and the command's reply do not
     // wait for each other's answers: issued together, they take as few round trips as the reads
     // among them allow (the courier's name, the waiting command), and the server runs them in order.
-    await together(
+    const [, , , , next] = await together(
       deps.deliveries.insert(tx, delivery),
       announceAssignment(deps, tx, delivery),
       deps.requests.markDecided(tx, request.id, RequestStatus.Assigned, delivery.id, now),
       deps.replier.complete(tx, request.commandId, courierAssigned(delivery)),
+      following(),
     );
     assigned++;
+    decided++;
+    request = next;
   }
   return { assigned, failed };
 }
