@@ -142,4 +142,35 @@ describe('pglog appends on postgres', () => {
     );
     expect(rows[0]?.c).toBe(20);
   });
+
+  it('when an append is conditional on rows of a large table, then it appends only the messages whose row is there and reads that table by its key, never whole', async () => {
+    await db.query('CREATE TABLE IF NOT EXISTS public.append_rows (id bigserial PRIMARY KEY, filler text NOT NULL)');
+    const { rows: made } = await db.query<{ id: number }>(
+      `INSERT INTO public.append_rows (filler) SELECT repeat('x', 100) FROM generate_series(1, 5000) RETURNING id`,
+    );
+    const kept = made[0]!.id;
+    const gone = made[1]!.id;
+    await db.query('DELETE FROM public.append_rows WHERE id = $1', [gone]);
+    const topic = uniqueTopic('conditional');
+    const reads = await db.transaction(async (tx) => {
+      // The connection's table reads not yet reported (this transaction's, and earlier ones' on it).
+      const counted = async () =>
+        (
+          await tx.query<{ seq_scan: number; idx_scan: number }>(
+            `SELECT seq_scan::int, idx_scan::int FROM pg_stat_xact_user_tables WHERE relid = 'public.append_rows'::regclass`,
+          )
+        ).rows[0]!;
+      const before = await counted();
+      const inserted = await appendMessages(tx, tables, [testMessage(topic, 'kept'), testMessage(topic, 'gone')], {
+        onlyIfRowsExist: { table: 'public.append_rows', ids: [kept, gone] },
+      });
+      expect(inserted).toBe(1);
+      const after = await counted();
+      return { seq_scan: after.seq_scan - before.seq_scan, idx_scan: after.idx_scan - before.idx_scan };
+    });
+    expect(reads.seq_scan).toBe(0);
+    expect(reads.idx_scan).toBeGreaterThan(0);
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM ordo_log.messages WHERE topic = $1', [topic]);
+    expect(rows.map((r) => r.id)).toEqual(['kept']);
+  });
 });

@@ -124,7 +124,8 @@ export async function appendMessages(
     }));
     const commit = extras.commit === true && index === topics.length - 1;
     const targets = tx.afterCommit ? (extras.handoff?.wanting(topic) ?? []) : [];
-    const params = [topic, JSON.stringify(rows), lock[0], lock[1], acks.topics, acks.groups, acks.positions];
+    const params: unknown[] = [topic, JSON.stringify(rows), lock[0], lock[1], acks.topics, acks.groups, acks.positions];
+    if (condition) params.push(list.map((entry) => entry.rowId));
     acks = NO_ACKS;
     if (targets.length === 0) {
       return tx.query(appendSql(tables, condition?.table, true), params, { prepare: true, commit });
@@ -149,7 +150,10 @@ export async function appendMessages(
  * sort. Without `notify`, the handoff statement that follows queues the NOTIFY (handoff.ts).
  * `registered` registers the topic for retention; `acked` deletes the leases the
  * transaction acknowledged (ADR 0011: acks commit with the handler's effects), which saves their
- * own statement at commit. With `rowsTable`, a message is appended only while its row is there.
+ * own statement at commit. With `rowsTable`, a message is appended only while its row is there:
+ * the rows are looked up by their ids ($8) on the table's primary key. Joined on `m.row_id` alone,
+ * the planner reads the whole table (a hash join against the function's guess of 100 rows, whatever
+ * the table's size), which made every append scan its service's outbox.
  */
 function appendSql(tables: LogTables, rowsTable: string | undefined, notify: boolean): string {
   return `WITH locked AS MATERIALIZED (
@@ -166,7 +170,7 @@ function appendSql(tables: LogTables, rowsTable: string | undefined, notify: boo
      FROM locked,
        ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id text, type text, key text, headers jsonb, body text, row_id bigint))
          WITH ORDINALITY AS m (id, type, key, headers, body, row_id, ord)
-     ${rowsTable === undefined ? '' : `WHERE EXISTS (SELECT 1 FROM ${rowsTable} AS r WHERE r.id = m.row_id)`}
+     ${rowsTable === undefined ? '' : `WHERE m.row_id IN (SELECT r.id FROM ${rowsTable} AS r WHERE r.id = ANY ($8::bigint[]))`}
      ORDER BY m.ord
      ON CONFLICT (topic, id) DO NOTHING`;
 }
