@@ -4,12 +4,13 @@
 // tables would keep plans made for empty tables while they grow: a seq scan where an index now
 // pays, run on every call. `DISCARD PLANS` keeps the prepared statements and makes the next run
 // of each plan it again, with the sizes of then: soon after the connection opened, when tables
-// grow fastest from nothing, then less and less often.
+// grow fastest from nothing, then less and less often (each interval twice the last: 1, 3, 7, 15,
+// 31, 63, 127, 255 s after opening, then every 5 minutes).
 
 export interface ReplanOptions {
   /** After how long the connection's plans are first thrown away (default 1 s). */
   readonly firstMs?: number;
-  /** The longest a plan is kept once the intervals, four times longer each time, reach it (default 5 min). */
+  /** The longest a plan is kept once the intervals, twice as long each time, reach it (default 5 min). */
   readonly maxMs?: number;
 }
 
@@ -36,7 +37,7 @@ export class ReplanSchedule {
     const now = this.now();
     if (now < this.next) return false;
     this.discarded += 1;
-    this.next = now + Math.min(this.maxMs, this.firstMs * 4 ** this.discarded);
+    this.next = now + Math.min(this.maxMs, this.firstMs * 2 ** this.discarded);
     return true;
   }
 }
