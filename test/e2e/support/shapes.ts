@@ -155,10 +155,21 @@ function withLogins(base: {
   };
 }
 
-async function startEmbedded(tuning: Tuning): Promise<E2eEnv> {
+/**
+ * The embedded shape; with `pspUrl`, the host calls that payment provider instead of running
+ * the PSP simulator inside (`ORDO_PSP_URL`).
+ */
+export async function startEmbedded(tuning: Tuning = {}, options: { pspUrl?: string } = {}): Promise<E2eEnv> {
   const root = await mkdtemp(join(tmpdir(), 'ordo-e2e-'));
   const host = await startHost({
-    config: hostConfig({ port: 0, host: '127.0.0.1', dataDir: join(root, 'data'), logLevel: 'silent', demo: false }),
+    config: hostConfig({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: join(root, 'data'),
+      logLevel: 'silent',
+      demo: false,
+      pspUrl: options.pspUrl,
+    }),
     logger: silentLogger,
     tuning: { sagaTimerIntervalMs: 200, ...tuning },
     // The suites place many orders per user and read in tight loops: limits that never refuse.
