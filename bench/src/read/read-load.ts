@@ -26,9 +26,9 @@ export interface ReadResult {
 async function one(http: HttpClient, target: ReadTarget, result: Mutable): Promise<void> {
   const started = performance.now();
   try {
-    const res = await http.get(target.path, target.credential);
-    if (res.status === 200) result.latencies.push(performance.now() - started);
-    else result.failures[res.status] = (result.failures[res.status] ?? 0) + 1;
+    const status = await http.status(target.path, target.credential);
+    if (status === 200) result.latencies.push(performance.now() - started);
+    else result.failures[status] = (result.failures[status] ?? 0) + 1;
   } catch (error) {
     const key = (error as Error).message.slice(0, 60);
     result.failures[key] = (result.failures[key] ?? 0) + 1;

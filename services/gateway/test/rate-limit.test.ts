@@ -183,10 +183,43 @@ describe('gateway rate limits', () => {
     expect(allowed.every((r) => r.statusCode === 400)).toBe(true);
     expect(allowed.length).toBe(limit);
   });
+
+  it("when two gateway instances share Redis, then each counts a user's reads made on the other within a batch", async () => {
+    const connect = () => {
+      const redis = new Redis({ host: '127.0.0.1', port: 6379, connectionName: 'ordo-test-rate-limit' });
+      closers.push(() => redis.quit());
+      return redis;
+    };
+    const redis = connect();
+    const keyPrefix = `ordo:test-${randomUUID()}:ratelimit:`;
+    closers.push(async () => {
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    });
+    const limits = { read: { max: 20, windowSeconds: LONG } };
+    const a = await gateway({ limits, redis: connect(), keyPrefix, syncIntervalMs: 20 });
+    const b = await gateway({ limits, redis: connect(), keyPrefix, syncIntervalMs: 20 });
+    await seedUsers(db, [ALICE], { fieldKeys: testFieldKeys('gateway') });
+    const alice = await tokenFor(a.app, ALICE.email, ALICE.password);
+
+    for (let i = 0; i < 15; i++) expect((await me(a.app, alice)).statusCode).toBe(200);
+    // B hears of A's 15 at its first batch: its answers then count them.
+    let readsOnB = 0;
+    await expect
+      .poll(async () => {
+        readsOnB++;
+        return Number((await me(b.app, alice)).headers['ratelimit-remaining']);
+      })
+      .toBeLessThanOrEqual(20 - 15 - readsOnB);
+    expect(readsOnB).toBeLessThan(5);
+    // And A hears of B's; within a batch of each other, both refuse.
+    await expect.poll(async () => (await me(a.app, alice)).statusCode).toBe(429);
+    await expect.poll(async () => (await me(b.app, alice)).statusCode).toBe(429);
+  });
 });
 
 describe('gateway rate limits while Redis is away', () => {
-  it('when Redis stops, then logins are refused with a stable code and reads continue, with a metric and a log line', async () => {
+  it('when Redis stops, then logins are refused with a stable code, money writes go on unlimited and reads go on counted by the instance, with metrics and a log line', async () => {
     const server = await startRedisServer();
     closers.push(() => server.stop());
     // As `ordo serve gateway` connects: commands fail at once while Redis is away, never queue.
@@ -231,13 +264,23 @@ describe('gateway rate limits while Redis is away', () => {
       expect(login.json().error.code).toBe('ORDO_ERR_GATEWAY_RATE_LIMIT_UNAVAILABLE');
       expect(Number(login.headers['retry-after'])).toBeGreaterThan(0);
 
+      // Money counts on every request: without Redis it goes on unlimited (no route here: 404).
+      const order = await postJson(gw.app, '/v1/orders', {}, alice);
+      expect(order.statusCode).toBe(404);
+      expect(order.headers['ratelimit-limit']).toBeUndefined();
+
+      // Reads count in batches: still counted, by this instance alone, and the failed batch is reported.
       const read = await me(gw.app, alice);
       expect(read.statusCode).toBe(200);
-      expect(read.headers['ratelimit-limit']).toBeUndefined();
+      expect(read.headers['ratelimit-limit']).toBe('100');
+      expect(read.headers['ratelimit-remaining']).toBe('98');
 
+      await expect
+        .poll(() => gw.app.metricsRegistry.metrics(), { timeout: 10_000 })
+        .toMatch(/ordo_gateway_rate_limit_store_errors_total\{class="read",outcome="local"\} [1-9]/);
       const metrics = await gw.app.metricsRegistry.metrics();
       expect(metrics).toMatch(/ordo_gateway_rate_limit_store_errors_total\{class="auth",outcome="refused"\} [1-9]/);
-      expect(metrics).toMatch(/ordo_gateway_rate_limit_store_errors_total\{class="read",outcome="allowed"\} [1-9]/);
+      expect(metrics).toMatch(/ordo_gateway_rate_limit_store_errors_total\{class="money",outcome="allowed"\} [1-9]/);
       expect(records.some((r) => r.level === 40 && String(r.msg).startsWith('rate-limit store unreachable'))).toBe(
         true,
       );

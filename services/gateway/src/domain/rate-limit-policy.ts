@@ -25,6 +25,20 @@ export interface RateLimitRule {
 }
 export type RateLimitRules = Readonly<Record<RateLimitClass, RateLimitRule>>;
 
+/**
+ * How each class's counts are shared among gateway instances (ADR 0017): on every request (exact
+ * across instances; where a limit guards passwords or money, and the requests are few), or in
+ * batches every fraction of a second (no Redis round trip on the request's path; where requests
+ * are many and a limit is abuse control).
+ */
+export const SHARED_COUNTING: Readonly<Record<RateLimitClass, 'every-request' | 'batched'>> = {
+  auth: 'every-request',
+  money: 'every-request',
+  locations: 'batched',
+  write: 'batched',
+  read: 'batched',
+};
+
 /** The limits of a production deployment (ADR 0017). */
 export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   auth: { max: 10, windowSeconds: 60 },

@@ -1,6 +1,7 @@
 // Request rate limits at the edge: every API request counts against its class's limit (ADR 0017),
 // per user when its bearer token verifies, per IP otherwise, before anything else is done for it.
-// Counters live in Redis when given (shared by every gateway instance), in process otherwise.
+// Counters live in Redis when given (shared by every gateway instance: on every request or in
+// batches, by class), in process otherwise.
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { TokenVerifier } from '@ordo/auth';
 import { AppError, Errors } from '@ordo/errors';
@@ -8,12 +9,14 @@ import type { ServiceContext } from '@ordo/service-kit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
+import { SharedRateCounters } from '../../data-access/shared-rate-counters.js';
 import {
   classify,
   RATE_LIMIT_CLASSES,
   RateLimitClass,
   type RateLimitSettings,
   resolveRateLimits,
+  SHARED_COUNTING,
 } from '../../domain/rate-limit-policy.js';
 
 /** How a gateway limits requests; what `GatewayOptions.rateLimits` takes. */
@@ -24,6 +27,8 @@ export interface GatewayRateLimitOptions {
   readonly redis?: Redis;
   /** Prefix of the Redis keys, so deployments sharing a Redis do not share counters. */
   readonly keyPrefix?: string;
+  /** How often batched classes add their counts to Redis (default 100 ms). */
+  readonly syncIntervalMs?: number;
   /** How long a client is told to wait when the counters cannot be reached (default 5 s). */
   readonly unavailableRetryAfterSeconds?: number;
 }
@@ -38,8 +43,12 @@ export interface RateLimitPluginOptions extends GatewayRateLimitOptions {
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
-// One line per this many milliseconds while the store fails: an outage is not worth a line per request.
 const STORE_WARNING_INTERVAL_MS = 10_000;
+const STORE_FAILED_MESSAGES = {
+  refused: 'rate-limit store unreachable: refusing the request (this class fails closed)',
+  allowed: 'rate-limit store unreachable: allowing the request unlimited (this class fails open)',
+  local: 'rate-limit store unreachable: counting in this instance only (this class counts in batches)',
+} as const;
 
 /**
  * Login and registration are where passwords are guessed: when the counters cannot be read they
@@ -68,7 +77,7 @@ function metricsOf(app: FastifyInstance) {
     }),
     storeErrors: new Counter({
       name: 'ordo_gateway_rate_limit_store_errors_total',
-      help: 'Requests whose rate-limit counter could not be read, by class and what was done (allowed, refused)',
+      help: 'Requests whose rate-limit counter could not be shared through Redis, by class and what was done (allowed, refused, local: counted by this instance alone)',
       labelNames: ['class', 'outcome'] as const,
       registers,
     }),
@@ -84,11 +93,38 @@ export function rateLimitPlugin(options: RateLimitPluginOptions): FastifyPluginA
   const rules = resolveRateLimits(options.limits);
   const plugin: FastifyPluginAsync = async (app) => {
     if (!rules) return;
-    await app.register(fastifyRateLimit, {
-      global: false,
-      skipOnError: false,
-      ...(options.redis ? { redis: options.redis, nameSpace: options.keyPrefix ?? 'ordo:ratelimit:' } : {}),
-    });
+    const metrics = metricsOf(app);
+    let lastWarning = 0;
+    let unreported = 0;
+    // One line per STORE_WARNING_INTERVAL_MS while the store fails: an outage is not worth a line per request.
+    const warnStoreFailed = (error: unknown, name: string, outcome: 'allowed' | 'refused' | 'local') => {
+      const now = Date.now();
+      if (now - lastWarning < STORE_WARNING_INTERVAL_MS) {
+        unreported++;
+        return;
+      }
+      options.logger.warn(
+        { err: error, class: name, outcome, alsoFailedSinceLastLine: unreported },
+        STORE_FAILED_MESSAGES[outcome],
+      );
+      lastWarning = now;
+      unreported = 0;
+    };
+    let store: { store: ReturnType<SharedRateCounters['store']> } | undefined;
+    if (options.redis) {
+      const counters = new SharedRateCounters({
+        redis: options.redis,
+        keyPrefix: options.keyPrefix ?? 'ordo:ratelimit:',
+        ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.syncIntervalMs }),
+        onSyncError: (error, name, hits) => {
+          metrics.storeErrors.inc({ class: name, outcome: 'local' }, hits);
+          warnStoreFailed(error, name, 'local');
+        },
+      });
+      app.addHook('onClose', () => counters.close());
+      store = { store: counters.store() };
+    }
+    await app.register(fastifyRateLimit, { global: false, skipOnError: false, ...store });
     const keys = new WeakMap<FastifyRequest, string>();
     const limiters = new Map<RateLimitClass, Limiter>();
     for (const name of RATE_LIMIT_CLASSES) {
@@ -99,13 +135,12 @@ export function rateLimitPlugin(options: RateLimitPluginOptions): FastifyPluginA
           max: rule.max,
           timeWindow: rule.windowSeconds * 1000,
           keyGenerator: (request) => keys.get(request) ?? `${name}:ip:${request.ip}`,
-        }),
+          // Read by the shared store (SharedRateCounters), passed through by the library.
+          counting: SHARED_COUNTING[name],
+          className: name,
+        } as Parameters<FastifyInstance['createRateLimit']>[0]),
       );
     }
-    const metrics = metricsOf(app);
-    let lastWarning = 0;
-    let unreported = 0;
-
     async function callerOf(request: FastifyRequest, name: RateLimitClass): Promise<string> {
       // Login and registration carry no token worth trusting: the address is who is guessing.
       if (name === RateLimitClass.Auth) return `ip:${request.ip}`;
@@ -119,21 +154,9 @@ export function rateLimitPlugin(options: RateLimitPluginOptions): FastifyPluginA
     }
 
     function storeFailed(name: RateLimitClass, error: unknown): void {
-      const refused = FAILS_CLOSED.has(name);
-      metrics.storeErrors.inc({ class: name, outcome: refused ? 'refused' : 'allowed' });
-      const now = Date.now();
-      if (now - lastWarning < STORE_WARNING_INTERVAL_MS) {
-        unreported++;
-        return;
-      }
-      options.logger.warn(
-        { err: error, class: name, refused, alsoFailedSinceLastLine: unreported },
-        refused
-          ? 'rate-limit store unreachable: refusing the request (this class fails closed)'
-          : 'rate-limit store unreachable: allowing the request unlimited (this class fails open)',
-      );
-      lastWarning = now;
-      unreported = 0;
+      const outcome = FAILS_CLOSED.has(name) ? 'refused' : 'allowed';
+      metrics.storeErrors.inc({ class: name, outcome });
+      warnStoreFailed(error, name, outcome);
     }
 
     app.addHook('onRequest', async (request, reply) => {
