@@ -1,4 +1,4 @@
-// `npm run bench:read -- [--json FILE] [--rate 2000] [--duration 20] [--warmup 5] [--concurrency 64] [--orders 200]
+// `npm run bench:read -- [--json FILE] [--rate 2000] [--duration 20] [--warmup 5] [--concurrency 64] [--connections 64] [--orders 200]
 //   [--postgres-url URL] [--nats-url URL]`
 // Reads of `GET /v1/orders/:id` in the distributed shape: from the query service's views through
 // the gateway at a fixed offered rate and at saturation, and from the order service's own tables
@@ -17,6 +17,7 @@ function options(): ReadBenchOptions {
       duration: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '5' },
       concurrency: { type: 'string', default: '64' },
+      connections: { type: 'string', default: '64' },
       orders: { type: 'string', default: '200' },
       'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
       'nats-url': { type: 'string', default: 'nats://127.0.0.1:4222' },
@@ -28,6 +29,7 @@ function options(): ReadBenchOptions {
     durationS: positiveNumber('duration', values.duration),
     warmupS: nonNegativeNumber('warmup', values.warmup),
     concurrency: positiveNumber('concurrency', values.concurrency),
+    connections: positiveNumber('connections', values.connections),
     orders: positiveNumber('orders', values.orders),
     postgresUrl: values['postgres-url'] as string,
     natsUrl: values['nats-url'] as string,

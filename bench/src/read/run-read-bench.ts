@@ -36,6 +36,11 @@ export interface ReadBenchOptions {
   readonly warmupS: number;
   /** Callers in the saturation phase. */
   readonly concurrency: number;
+  /**
+   * Connections the driver keeps to the gateway (default 64). Requests past them wait in the
+   * driver, and their wait counts in their latency (measured from when each was due).
+   */
+  readonly connections: number;
   /** Orders placed (and read) before the phases. */
   readonly orders: number;
   readonly jsonFile: string | undefined;
@@ -97,7 +102,7 @@ export async function runReadBench(options: ReadBenchOptions, log: (m: string) =
     if (!shape.orderDatabaseUrl || !shape.postgresAdminUrl || !orderProcess || !shape.gatewayTls) {
       throw new Error('the read benchmark needs the distributed shape on a local PostgreSQL');
     }
-    const gateway = httpClient(shape.url);
+    const gateway = httpClient(shape.url, { maxSockets: options.connections });
     // The order service listens over mutual TLS and believes the caller (`x-ordo-caller`) only from
     // the gateway's certificate (ADR 0024); the operators' tools certificate may read /metrics and
     // /readyz, not orders. So the direct phase stands in for the gateway: its certificate, expecting

@@ -11,6 +11,7 @@ export {
   type Page,
   type PageRequest,
   type Projected,
+  type ReadOptions,
   type ReadStore,
   RebuildInProgressError,
   type Reducer,
@@ -18,4 +19,5 @@ export {
   type View,
   type ViewWriter,
 } from './read-store.port.js';
-export { RedisReadStore, type RedisReadStoreOptions } from './redis.read-store.js';
+export { changeChannel, RedisReadStore, type RedisReadStoreOptions } from './redis.read-store.js';
+export { EVERY_VIEW, type ViewCacheOptions } from './view-cache.js';

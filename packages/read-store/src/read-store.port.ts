@@ -87,9 +87,17 @@ export interface Generation extends ViewWriter {
   abandon(): Promise<void>;
 }
 
+export interface ReadOptions {
+  /**
+   * Read the store itself, past any cache in front of it: a caller waiting for a version it knows
+   * was written (read-your-writes) asks again this way.
+   */
+  readonly fresh?: boolean;
+}
+
 export interface ReadStore extends ViewWriter {
-  get<T>(key: string): Promise<View<T> | undefined>;
-  getMany<T>(keys: readonly string[]): Promise<Array<View<T> | undefined>>;
+  get<T>(key: string, options?: ReadOptions): Promise<View<T> | undefined>;
+  getMany<T>(keys: readonly string[], options?: ReadOptions): Promise<Array<View<T> | undefined>>;
   /** An index's members, greatest first, in pages with an opaque cursor (keyset pagination). */
   page(index: string, request: PageRequest): Promise<Page<string>>;
   /** Starts a new generation for a rebuild; only one at a time. */

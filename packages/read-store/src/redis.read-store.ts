@@ -11,6 +11,7 @@ import {
   type IndexEntry,
   type Page,
   type PageRequest,
+  type ReadOptions,
   type ReadStore,
   RebuildInProgressError,
   type Reducer,
@@ -19,6 +20,7 @@ import {
 } from './read-store.port.js';
 import { ABANDON, ACTIVATE, APPLY, BEGIN, GET_MANY, PAGE, RESOLVE } from './redis.scripts.js';
 import { diffIndexes, validateChange } from './versioning.js';
+import { ViewCache, type ViewCacheOptions } from './view-cache.js';
 
 export interface RedisReadStoreOptions {
   /** A connected client; the store does not close it. */
@@ -27,6 +29,11 @@ export interface RedisReadStoreOptions {
   readonly prefix: string;
   /** Read-compute-write rounds before an update gives up under contention. Default 50. */
   readonly maxConflicts?: number;
+  /**
+   * Keep views read in process, dropped when any instance changes them (ADR 0012 amendment).
+   * Without it every read goes to Redis.
+   */
+  readonly cache?: ViewCacheOptions;
 }
 
 type Mode = 'current' | 'live' | 'replay';
@@ -54,26 +61,45 @@ export class RedisReadStore implements ReadStore {
   private readonly prefix: string;
   private readonly meta: string;
   private readonly maxConflicts: number;
+  private readonly cache: ViewCache | undefined;
 
   constructor(options: RedisReadStoreOptions) {
     this.redis = options.redis;
     this.prefix = options.prefix;
     this.meta = `${options.prefix}:meta`;
     this.maxConflicts = options.maxConflicts ?? 50;
+    this.cache = options.cache ? new ViewCache(options.cache, changeChannel(options.prefix)) : undefined;
     for (const [name, lua] of Object.entries(SCRIPTS)) {
       if (!(name in this.redis)) this.redis.defineCommand(name, { lua });
     }
   }
 
-  async get<T>(key: string): Promise<View<T> | undefined> {
-    const [view] = await this.getMany<T>([key]);
+  async get<T>(key: string, options?: ReadOptions): Promise<View<T> | undefined> {
+    const [view] = await this.getMany<T>([key], options);
     return view;
   }
 
-  async getMany<T>(keys: readonly string[]): Promise<Array<View<T> | undefined>> {
+  async getMany<T>(keys: readonly string[], options: ReadOptions = {}): Promise<Array<View<T> | undefined>> {
     if (keys.length === 0) return [];
+    const cache = this.cache;
+    if (!cache) return (await this.read(keys)) as Array<View<T> | undefined>;
+    const views: Array<View<unknown> | undefined> = options.fresh ? [] : keys.map((key) => cache.get(key));
+    const missing = keys.filter((_, i) => views[i] === undefined);
+    if (missing.length === 0) return views as Array<View<T> | undefined>;
+    const fills = missing.map((key) => cache.begin(key));
+    let read: Array<View<unknown> | undefined> = [];
+    try {
+      read = await this.read(missing);
+    } finally {
+      for (const [i, fill] of fills.entries()) cache.finish(fill, read[i]);
+    }
+    let next = 0;
+    return keys.map((_, i) => views[i] ?? read[next++]) as Array<View<T> | undefined>;
+  }
+
+  private async read(keys: readonly string[]): Promise<Array<View<unknown> | undefined>> {
     const hashes = (await this.run('ordoRsGetMany', 1, this.meta, this.prefix, ...keys)) as string[][];
-    return hashes.map((flat, i) => parseHash<T>(keys[i]!, flat).view as View<T> | undefined);
+    return hashes.map((flat, i) => parseHash(keys[i]!, flat).view);
   }
 
   async page(index: string, request: PageRequest): Promise<Page<string>> {
@@ -98,6 +124,9 @@ export class RedisReadStore implements ReadStore {
       const outcome = await this.applyIn(current, 'current', key, change, reduce as Reducer<unknown>, options);
       if (outcome === 'moved') continue;
       applied ||= outcome === ApplyOutcome.Applied;
+      // Before the caller hears of it (a read-your-writes wait is woken by this process's updates);
+      // other instances hear of it on the change channel.
+      if (outcome === ApplyOutcome.Applied) this.cache?.invalidate(key);
       if (outcome !== ApplyOutcome.Gap && building !== undefined) {
         // A rebuild is filling `building`: keep it level with the live keyspace. If it was just
         // activated ('moved'), it is current now and takes the update on the retry.
@@ -237,6 +266,11 @@ function parseHash<T>(key: string, hash: string[] | Record<string, string>): Sto
     indexes: JSON.parse(idx ?? '[]') as IndexEntry[],
   };
   return { view: view as View<unknown>, revision: Number(rev) };
+}
+
+/** Where the store announces changed views (their keys) and a switched keyspace (`*`). */
+export function changeChannel(prefix: string): string {
+  return `${prefix}:changed`;
 }
 
 function escapeGlob(text: string): string {

@@ -81,7 +81,10 @@ while i < #ARGV do
   redis.call('ZADD', base .. ':i:' .. ARGV[i], 0, ARGV[i + 1])
   i = i + 2
 end
-if mode ~= 'current' and redis.call('SISMEMBER', base .. ':lagging', key) == 1 then
+if mode == 'current' then
+  -- Caches in front of the store drop the view (view-cache.ts).
+  redis.call('PUBLISH', prefix .. ':changed', key)
+elseif redis.call('SISMEMBER', base .. ':lagging', key) == 1 then
   if dominates(view, prefix .. ':g' .. current(meta) .. ':v:' .. key) then
     redis.call('SREM', base .. ':lagging', key)
   end
@@ -124,6 +127,7 @@ end
 redis.call('DEL', lagging)
 redis.call('HSET', meta, 'current', gen)
 redis.call('HDEL', meta, 'building')
+redis.call('PUBLISH', prefix .. ':changed', '*')
 return {'activated', old}
 `;
 

@@ -165,7 +165,14 @@ export function redisBacked(
     const commands = redis.connect('views');
     return {
       readModels: {
-        store: new RedisReadStore({ redis: commands, prefix: `${prefix}:views` }),
+        store: new RedisReadStore({
+          redis: commands,
+          prefix: `${prefix}:views`,
+          cache: {
+            subscriber: redis.connect('view-changes'),
+            onError: (err) => logger.warn({ err }, 'view cache change channel'),
+          },
+        }),
         feed: new RedisLiveFeed({ redis: commands, subscriber: redis.connect('feeds'), prefix: `${prefix}:feed:` }),
       },
     };

@@ -30,8 +30,9 @@ export async function readOrder(
   const key = ViewKey.order(orderId);
   const deadline = Date.now() + deps.readYourWritesTimeoutMs;
   let pause = 5;
-  for (;;) {
-    const view = await deps.store.get<OrderViewDoc>(key);
+  for (let attempt = 0; ; attempt++) {
+    // Again past the store's cache: the version waited for was written, maybe by another instance.
+    const view = await deps.store.get<OrderViewDoc>(key, { fresh: attempt > 0 });
     const order = view?.doc.order;
     if (view && order) {
       if (caller.role === 'customer' && order.customerId !== caller.id) {

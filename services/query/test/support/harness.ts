@@ -33,9 +33,11 @@ export const redisStore: StoreShape = {
     const url = process.env.ORDO_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
     const redis = new Redis(url);
     const subscriber = new Redis(url);
+    const changes = new Redis(url);
     const prefix = `ordo-test:query:${randomUUID()}`;
     return {
-      store: new RedisReadStore({ redis, prefix }),
+      // With its view cache, as `ordo serve query` runs it.
+      store: new RedisReadStore({ redis, prefix, cache: { subscriber: changes } }),
       feed: new RedisLiveFeed({ redis, subscriber, prefix: `${prefix}:feed:` }),
       async cleanup() {
         let cursor = '0';
@@ -45,6 +47,7 @@ export const redisStore: StoreShape = {
           cursor = next;
         } while (cursor !== '0');
         subscriber.disconnect();
+        changes.disconnect();
         await redis.quit();
       },
     };
