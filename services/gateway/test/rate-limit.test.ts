@@ -57,6 +57,25 @@ async function gateway(rateLimits: GatewayRateLimitOptions): Promise<RunningGate
   return gw;
 }
 
+/**
+ * Counters in the shared Redis under a key prefix of the test's own (deleted afterwards), and a
+ * connection per gateway instance, as two processes would have.
+ */
+function sharedRedis() {
+  const connect = () => {
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, connectionName: 'ordo-test-rate-limit' });
+    closers.push(() => redis.quit());
+    return redis;
+  };
+  const admin = connect();
+  const keyPrefix = `ordo:test-${randomUUID()}:ratelimit:`;
+  closers.push(async () => {
+    const keys = await admin.keys(`${keyPrefix}*`);
+    if (keys.length > 0) await admin.del(...keys);
+  });
+  return { connect, keyPrefix };
+}
+
 function me(app: FastifyInstance, token: string) {
   return app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } });
 }
@@ -158,18 +177,7 @@ describe('gateway rate limits', () => {
   });
 
   it('when two gateway instances share Redis, then together they allow exactly the limit', async () => {
-    // A connection each, as two processes would have.
-    const connect = () => {
-      const redis = new Redis({ host: '127.0.0.1', port: 6379, connectionName: 'ordo-test-rate-limit' });
-      closers.push(() => redis.quit());
-      return redis;
-    };
-    const redis = connect();
-    const keyPrefix = `ordo:test-${randomUUID()}:ratelimit:`;
-    closers.push(async () => {
-      const keys = await redis.keys(`${keyPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-    });
+    const { connect, keyPrefix } = sharedRedis();
     const limit = 50;
     const limits = { auth: { max: limit, windowSeconds: LONG } };
     const a = await gateway({ limits, redis: connect(), keyPrefix });
@@ -185,17 +193,7 @@ describe('gateway rate limits', () => {
   });
 
   it("when two gateway instances share Redis, then each counts a user's reads made on the other within a batch", async () => {
-    const connect = () => {
-      const redis = new Redis({ host: '127.0.0.1', port: 6379, connectionName: 'ordo-test-rate-limit' });
-      closers.push(() => redis.quit());
-      return redis;
-    };
-    const redis = connect();
-    const keyPrefix = `ordo:test-${randomUUID()}:ratelimit:`;
-    closers.push(async () => {
-      const keys = await redis.keys(`${keyPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-    });
+    const { connect, keyPrefix } = sharedRedis();
     const limits = { read: { max: 20, windowSeconds: LONG } };
     const a = await gateway({ limits, redis: connect(), keyPrefix, syncIntervalMs: 20 });
     const b = await gateway({ limits, redis: connect(), keyPrefix, syncIntervalMs: 20 });
