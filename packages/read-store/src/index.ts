@@ -19,5 +19,5 @@ export {
   type View,
   type ViewWriter,
 } from './read-store.port.js';
-export { changeChannel, RedisReadStore, type RedisReadStoreOptions } from './redis.read-store.js';
-export { EVERY_VIEW, type ViewCacheOptions } from './view-cache.js';
+export { RedisReadStore, type RedisReadStoreOptions } from './redis.read-store.js';
+export type { ViewCacheOptions } from './view-cache.js';

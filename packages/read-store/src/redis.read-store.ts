@@ -268,8 +268,8 @@ function parseHash<T>(key: string, hash: string[] | Record<string, string>): Sto
   return { view: view as View<unknown>, revision: Number(rev) };
 }
 
-/** Where the store announces changed views (their keys) and a switched keyspace (`*`). */
-export function changeChannel(prefix: string): string {
+/** Where the store's scripts announce changed views (their keys) and a switched keyspace (`*`). */
+function changeChannel(prefix: string): string {
   return `${prefix}:changed`;
 }
 
