@@ -1,5 +1,6 @@
 // The conformance suite on the real Redis (127.0.0.1:6379, or ORDO_TEST_REDIS_URL), one key
 // prefix per test, deleted afterwards.
+import { deleteKeysUnder } from '@ordo/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { RedisReadStore } from '../src/index.js';
@@ -14,14 +15,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-async function deleteKeys(prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
+const deleteKeys = (prefix: string) => deleteKeysUnder(redis, `${prefix}:`);
 
 defineReadStoreConformance('redis', async () => {
   const prefix = uniquePrefix();

@@ -3,6 +3,7 @@
 // Each test changes a view's hash behind the store's back (no script, no message) to tell a
 // cached answer from one read in Redis.
 import { randomUUID } from 'node:crypto';
+import { deleteKeysUnder } from '@ordo/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisReadStore, type View } from '../src/index.js';
@@ -39,8 +40,7 @@ function newPrefix(): string {
   const prefix = uniquePrefix();
   closers.push(async () => {
     const admin = new Redis(url);
-    const keys = await admin.keys(`${prefix}:*`);
-    if (keys.length > 0) await admin.del(...keys);
+    await deleteKeysUnder(admin, `${prefix}:`);
     await admin.quit();
   });
   return prefix;

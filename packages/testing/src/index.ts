@@ -15,5 +15,6 @@ export { type DisorderCounts, DisorderlyTransport, type DisorderOptions } from '
 export { SEALED_PLACEHOLDER, testFieldKeys } from './field-keys.js';
 export { MemoryTransport } from './memory.transport.js';
 export { startNatsServer, type TestNatsServer } from './nats-server.js';
+export { deleteKeysUnder, type ScanningRedis } from './redis-keys.js';
 export { startRedisServer, type TestRedisServer } from './redis-server.js';
 export { seededRandom } from './seeded-random.js';

@@ -9,6 +9,7 @@ import { createHttpApp } from '@ordo/http';
 import { createLogger } from '@ordo/logger';
 import {
   createTestPgDatabase,
+  deleteKeysUnder,
   MemoryTransport,
   startRedisServer,
   type TestPgDatabase,
@@ -69,10 +70,7 @@ function sharedRedis() {
   };
   const admin = connect();
   const keyPrefix = `ordo:test-${randomUUID()}:ratelimit:`;
-  closers.push(async () => {
-    const keys = await admin.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
-  });
+  closers.push(() => deleteKeysUnder(admin, keyPrefix));
   return { connect, keyPrefix };
 }
 

@@ -1,7 +1,7 @@
 // The shared rate-limit counters on a real Redis: exact on every request, batched otherwise, and
 // what a batch that cannot reach Redis leaves behind.
 import { randomUUID } from 'node:crypto';
-import { startRedisServer } from '@ordo/testing';
+import { deleteKeysUnder, startRedisServer } from '@ordo/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SharedCounting, SharedRateCounters } from './shared-rate-counters.js';
@@ -64,10 +64,7 @@ function counters(
 /** A key prefix of the test's own, its keys removed afterwards. */
 function prefix(redis: Redis): string {
   const keyPrefix = `ordo:test-${randomUUID()}:ratelimit:`;
-  closers.push(async () => {
-    const keys = await redis.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  });
+  closers.push(() => deleteKeysUnder(redis, keyPrefix));
   return keyPrefix;
 }
 

@@ -10,7 +10,7 @@ import { silentLogger } from '@ordo/logger';
 import { type Transport, toTransportMessage } from '@ordo/messaging';
 import { MemoryReadStore, type ReadStore, RedisReadStore } from '@ordo/read-store';
 import type { ServiceContext } from '@ordo/service-kit';
-import { createTestPgliteDb, MemoryTransport, testFieldKeys } from '@ordo/testing';
+import { createTestPgliteDb, deleteKeysUnder, MemoryTransport, testFieldKeys } from '@ordo/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { createQueryService, type QueryService, type QueryServiceOptions } from '../../src/index.js';
@@ -40,12 +40,7 @@ export const redisStore: StoreShape = {
       store: new RedisReadStore({ redis, prefix, cache: { subscriber: changes } }),
       feed: new RedisLiveFeed({ redis, subscriber, prefix: `${prefix}:feed:` }),
       async cleanup() {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-          if (keys.length > 0) await redis.unlink(...keys);
-          cursor = next;
-        } while (cursor !== '0');
+        await deleteKeysUnder(redis, `${prefix}:`);
         subscriber.disconnect();
         changes.disconnect();
         await redis.quit();
