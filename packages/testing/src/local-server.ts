@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { freePort } from '@ordo/http/free-port';
+import { freePort, listensOn } from '@ordo/http/free-port';
 
 export interface TestServer {
   readonly url: string;
@@ -49,7 +49,8 @@ export async function startLocalServer(spec: LocalServerSpec): Promise<TestServe
     const process = spawn(spec.command, spec.args(port, dir), { stdio: 'ignore' });
     child = process;
     const deadline = Date.now() + 15_000;
-    while (!(await accepts(port))) {
+    // Accepting is not enough: another process may have taken the port after it was chosen.
+    while (!(await accepts(port)) || !(await listensOn(process.pid as number, port))) {
       if (process.exitCode !== null || Date.now() > deadline)
         throw new Error(`${spec.command} on ${port} did not start`);
       await delay(25);

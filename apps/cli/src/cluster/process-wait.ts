@@ -2,10 +2,13 @@
 // tools certificate, for a service behind the gateway).
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
+import { listensOn } from '@ordo/http/free-port';
 import { mtlsRequest, type TlsMaterial } from '@ordo/tls';
 
 /**
- * Polls `readyUrl` until it answers 200. Fails at once when the child exits (with the tail of
+ * Polls `readyUrl` until it answers 200 from a listener the child holds: the port was chosen free
+ * before the child started, and another process that took it in between would answer the probe
+ * while the child fails to bind (ADR 0009 amendment). Fails at once when the child exits (with the tail of
  * its log), or after `timeoutMs`.
  */
 export async function waitReady(
@@ -16,13 +19,14 @@ export async function waitReady(
   tls?: TlsMaterial,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const port = Number(new URL(readyUrl).port);
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${readyUrl}: the process exited (${child.exitCode ?? child.signalCode}):\n${await logTail()}`);
     }
     try {
       const res = await mtlsRequest(readyUrl, { tls, timeoutMs: 2_000 });
-      if (res.status === 200) return;
+      if (res.status === 200 && (await listensOn(child.pid as number, port))) return;
     } catch {
       // not listening yet
     }

@@ -1,12 +1,12 @@
 // `ordo start` as a child process (the embedded and single-node shapes), and the PSP simulator
 // beside it (`ordo serve psp-sim`), the way `ordo cluster` spawns `ordo serve`: each one's log in a
-// file, ready once GET /readyz answers 200, stopped with SIGTERM (SIGKILL after a grace period).
-import { type ChildProcess, spawn } from 'node:child_process';
+// file, ready once GET /readyz answers 200 from the child's own listener, stopped with SIGTERM
+// (SIGKILL after a grace period).
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { open, readFile } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@ordo/cli/cluster';
+import { freePort, waitReady } from '@ordo/cli/cluster';
 import { LOAD_TEST_RATE_LIMITS } from '@ordo/cli/host';
 import { BENCH_METRICS_TOKEN } from '../meter/memory.js';
 
@@ -35,29 +35,6 @@ async function logTail(file: string): Promise<string> {
   return text.split('\n').slice(-20).join('\n');
 }
 
-async function waitReady(
-  what: string,
-  url: string,
-  child: ChildProcess,
-  logFile: string,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}):\n${await logTail(logFile)}`);
-    }
-    try {
-      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await delay(100);
-  }
-  throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${await logTail(logFile)}`);
-}
-
 /** `ordo <args>` with `env`, its output in `logFile`; resolves once it is ready on `port`. */
 async function spawnReady(
   what: string,
@@ -80,10 +57,10 @@ async function spawnReady(
     clearTimeout(timer);
   };
   try {
-    await waitReady(what, url, child, logFile, readyTimeoutMs);
+    await waitReady(`${url}/readyz`, child, () => logTail(logFile), readyTimeoutMs);
   } catch (error) {
     await stop(2_000);
-    throw error;
+    throw new Error(`${what}: ${(error as Error).message}`);
   }
   return { url, pid: child.pid as number, stop };
 }
