@@ -2,6 +2,7 @@ import type { Db } from '@ordo/db';
 import { createTestPgDatabase, deferred, type TestPgDatabase } from '@ordo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessages } from './append.js';
+import { deleteLeases } from './commit-work.js';
 import { createPglogTransport, type PglogTransport } from './pglog.transport.js';
 import { logTables } from './tables.js';
 import { testMessage, uniqueTopic } from './test-shapes.js';
@@ -172,5 +173,49 @@ describe('pglog appends on postgres', () => {
     expect(reads.idx_scan).toBeGreaterThan(0);
     const { rows } = await db.query<{ id: string }>('SELECT id FROM ordo_log.messages WHERE topic = $1', [topic]);
     expect(rows.map((r) => r.id)).toEqual(['kept']);
+  });
+
+  it('when leases are acknowledged on a pending table full of dead rows, then exactly those leases go, each found by its key, in an append and alone alike', async () => {
+    const topic = uniqueTopic('acks');
+    // A churned table: 3,000 leases handed out, all but 30 acknowledged, not yet vacuumed.
+    await db.query(
+      `INSERT INTO ordo_log.pending (topic, "group", position, delivery_count, visible_at)
+       SELECT $1, 'g', p, 1, now() + interval '1 hour' FROM generate_series(1, 3000) AS p`,
+      [topic],
+    );
+    await db.query('DELETE FROM ordo_log.pending WHERE topic = $1 AND position > 30', [topic]);
+    const acks = (positions: number[]) => ({
+      topics: positions.map(() => topic),
+      groups: positions.map(() => 'g'),
+      positions,
+    });
+    const scans = await db.transaction(async (tx) => {
+      // The connection's table reads not yet reported (this transaction's, and earlier ones' on it).
+      const seqScans = async () =>
+        Number(
+          (
+            await tx.query<{ seq_scan: string }>(
+              `SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = 'ordo_log.pending'::regclass`,
+            )
+          ).rows[0]!.seq_scan,
+        );
+      const before = await seqScans();
+      // Twice each: planned as every statement of the pool's connections is, once, generically.
+      for (const round of [0, 1]) {
+        const positions = [1 + round * 2, 2 + round * 2];
+        await appendMessages(tx, tables, [testMessage(uniqueTopic('with-acks'), `m${round}`)], {}, {
+          acks: acks(positions),
+        });
+      }
+      await deleteLeases(tx, tables, acks([5, 7]));
+      await deleteLeases(tx, tables, acks([30]));
+      return (await seqScans()) - before;
+    });
+    expect(scans).toBe(0);
+    const { rows } = await db.query<{ position: string }>(
+      'SELECT position FROM ordo_log.pending WHERE topic = $1 ORDER BY position',
+      [topic],
+    );
+    expect(rows.map((r) => Number(r.position))).toEqual([6, ...Array.from({ length: 22 }, (_, i) => 8 + i)]);
   });
 });

@@ -150,7 +150,10 @@ export async function appendMessages(
  * sort. Without `notify`, the handoff statement that follows queues the NOTIFY (handoff.ts).
  * `registered` registers the topic for retention; `acked` deletes the leases the
  * transaction acknowledged (ADR 0011: acks commit with the handler's effects), which saves their
- * own statement at commit. With `rowsTable`, a message is appended only while its row is there:
+ * own statement at commit. The acks' `LIMIT cardinality(…)` changes no result; it makes the
+ * planner expect a row or two instead of its guess of ten, so each ack is looked up on `pending`'s
+ * primary key. Joined to the bare `unnest`, it hashed the acks and read the whole table, dead rows
+ * included, at every ack (`pending` churns faster than autovacuum visits). With `rowsTable`, a message is appended only while its row is there:
  * the rows are looked up by their ids ($8) on the table's primary key. Joined on `m.row_id` alone,
  * the planner reads the whole table (a hash join against the function's guess of 100 rows, whatever
  * the table's size), which made every append scan its service's outbox.
@@ -162,7 +165,8 @@ function appendSql(tables: LogTables, rowsTable: string | undefined, notify: boo
        INSERT INTO ${tables.topics} (topic) VALUES ($1) ON CONFLICT (topic) DO NOTHING
      ), acked AS (
        DELETE FROM ${tables.pending} AS p
-       USING unnest($5::text[], $6::text[], $7::bigint[]) AS a (topic, "group", position)
+       USING (SELECT * FROM unnest($5::text[], $6::text[], $7::bigint[]) LIMIT cardinality($7::bigint[]))
+         AS a (topic, "group", position)
        WHERE p.topic = a.topic AND p."group" = a."group" AND p.position = a.position
      )
      INSERT INTO ${tables.messages} (topic, id, type, key, headers, body)

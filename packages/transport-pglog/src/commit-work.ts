@@ -117,11 +117,25 @@ async function writeAtCommit(tx: SqlExecutor, tables: LogTables, work: CommitWor
   }
   const acks = takeWaitingAcks(tx, tables);
   if (acks.positions.length === 0) return;
+  await deleteLeases(tx, tables, acks, { commit: true });
+}
+
+/**
+ * Deletes the leases in `acks`, each looked up on the primary key: the `LIMIT` changes no result,
+ * it makes the planner expect a row or two instead of its guess of ten (see `appendSql`).
+ */
+export async function deleteLeases(
+  tx: SqlExecutor,
+  tables: LogTables,
+  acks: WaitingAcks,
+  options: { commit?: boolean } = {},
+): Promise<void> {
   await tx.query(
     `DELETE FROM ${tables.pending} AS p
-     USING unnest($1::text[], $2::text[], $3::bigint[]) AS a (topic, "group", position)
+     USING (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) LIMIT cardinality($3::bigint[]))
+       AS a (topic, "group", position)
      WHERE p.topic = a.topic AND p."group" = a."group" AND p.position = a.position`,
     [acks.topics, acks.groups, acks.positions],
-    { prepare: true, commit: true },
+    { prepare: true, commit: options.commit ?? false },
   );
 }
