@@ -202,10 +202,8 @@ describe('pglog appends on postgres', () => {
       const before = await seqScans();
       // Twice each: planned as every statement of the pool's connections is, once, generically.
       for (const round of [0, 1]) {
-        const positions = [1 + round * 2, 2 + round * 2];
-        await appendMessages(tx, tables, [testMessage(uniqueTopic('with-acks'), `m${round}`)], {}, {
-          acks: acks(positions),
-        });
+        const message = testMessage(uniqueTopic('with-acks'), `m${round}`);
+        await appendMessages(tx, tables, [message], {}, { acks: acks([1 + round * 2, 2 + round * 2]) });
       }
       await deleteLeases(tx, tables, acks([5, 7]));
       await deleteLeases(tx, tables, acks([30]));
