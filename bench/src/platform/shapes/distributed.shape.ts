@@ -13,6 +13,7 @@ import { BENCH_METRICS_TOKEN } from '../meter/memory.js';
 import { BENCH_APPLICATION } from '../meter/pg-stats.js';
 import type { BenchOptions } from '../options.js';
 import { CleanUp } from './clean-up.js';
+import { benchNodeArgs } from './ordo-start.js';
 import { databaseOf } from './postgres-admin.js';
 import type { RunningShape } from './shape.js';
 
@@ -38,10 +39,8 @@ export async function startDistributed(options: BenchOptions, log: (m: string) =
       simulate: false,
       // The memory sampler reads each process's /metrics with it.
       env: { ORDO_METRICS_TOKEN: BENCH_METRICS_TOKEN },
-      // `ORDO_BENCH_CPU_PROF=DIR` profiles every service process, as in the one-process shapes.
-      nodeArgs: process.env.ORDO_BENCH_CPU_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ORDO_BENCH_CPU_PROF}`]
-        : [],
+      // Profiling and other flags for every service process, as in the one-process shapes.
+      nodeArgs: benchNodeArgs(),
       // Thousands of orders per user: limits that never refuse, unless ORDO_RATE_LIMITS says otherwise.
       ...(process.env.ORDO_RATE_LIMITS ? {} : { rateLimits: LOAD_TEST_RATE_LIMITS }),
     });

@@ -30,6 +30,17 @@ export interface OrdoStartProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Node's flags for the Ordo processes a benchmark starts: `ORDO_BENCH_CPU_PROF=DIR` profiles them
+ * (`--cpu-prof`, written to DIR when each exits), and `ORDO_BENCH_NODE_ARGS` adds any others,
+ * space-separated (`--trace-gc`, which NODE_OPTIONS does not accept, prints each collection's pause
+ * into the process's log).
+ */
+export function benchNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const profile = env.ORDO_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.ORDO_BENCH_CPU_PROF}`] : [];
+  return [...profile, ...(env.ORDO_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
+}
+
 async function logTail(file: string): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '');
   return text.split('\n').slice(-20).join('\n');
@@ -67,11 +78,12 @@ async function spawnReady(
 
 export async function startOrdo(options: OrdoStartOptions): Promise<OrdoStartProcess> {
   const port = await freePort();
-  // `ORDO_BENCH_CPU_PROF=DIR` profiles the Ordo process (`--cpu-prof`, written to DIR when it exits).
-  const profile = process.env.ORDO_BENCH_CPU_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ORDO_BENCH_CPU_PROF}`]
-    : [];
-  const args = [...profile, ORDO_BIN, 'start', ...(options.databaseUrl ? ['--database', options.databaseUrl] : [])];
+  const args = [
+    ...benchNodeArgs(),
+    ORDO_BIN,
+    'start',
+    ...(options.databaseUrl ? ['--database', options.databaseUrl] : []),
+  ];
   const env = {
     ...(process.env as Record<string, string>),
     // Thousands of orders per user: limits that never refuse, unless the caller sets its own.
