@@ -1,12 +1,14 @@
 // The relay's after-commit path, on real Postgres with a publisher outside the database (as NATS
 // is): committed rows are published without a claiming transaction, rolled-back ones never, and
 // what that path cannot publish is left to the claiming loop.
-import { type Db, migrate } from '@ordo/db';
+import { type Db, migrate, type SqlExecutor } from '@ordo/db';
 import type { Publisher, TransportMessage } from '@ordo/messaging';
 import { createTestPgDatabase, type TestPgDatabase } from '@ordo/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { markSent } from './claim-strategies.js';
 import { outboxMigrations } from './migrations.js';
 import { OutboxRelay } from './outbox-relay.js';
+import type { OutboxRow } from './outbox-row.js';
 import { OutboxWriter } from './outbox-writer.js';
 
 const SCHEMA = 'relay_test';
@@ -115,5 +117,53 @@ describe('outbox relay, after commit', () => {
     await write('after-stop');
     expect(await unsent('after-stop')).toBe(1);
     expect(publisher.published.map((m) => m.key)).not.toContain('after-stop');
+  });
+
+  it('when rows are marked sent by a plan made while the outbox was young, then they are found by key, not by reading the grown table', async () => {
+    const schema = 'relay_mark_sent';
+    await migrate(db, schema, outboxMigrations);
+    const young = new OutboxWriter(schema);
+    const writeMany = (tx: SqlExecutor, n: number) =>
+      young.write(
+        tx,
+        Array.from({ length: n }, (_, i) => ({ topic: 't', type: 'relay.tested.v1', key: `k${i}`, payload: { i } })),
+      );
+    const rowsOf = async (tx: SqlExecutor, ids: string[]) =>
+      (await tx.query<OutboxRow>(`SELECT id FROM ${schema}.outbox WHERE message_id = ANY($1::text[])`, [ids])).rows;
+    const seqScans = async (tx: SqlExecutor) =>
+      Number(
+        (
+          await tx.query<{ seq_scan: string }>(
+            `SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = '${schema}.outbox'::regclass`,
+          )
+        ).rows[0]!.seq_scan,
+      );
+    const { scans, left } = await db.transaction(async (tx) => {
+      // Planned (generically, once per connection) on a one-page table...
+      const first = await writeMany(tx, 1);
+      await markSent(
+        tx,
+        `${schema}.outbox`,
+        await rowsOf(
+          tx,
+          first.map((e) => e.id),
+        ),
+      );
+      // ...then used on a table of a few hundred pages.
+      const grown = await writeMany(tx, 3_000);
+      const some = await rowsOf(
+        tx,
+        grown.slice(0, 3).map((e) => e.id),
+      );
+      const before = await seqScans(tx);
+      await markSent(tx, `${schema}.outbox`, some);
+      const scans = (await seqScans(tx)) - before;
+      const { rows } = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${schema}.outbox WHERE sent_at IS NULL`,
+      );
+      return { scans, left: rows[0]!.n };
+    });
+    expect(scans).toBe(0);
+    expect(left).toBe(2_997);
   });
 });
