@@ -80,6 +80,13 @@ describe('embedded host', () => {
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
   });
 
+  it('when API requests have been answered, then the load shedding (on by default) holds none of them any more', async () => {
+    for (let i = 0; i < 5; i++) expect((await fetch(`${baseUrl}/v1/restaurants`)).status).toBe(200);
+    const text = await (await fetch(`${baseUrl}/metrics`, withToken)).text();
+    expect(text).toMatch(/^ordo_gateway_requests_in_flight 0$/m);
+    expect(text).toMatch(/^ordo_gateway_requests_shed_total 0$/m);
+  });
+
   it('when a route does not exist, then 404 with the stable code', async () => {
     const res = await fetch(`${baseUrl}/no/such/route`);
     expect(res.status).toBe(404);

@@ -71,18 +71,41 @@ export const edgeConfigVariables = {
       }
       return entries;
     }),
+  /**
+   * The gateway's load shedding: how many API requests it works on at once before it refuses the
+   * next with 503 and Retry-After (`off`: never). Unset: the default (1024).
+   */
+  ORDO_MAX_IN_FLIGHT: z
+    .string()
+    .optional()
+    .transform((text, ctx): number | 'off' | undefined => {
+      const value = text?.trim();
+      if (value === undefined || value === '') return undefined;
+      if (value === 'off') return 'off';
+      if (/^[1-9]\d{0,6}$/.test(value)) return Number(value);
+      ctx.addIssue({ code: 'custom', message: "must be a whole number from 1 to 9999999, or 'off'" });
+      return z.NEVER;
+    }),
 };
 
 export interface EdgeConfig {
   corsOrigins: string[];
   metricsToken: string | undefined;
   trustProxy: TrustedProxies;
+  /** The gateway's load shedding: API requests at once, `'off'`, or undefined for the default. */
+  maxInFlight: number | 'off' | undefined;
 }
 
 export function edgeConfig(env: {
   ORDO_CORS_ORIGINS: string[];
   ORDO_METRICS_TOKEN?: string | undefined;
   ORDO_TRUST_PROXY?: TrustedProxies;
+  ORDO_MAX_IN_FLIGHT?: number | 'off' | undefined;
 }): EdgeConfig {
-  return { corsOrigins: env.ORDO_CORS_ORIGINS, metricsToken: env.ORDO_METRICS_TOKEN, trustProxy: env.ORDO_TRUST_PROXY };
+  return {
+    corsOrigins: env.ORDO_CORS_ORIGINS,
+    metricsToken: env.ORDO_METRICS_TOKEN,
+    trustProxy: env.ORDO_TRUST_PROXY,
+    maxInFlight: env.ORDO_MAX_IN_FLIGHT,
+  };
 }

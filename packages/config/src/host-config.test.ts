@@ -97,6 +97,15 @@ describe('hostConfigSchema', () => {
     expect(parseConfig(hostConfigSchema, {}).rateLimits).toBeUndefined();
   });
 
+  it("when ORDO_MAX_IN_FLIGHT is a whole number or 'off', then it is read; anything else is reported", () => {
+    expect(parseConfig(hostConfigSchema, { ORDO_MAX_IN_FLIGHT: '64' }).maxInFlight).toBe(64);
+    expect(parseConfig(hostConfigSchema, { ORDO_MAX_IN_FLIGHT: 'off' }).maxInFlight).toBe('off');
+    expect(parseConfig(hostConfigSchema, {}).maxInFlight).toBeUndefined();
+    for (const bad of ['0', '-5', '1.5', 'lots', '99999999']) {
+      expect(issuesOf({ ORDO_MAX_IN_FLIGHT: bad }), bad).toEqual(['ORDO_MAX_IN_FLIGHT']);
+    }
+  });
+
   it('when hostConfig is given some settings, then the rest are the defaults', () => {
     expect(hostConfig({ port: 0, seed: false })).toMatchObject({
       port: 0,

@@ -132,6 +132,12 @@ export const Errors = {
     true,
     'The service behind this route does not answer right now',
   ),
+  GATEWAY_OVERLOADED: define(
+    'ORDO_ERR_GATEWAY_OVERLOADED',
+    503,
+    true,
+    'The gateway is working on as many requests as it takes at once; retry after the time in Retry-After',
+  ),
   GATEWAY_RATE_LIMITED: define(
     'ORDO_ERR_GATEWAY_RATE_LIMITED',
     429,

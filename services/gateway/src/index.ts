@@ -16,6 +16,7 @@ export {
   resolveRateLimits,
 } from './domain/rate-limit-policy.js';
 export type { User, UserView } from './domain/user.js';
+export { type AdmissionOptions, DEFAULT_MAX_IN_FLIGHT } from './entry-points/http/admission.plugin.js';
 export { CONNECTIONS_PER_SERVICE, type Upstream, type UpstreamPrefix } from './entry-points/http/proxy.routes.js';
 export type { GatewayRateLimitOptions } from './entry-points/http/rate-limit.plugin.js';
 export {

@@ -22,6 +22,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AuditedUserRepository } from './data-access/audited-user.repository.js';
 import { IdempotencyKeyRepository } from './data-access/idempotency-key.repository.js';
 import { gatewayMigrations } from './data-access/migrations.js';
+import { type AdmissionOptions, admissionPlugin } from './entry-points/http/admission.plugin.js';
 import { gatewayApi } from './entry-points/http/gateway.api.js';
 import { gatewayRoutes } from './entry-points/http/gateway.routes.js';
 import { type GatewayIdempotencyOptions, idempotencyPlugin } from './entry-points/http/idempotency.plugin.js';
@@ -65,6 +66,11 @@ export interface GatewayOptions extends SessionOptions {
    * proxy's included. None without it: the hosts always pass it (the defaults unless configured).
    */
   rateLimits?: GatewayRateLimitOptions;
+  /**
+   * Load shedding (ADR 0029): at most this many API requests at once over every route registered
+   * after the gateway's, the next refused with 503. None without it: the hosts always pass it.
+   */
+  admission?: AdmissionOptions;
   /**
    * `Idempotency-Key` (ADR 0018) on the given operations of every route registered after the
    * gateway's, its proxy's included; the header is ignored elsewhere. None without it.
@@ -137,7 +143,8 @@ export function createGatewayService(context: ServiceContext, options: GatewayOp
   });
 
   const routes: FastifyPluginAsync = async (app) => {
-    // First: a refused request costs no more than counting it.
+    // First: a shed request costs no more than counting it, a rate-limited one little more.
+    if (options.admission) await app.register(admissionPlugin(options.admission));
     if (options.rateLimits) {
       await app.register(rateLimitPlugin({ ...options.rateLimits, verifier, logger: context.logger }));
     }

@@ -101,6 +101,7 @@ export async function buildHost(options: HostOptions): Promise<Host> {
       tuning: options.tuning,
       transportOf: options.transportOf,
       rateLimits: { limits: rateLimits },
+      maxInFlight: config.maxInFlight,
       fieldKeys,
       demoAccounts: () => demo?.accounts,
       // One process on PGlite: views and live feeds in memory, rebuilt from the log at start.

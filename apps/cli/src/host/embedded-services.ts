@@ -59,6 +59,8 @@ export interface EmbeddedOptions {
   readModels?: ReadModels;
   /** The gateway's request rate limits (in-process counters: one process). */
   rateLimits?: GatewayRateLimitOptions;
+  /** The gateway's load shedding (ORDO_MAX_IN_FLIGHT); the default when undefined. */
+  maxInFlight?: number | 'off';
   /** Field encryption (ADR 0023): each service gets its own purposes' keys; none without it. */
   fieldKeys?: FieldKeyDispenser;
 }
@@ -82,6 +84,7 @@ export async function createEmbeddedServices(options: EmbeddedOptions): Promise<
   const gateway = buildGateway(context('gateway'), {
     demoAccounts: options.demoAccounts,
     rateLimits: options.rateLimits,
+    maxInFlight: options.maxInFlight,
     // One database: the gateway's rotation endpoint reaches every service's data keys.
     ...(fieldKeys
       ? { rotateDataKeys: () => fieldKeys.rotateAll(db, Object.fromEntries(services.map((s) => [s.name, s.schema]))) }

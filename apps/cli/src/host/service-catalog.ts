@@ -7,6 +7,7 @@ import type { RouteAuth } from '@ordo/auth';
 import { createDeliveryService } from '@ordo/delivery';
 import {
   createGatewayService,
+  DEFAULT_MAX_IN_FLIGHT,
   type DemoAccountView,
   type GatewayOptions,
   type GatewayRateLimitOptions,
@@ -194,6 +195,8 @@ export interface GatewayBuildOptions {
   readonly rateLimits?: GatewayRateLimitOptions;
   /** The distributed shape: the gateway's certificate and the CA the services' certificates come from. */
   readonly upstreamTls?: TlsMaterial;
+  /** Load shedding: API requests at once (default DEFAULT_MAX_IN_FLIGHT), or `'off'` (ADR 0029). */
+  readonly maxInFlight?: number | 'off';
   /** What key rotation does to data keys; default: the gateway's own (ADR 0023). */
   readonly rotateDataKeys?: GatewayOptions['rotateDataKeys'];
 }
@@ -204,6 +207,7 @@ export interface GatewayBuildOptions {
  */
 export function buildGateway(context: ServiceContext, options: GatewayBuildOptions = {}): GatewayService {
   const { upstreamUrls, demoAccounts, rateLimits = {}, upstreamTls, rotateDataKeys } = options;
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const upstreams: Upstream[] | undefined = upstreamUrls
     ? BUSINESS_SERVICES.map((service) => ({
         service,
@@ -216,6 +220,7 @@ export function buildGateway(context: ServiceContext, options: GatewayBuildOptio
     upstreams,
     web: { root: WEB_APP_DIR, demoAccounts },
     rateLimits,
+    ...(maxInFlight === 'off' ? {} : { admission: { maxInFlight } }),
     idempotency: { routes: IDEMPOTENT_ROUTES },
     upstreamTls,
     rotateDataKeys,

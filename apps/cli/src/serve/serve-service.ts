@@ -84,6 +84,7 @@ export async function serveService(config: ServeConfig, logger: Logger): Promise
       service = buildGateway(context, {
         upstreamUrls: config.upstreams,
         rateLimits: await gatewayRateLimits(config, redis, logger),
+        maxInFlight: config.maxInFlight,
         upstreamTls: tls,
       });
     } else {
