@@ -6,7 +6,7 @@ import { createHttpApp } from '@ordo/http';
 import { deferred } from '@ordo/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { admissionPlugin, isAdmitted } from './admission.plugin.js';
+import { admissionPlugin, isCounted } from './admission.plugin.js';
 
 interface Answer {
   readonly status: number;
@@ -112,10 +112,10 @@ describe('admission (load shedding) at the gateway', () => {
   });
 
   it('when a path is outside the API or a live stream, then it is not counted', () => {
-    expect(isAdmitted({ url: '/v1/orders?x=1', headers: {} })).toBe(true);
-    expect(isAdmitted({ url: '/v1/orders/1/track?from=3', headers: {} })).toBe(false);
-    expect(isAdmitted({ url: '/v1/orders/1', headers: { accept: 'text/event-stream' } })).toBe(false);
-    expect(isAdmitted({ url: '/', headers: {} })).toBe(false);
-    expect(isAdmitted({ url: '/metrics', headers: {} })).toBe(false);
+    expect(isCounted({ url: '/v1/orders?x=1', headers: {} })).toBe(true);
+    expect(isCounted({ url: '/v1/orders/1/track?from=3', headers: {} })).toBe(false);
+    expect(isCounted({ url: '/v1/orders/1', headers: { accept: 'text/event-stream' } })).toBe(false);
+    expect(isCounted({ url: '/', headers: {} })).toBe(false);
+    expect(isCounted({ url: '/metrics', headers: {} })).toBe(false);
   });
 });

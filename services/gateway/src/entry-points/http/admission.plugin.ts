@@ -17,6 +17,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export const DEFAULT_MAX_IN_FLIGHT = 1024;
 
 const REFUSAL = errorBody(Errors.GATEWAY_OVERLOADED);
+/** Shedding is logged, but a line per refusal would cost more than the refusal. */
+const SHED_LINE_INTERVAL_MS = 10_000;
 
 export interface AdmissionOptions {
   /** API requests worked on at once; the next one is refused until one of them ends. */
@@ -31,7 +33,7 @@ export interface AdmissionOptions {
  * metrics, the docs and the web app's files are never refused: an orchestrator must still see the
  * gateway alive while it sheds.
  */
-export function isAdmitted(request: Pick<FastifyRequest, 'url' | 'headers'>): boolean {
+export function isCounted(request: Pick<FastifyRequest, 'url' | 'headers'>): boolean {
   const path = request.url.split('?', 1)[0] ?? '';
   if (!path.startsWith('/v1/')) return false;
   if (path.endsWith('/track')) return false;
@@ -67,6 +69,8 @@ export function admissionPlugin(options: AdmissionOptions): FastifyPluginAsync {
   const plugin: FastifyPluginAsync = async (app) => {
     const metrics = metricsOf(app);
     let inFlight = 0;
+    let lastLine = 0;
+    let refusedSinceLine = 0;
     const counted = new WeakSet<FastifyRequest>();
     const release = (request: FastifyRequest) => {
       if (!counted.delete(request)) return;
@@ -74,9 +78,19 @@ export function admissionPlugin(options: AdmissionOptions): FastifyPluginAsync {
       metrics.inFlight.set(inFlight);
     };
     app.addHook('onRequest', async (request, reply) => {
-      if (!isAdmitted(request)) return;
+      if (!isCounted(request)) return;
       if (inFlight >= options.maxInFlight) {
         metrics.shed.inc();
+        refusedSinceLine++;
+        const now = Date.now();
+        if (now - lastLine >= SHED_LINE_INTERVAL_MS) {
+          app.log.warn(
+            { refused: refusedSinceLine, maxInFlight: options.maxInFlight },
+            'shedding load: API requests refused with 503 (at most one line per 10 s)',
+          );
+          lastLine = now;
+          refusedSinceLine = 0;
+        }
         // Answered here, not thrown: no error object, stack or log line per refusal. The metric
         // counts them; a refusal has to cost less than the answer it saves.
         return reply.code(Errors.GATEWAY_OVERLOADED.httpStatus).header('retry-after', retryAfter).send(REFUSAL);
