@@ -8,8 +8,8 @@ import { mtlsRequest, type TlsMaterial } from '@ordo/tls';
 /**
  * Polls `readyUrl` until it answers 200 from a listener the child holds: the port was chosen free
  * before the child started, and another process that took it in between would answer the probe
- * while the child fails to bind (ADR 0009 amendment). Fails at once when the child exits (with the tail of
- * its log), or after `timeoutMs`.
+ * while the child fails to bind (ADR 0009 amendment). Fails at once when the child exits (with the
+ * tail of its log), or after `timeoutMs`.
  */
 export async function waitReady(
   readyUrl: string,
