@@ -1,6 +1,8 @@
 // The shared rate-limit counters on a real Redis: exact on every request, batched otherwise, and
 // what a batch that cannot reach Redis leaves behind.
 import { randomUUID } from 'node:crypto';
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { deleteKeysUnder, startRedisServer } from '@ordo/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -140,5 +142,41 @@ describe('shared rate counters', () => {
     expect(a.syncErrors.every((e) => e.className === 'read')).toBe(true);
     // What did not reach Redis still counts here.
     expect((await a.hit('k')).current).toBe(4);
+  });
+
+  it('when Redis is slow to answer a batch, then no second batch starts meanwhile and every count is kept', async () => {
+    // Between the counters and the real Redis: a hop that can hold what the counters send.
+    const held: Array<{ upstream: Socket; data: Buffer }> = [];
+    let holding = false;
+    const hop = createServer((client) => {
+      const upstream = tcpConnect(6379, '127.0.0.1');
+      upstream.pipe(client);
+      client.on('data', (data) => (holding ? held.push({ upstream, data }) : upstream.write(data)));
+      client.on('close', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => hop.close(resolve)));
+    const { port } = hop.address() as { port: number };
+    const direct = await connect();
+    const keyPrefix = prefix(direct);
+    const a = counters(await connect(`redis://127.0.0.1:${port}`), keyPrefix, 'batched');
+    expect((await a.hit('k')).current).toBe(1);
+    await expect.poll(() => direct.get(`${keyPrefix}k`)).toBe('1');
+
+    holding = true;
+    expect((await a.hit('k')).current).toBe(2);
+    await expect.poll(() => held.length).toBe(1);
+    // Several sync intervals (20 ms) pass while that batch waits: counts stay exact, nothing more is sent.
+    for (let count = 3; count <= 6; count++) {
+      await delay(50);
+      expect((await a.hit('k')).current).toBe(count);
+    }
+    expect(held.length).toBe(1);
+
+    holding = false;
+    for (const { upstream, data } of held.splice(0)) upstream.write(data);
+    await expect.poll(() => direct.get(`${keyPrefix}k`)).toBe('6');
+    expect((await a.hit('k')).current).toBe(7);
   });
 });

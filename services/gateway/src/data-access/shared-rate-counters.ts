@@ -149,7 +149,10 @@ export class SharedRateCounters {
   }
 
   private schedule(): void {
-    if (this.timer !== undefined || this.closed) return;
+    // One batch at a time: a batch still waiting for Redis holds its counts in `sending`, which the
+    // next one would overwrite (the counts it carried were then lost if it failed). The batch in
+    // flight schedules the next when it ends.
+    if (this.timer !== undefined || this.syncing !== undefined || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.syncing = this.sync().finally(() => {
