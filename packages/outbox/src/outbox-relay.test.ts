@@ -3,7 +3,7 @@
 // what that path cannot publish is left to the claiming loop.
 import { type Db, migrate, type SqlExecutor } from '@ordo/db';
 import type { Publisher, TransportMessage } from '@ordo/messaging';
-import { createTestPgDatabase, type TestPgDatabase } from '@ordo/testing';
+import { createTestPgDatabase, type TestPgDatabase, tableReads } from '@ordo/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { markSent } from './claim-strategies.js';
 import { outboxMigrations } from './migrations.js';
@@ -130,14 +130,7 @@ describe('outbox relay, after commit', () => {
       );
     const rowsOf = async (tx: SqlExecutor, ids: string[]) =>
       (await tx.query<OutboxRow>(`SELECT id FROM ${schema}.outbox WHERE message_id = ANY($1::text[])`, [ids])).rows;
-    const seqScans = async (tx: SqlExecutor) =>
-      Number(
-        (
-          await tx.query<{ seq_scan: string }>(
-            `SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = '${schema}.outbox'::regclass`,
-          )
-        ).rows[0]!.seq_scan,
-      );
+    const seqScans = async (tx: SqlExecutor) => (await tableReads(tx, `${schema}.outbox`)).seqScans;
     const { scans, left } = await db.transaction(async (tx) => {
       // Planned (generically, once per connection) on a one-page table...
       const first = await writeMany(tx, 1);

@@ -18,3 +18,4 @@ export { startNatsServer, type TestNatsServer } from './nats-server.js';
 export { deleteKeysUnder, type ScanningRedis } from './redis-keys.js';
 export { startRedisServer, type TestRedisServer } from './redis-server.js';
 export { seededRandom } from './seeded-random.js';
+export { type TableReads, tableReads } from './table-reads.js';

@@ -1,5 +1,5 @@
 import type { Db } from '@ordo/db';
-import { createTestPgDatabase, deferred, type TestPgDatabase } from '@ordo/testing';
+import { createTestPgDatabase, deferred, type TestPgDatabase, tableReads } from '@ordo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessages } from './append.js';
 import { deleteLeases } from './commit-work.js';
@@ -154,20 +154,13 @@ describe('pglog appends on postgres', () => {
     await db.query('DELETE FROM public.append_rows WHERE id = $1', [gone]);
     const topic = uniqueTopic('conditional');
     const reads = await db.transaction(async (tx) => {
-      // The connection's table reads not yet reported (this transaction's, and earlier ones' on it).
-      const counted = async () =>
-        (
-          await tx.query<{ seq_scan: number; idx_scan: number }>(
-            `SELECT seq_scan::int, idx_scan::int FROM pg_stat_xact_user_tables WHERE relid = 'public.append_rows'::regclass`,
-          )
-        ).rows[0]!;
-      const before = await counted();
+      const before = await tableReads(tx, 'public.append_rows');
       const inserted = await appendMessages(tx, tables, [testMessage(topic, 'kept'), testMessage(topic, 'gone')], {
         onlyIfRowsExist: { table: 'public.append_rows', ids: [kept, gone] },
       });
       expect(inserted).toBe(1);
-      const after = await counted();
-      return { seq_scan: after.seq_scan - before.seq_scan, idx_scan: after.idx_scan - before.idx_scan };
+      const after = await tableReads(tx, 'public.append_rows');
+      return { seq_scan: after.seqScans - before.seqScans, idx_scan: after.indexScans - before.indexScans };
     });
     expect(reads.seq_scan).toBe(0);
     expect(reads.idx_scan).toBeGreaterThan(0);
@@ -190,16 +183,7 @@ describe('pglog appends on postgres', () => {
       positions,
     });
     const scans = await db.transaction(async (tx) => {
-      // The connection's table reads not yet reported (this transaction's, and earlier ones' on it).
-      const seqScans = async () =>
-        Number(
-          (
-            await tx.query<{ seq_scan: string }>(
-              `SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = 'ordo_log.pending'::regclass`,
-            )
-          ).rows[0]!.seq_scan,
-        );
-      const before = await seqScans();
+      const before = await tableReads(tx, 'ordo_log.pending');
       // Twice each: planned as every statement of the pool's connections is, once, generically.
       for (const round of [0, 1]) {
         const message = testMessage(uniqueTopic('with-acks'), `m${round}`);
@@ -207,7 +191,7 @@ describe('pglog appends on postgres', () => {
       }
       await deleteLeases(tx, tables, acks([5, 7]));
       await deleteLeases(tx, tables, acks([30]));
-      return (await seqScans()) - before;
+      return (await tableReads(tx, 'ordo_log.pending')).seqScans - before.seqScans;
     });
     expect(scans).toBe(0);
     const { rows } = await db.query<{ position: string }>(
