@@ -47,7 +47,25 @@ export interface SqlExecutor {
    * e.g. taking a lock that is then held only until the commit (appending to the message log).
    */
   beforeCommit?(fn: () => Promise<void>): void;
+  /**
+   * Only on a transaction: runs `fn` under a savepoint. When `fn` throws, the transaction goes back
+   * to the savepoint: what `fn` wrote is undone, and so is the work it left in memory for the
+   * commit (the `onUndo` callbacks registered meanwhile run, newest first); the result is then
+   * `{ ok: false, error }`. The SAVEPOINT goes out with `fn`'s first statement (one round trip on
+   * a pipelining connection) and is never released (COMMIT ends it). A failure of the savepoint's
+   * own statements is thrown: it is the transaction's, never `fn`'s. Savepoints are taken only
+   * here: a `ROLLBACK TO` statement passed to `query` is refused, since it would leave that work.
+   */
+  savepoint?<T>(fn: () => Promise<T>): Promise<Settled<T>>;
+  /**
+   * Only on a transaction: `undo` runs if a savepoint open now is rolled back (`savepoint`). For
+   * work kept in memory until the commit, e.g. messages to append then; comes with `savepoint`.
+   */
+  onUndo?(undo: () => void): void;
 }
+
+/** How a function run under a savepoint ended. */
+export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 export const IsolationLevel = {
   ReadCommitted: 'read committed',

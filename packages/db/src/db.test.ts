@@ -216,6 +216,69 @@ describe.each(shapes)('Db adapter on %s', (_name, open) => {
     });
     expect((await db.query('SELECT id FROM first_fails_t')).rows).toEqual([{ id: 1 }]);
   });
+
+  it('when work under a savepoint throws, then its writes and its undo callbacks are undone, newest first, and the transaction carries on to commit', async () => {
+    await db.query('CREATE TABLE savepoint_t (id int primary key)');
+    const kept: string[] = [];
+    const undone: string[] = [];
+    const failure = new Error('step failed');
+    const outcome = await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO savepoint_t VALUES (1)');
+      tx.onUndo?.(() => undone.push('outside'));
+      const ok = await tx.savepoint?.(async () => {
+        await tx.query('INSERT INTO savepoint_t VALUES (2)');
+        tx.onUndo?.(() => undone.push('ok'));
+        kept.push('ok');
+        return 'value';
+      });
+      const failed = await tx.savepoint?.(async () => {
+        await tx.query('INSERT INTO savepoint_t VALUES (3)');
+        tx.onUndo?.(() => undone.push('first'));
+        tx.onUndo?.(() => undone.push('second'));
+        await tx.query('INSERT INTO savepoint_t VALUES (3)');
+      });
+      await tx.query('INSERT INTO savepoint_t VALUES (4)');
+      return { ok, failed };
+    });
+    expect(outcome.ok).toEqual({ ok: true, value: 'value' });
+    expect(outcome.failed).toMatchObject({ ok: false, error: { code: '23505' } });
+    expect(undone).toEqual(['second', 'first']);
+    expect(kept).toEqual(['ok']);
+    const { rows } = await db.query<{ id: number }>('SELECT id FROM savepoint_t ORDER BY id');
+    expect(rows.map((r) => r.id)).toEqual([1, 2, 4]);
+
+    const thrown = await db.transaction(async (tx) => tx.savepoint?.(() => Promise.reject(failure)));
+    expect(thrown).toEqual({ ok: false, error: failure });
+  });
+
+  it('when an outer savepoint is rolled back, then the work of a savepoint inside it that succeeded is undone too', async () => {
+    await db.query('CREATE TABLE nested_savepoint_t (id int primary key)');
+    const undone: string[] = [];
+    const outcome = await db.transaction(async (tx) =>
+      tx.savepoint?.(async () => {
+        const inner = await tx.savepoint?.(async () => {
+          await tx.query('INSERT INTO nested_savepoint_t VALUES (1)');
+          tx.onUndo?.(() => undone.push('inner'));
+        });
+        expect(inner).toEqual({ ok: true, value: undefined });
+        tx.onUndo?.(() => undone.push('outer'));
+        throw new Error('outer failed');
+      }),
+    );
+    expect(outcome).toMatchObject({ ok: false, error: { message: 'outer failed' } });
+    expect(undone).toEqual(['outer', 'inner']);
+    expect((await db.query('SELECT count(*)::int AS n FROM nested_savepoint_t')).rows).toEqual([{ n: 0 }]);
+  });
+
+  it('when ROLLBACK TO SAVEPOINT is sent as a statement, then it is refused (it would not undo the work kept for the commit)', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('SAVEPOINT raw');
+        await tx.query('ROLLBACK TO SAVEPOINT raw');
+      }),
+    ).rejects.toThrow(/tx\.savepoint/);
+    await expect(db.transaction((tx) => tx.query('rollback  to raw'))).rejects.toThrow(/tx\.savepoint/);
+  });
 });
 
 describe('Db adapter on postgres, a statement that carries the COMMIT', () => {

@@ -4,6 +4,7 @@ export {
   ident,
   type QueryOptions,
   type QueryResult,
+  type Settled,
   type SqlExecutor,
   type TransactionOptions,
   type Unlisten,

@@ -4,6 +4,7 @@ import { runBeforeCommit, runCommitted } from './after-commit.js';
 import type { Db, QueryOptions, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 import { isStalePreparedStatement, stripStatementData } from './query-error.js';
 import { DISCARD_PLANS, type ReplanOptions, ReplanSchedule } from './replan.js';
+import { refuseRawRollbackTo, Savepoints } from './savepoints.js';
 
 export interface PgDbOptions {
   connectionString: string;
@@ -264,18 +265,25 @@ export function createPgDb(options: PgDbOptions): Db {
       try {
         const committed: Array<() => void> = [];
         const committing: Array<() => Promise<void>> = [];
+        const savepoints = new Savepoints((text) =>
+          stripStatementData(() => run.query(statement(text, undefined, undefined), false)),
+        );
         const tx: SqlExecutor = {
-          query: async <R>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
-            toResult<R>(
+          query: async <R>(text: string, params?: readonly unknown[], queryOptions?: QueryOptions) => {
+            refuseRawRollbackTo(text);
+            return toResult<R>(
               await stripStatementData(() =>
                 run.query(
                   statement(text, params, queryOptions),
                   queryOptions?.commit === true && run.lastCallback(committing),
                 ),
               ),
-            ),
+            );
+          },
           afterCommit: (callback) => void committed.push(callback),
           beforeCommit: (callback) => void committing.push(callback),
+          savepoint: (fn) => savepoints.run(fn),
+          onUndo: (undo) => savepoints.onUndo(undo),
         };
         const result = await fn(tx);
         await runBeforeCommit(committing, (index) => run.runningCallback(index));

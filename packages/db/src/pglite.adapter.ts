@@ -5,6 +5,7 @@ import { runBeforeCommit, runCommitted } from './after-commit.js';
 import type { Db, QueryResult, SqlExecutor, TransactionOptions, Unlisten } from './db.port.js';
 import { isStalePreparedStatement, stripStatementData } from './query-error.js';
 import { DISCARD_PLANS, type ReplanOptions, ReplanSchedule } from './replan.js';
+import { refuseRawRollbackTo, Savepoints } from './savepoints.js';
 
 export interface PgliteDbOptions {
   /** Directory for the data files; omit for an in-memory database. */
@@ -160,15 +161,20 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
       const result = await stripStatementData(() =>
         instance.transaction(async (pgTx) => {
           if (txOptions?.isolation) await pgTx.query(`SET TRANSACTION ISOLATION LEVEL ${txOptions.isolation}`);
+          const savepoints = new Savepoints((text) => run(pgTx, text));
           const tx: SqlExecutor = {
-            query: <R>(text: string, params?: readonly unknown[]) =>
-              prepared.takes(text, params)
+            query: async <R>(text: string, params?: readonly unknown[]) => {
+              refuseRawRollbackTo(text);
+              return prepared.takes(text, params)
                 ? stripStatementData(async () =>
                     toResult<R>(await instance.runExclusive(() => prepared.run(text, params))),
                   )
-                : run<R>(pgTx, text, params),
+                : run<R>(pgTx, text, params);
+            },
             afterCommit: (callback) => void committed.push(callback),
             beforeCommit: (callback) => void committing.push(callback),
+            savepoint: (fn) => savepoints.run(fn),
+            onUndo: (undo) => savepoints.onUndo(undo),
           };
           const value = await fn(tx);
           await runBeforeCommit(committing);

@@ -37,15 +37,10 @@ export interface Publisher {
 
 export interface PublishWithinOptions {
   /**
-   * Publish `messages[i]` only if the row with id `ids[i]` is still in `table` (a quoted SQL name)
-   * as `tx` sees it: the outbox row that recorded the message, which a rolled-back savepoint may
-   * have taken with it. Checked in the append statement itself, so it costs no round trip.
-   */
-  readonly onlyIfRowsExist?: { readonly table: string; readonly ids: readonly number[] };
-  /**
    * Append right before `tx` commits (when it supports `beforeCommit`) instead of now, with the
    * transaction's other appends and acks, in its last statements: a lock the append takes is then
-   * held from there to the commit only. A transport that cannot defer appends now.
+   * held from there to the commit only. A savepoint rolled back after the call
+   * (`SqlExecutor.savepoint`) takes the messages back out. A transport that cannot defer appends now.
    */
   readonly atCommit?: boolean;
 }

@@ -2,12 +2,18 @@
 // they announce. Nothing is published here: the relay does that after commit (handed the rows by
 // `onCommitted` when it listens, or finding them in the table).
 // When the transport's log lives in this very database (pglog in the one-process shapes), the
-// relay makes the writer append to it (`appendWithin`): the rows are written already marked sent,
-// and right before the caller's transaction commits, their messages go into the log in that
-// transaction (ADR 0025).
+// relay makes the writer append to it (`appendWithin`): a write then only numbers its messages,
+// and right before the caller's transaction commits they go into the log in that transaction, with
+// no outbox row at all (ADR 0025 and its amendments).
 import { ident, type SqlExecutor } from '@ordo/db';
-import { type Envelope, newMessageId, type PublishWithinOptions, type TransportMessage } from '@ordo/messaging';
-import { type OutboxRow, rowToEnvelope, rowToTransportMessage } from './outbox-row.js';
+import {
+  type Envelope,
+  newMessageId,
+  type PublishWithinOptions,
+  type TransportMessage,
+  toTransportMessage,
+} from '@ordo/messaging';
+import { type OutboxRow, rowToEnvelope } from './outbox-row.js';
 
 export interface OutgoingMessage<P = unknown> {
   readonly topic: string;
@@ -45,22 +51,20 @@ export type AppendWithin = (
 export class OutboxWriter {
   /** The one statement a write runs (parameters $1–$9 are parallel arrays); the benchmark reuses it. */
   readonly sql: string;
-  /** The same, for rows whose messages the writer appends to the log itself: written as sent. */
-  private readonly sentSql: string;
-  private readonly table: string;
+  /** For messages the writer appends to the log itself: their seqs only, no row. */
+  private readonly seqSql: string;
   private readonly committedListeners = new Set<(rows: OutboxRow[]) => void>();
   private append: AppendWithin | undefined;
 
   constructor(schema: string) {
     const s = ident(schema);
-    this.table = `${s}.outbox`;
-    this.sql = writeSql(s, false);
-    this.sentSql = writeSql(s, true);
+    this.sql = writeSql(s);
+    this.seqSql = seqSql(s);
   }
 
   /**
-   * From now on, the rows written in a transaction that supports `beforeCommit` are written as
-   * sent, and their messages are appended to the log by `append` in that transaction, right before
+   * From now on, the messages written in a transaction that supports `beforeCommit` get no outbox
+   * row: they are numbered, then appended to the log by `append` in that transaction, right before
    * it commits; the relay never sees them. Only for a log in the same database as the transactions
    * this writer is given (the relay calls it when its publisher's log database is its own).
    */
@@ -69,22 +73,28 @@ export class OutboxWriter {
   }
 
   /**
-   * Calls `listener` with the rows of every write whose transaction committed (the relay's
-   * after-commit path). Returns a function that stops the calls.
+   * Calls `listener` with the rows of every write to the outbox table whose transaction committed
+   * (the relay's after-commit path; messages appended at commit have no row). Returns a function
+   * that stops the calls.
    */
   onCommitted(listener: (rows: OutboxRow[]) => void): () => void {
     this.committedListeners.add(listener);
     return () => this.committedListeners.delete(listener);
   }
 
-  /** Adds the messages to the outbox in `tx`; returns their envelopes, seq assigned. */
+  /**
+   * Adds the messages to the outbox in `tx` (as rows, or for the append at commit: see
+   * `appendWithin`); returns their envelopes, seq assigned.
+   */
   async write(tx: SqlExecutor, messages: readonly OutgoingMessage[]): Promise<Envelope[]> {
     if (messages.length === 0) return [];
     const now = new Date();
     const ids = messages.map((m) => m.id ?? newMessageId());
-    const appendBeforeCommit = this.append !== undefined && tx.beforeCommit !== undefined;
+    if (this.append !== undefined && tx.beforeCommit !== undefined) {
+      return this.writeForCommit(tx, this.append, messages, ids, now);
+    }
     const { rows } = await tx.query<{ id: number; message_id: string; seq: number }>(
-      appendBeforeCommit ? this.sentSql : this.sql,
+      this.sql,
       [
         ids,
         messages.map((m) => m.topic),
@@ -116,7 +126,6 @@ export class OutboxWriter {
         payload: m.payload,
       };
     });
-    if (appendBeforeCommit) await this.appendBeforeCommit(tx, written);
     if (this.committedListeners.size > 0 && tx.afterCommit) {
       tx.afterCommit(() => {
         for (const listener of this.committedListeners) listener(written);
@@ -126,47 +135,95 @@ export class OutboxWriter {
   }
 
   /**
-   * The messages go into the log at the end of the transaction, with every other write's
-   * (`atCommit`): the log's per-topic lock (ADR 0011) is then held only from the append to the
-   * commit, whatever the transaction does after this write. A savepoint rolled back after a write
-   * (a failed local saga step) takes the write's rows with it, and the append skips the messages
-   * whose row is gone (checked in its own statement).
+   * Numbers the messages (their seqs, from the outbox's counters) and leaves them for the log to
+   * append at the end of the transaction, with every other write's (`atCommit`): the log's
+   * per-topic lock (ADR 0011) is then held only from the append to the commit, whatever the
+   * transaction does after this write. No outbox row: a savepoint rolled back after this write (a
+   * failed local saga step) takes the seqs back with its writes, and the messages back out of the
+   * append (`SqlExecutor.savepoint`).
    */
-  private async appendBeforeCommit(tx: SqlExecutor, written: OutboxRow[]): Promise<void> {
-    await (this.append as AppendWithin)(tx, written.map(rowToTransportMessage), {
-      onlyIfRowsExist: { table: this.table, ids: written.map((row) => row.id) },
-      atCommit: true,
+  private async writeForCommit(
+    tx: SqlExecutor,
+    append: AppendWithin,
+    messages: readonly OutgoingMessage[],
+    ids: readonly string[],
+    now: Date,
+  ): Promise<Envelope[]> {
+    const { rows } = await tx.query<{ ord: number; seq: number }>(
+      this.seqSql,
+      [messages.map((m) => m.topic), messages.map((m) => m.key)],
+      { prepare: true },
+    );
+    const seqs = new Map(rows.map((r) => [Number(r.ord), Number(r.seq)]));
+    const envelopes = messages.map((m, i): Envelope => {
+      const id = ids[i] as string;
+      return {
+        id,
+        type: m.type,
+        key: m.key,
+        seq: seqs.get(i + 1) as number,
+        occurredAt: (m.occurredAt ?? now).toISOString(),
+        correlationId: m.correlationId ?? id,
+        causationId: m.causationId ?? null,
+        traceparent: m.traceparent ?? null,
+        payload: m.payload,
+      };
     });
+    await append(
+      tx,
+      envelopes.map((envelope, i) => toTransportMessage((messages[i] as OutgoingMessage).topic, envelope)),
+      { atCommit: true },
+    );
+    return envelopes;
   }
+}
+
+/** Bumps each (topic, key) counter once by the number of its messages (as `writeSql` does). */
+function counters(s: string, input: string): string {
+  return `counts AS (
+        SELECT topic, key, count(*) AS n FROM ${input} GROUP BY topic, key
+      ), counters AS (
+        INSERT INTO ${s}.outbox_sequences AS c (topic, key, last_seq)
+        SELECT topic, key, n FROM counts ORDER BY topic, key
+        ON CONFLICT (topic, key) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
+        RETURNING topic, key, last_seq
+      )`;
+}
+
+/**
+ * The seqs of messages that get no row, by their 1-based place in the input ($1 topics, $2 keys):
+ * the same counters and numbering as `writeSql`.
+ */
+function seqSql(s: string): string {
+  return `
+      WITH input AS (
+        SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(topic, key, ord)
+      ), ${counters(s, 'input')}
+      SELECT i.ord, c.last_seq - count(*) OVER w + row_number() OVER (w ORDER BY i.ord) AS seq
+      FROM input i JOIN counters c USING (topic, key)
+      WINDOW w AS (PARTITION BY i.topic, i.key)`;
 }
 
 /**
  * One statement for any number of messages: bump each (topic, key) counter once by the number of
  * its messages, then number them in input order. The counter row lock also serializes concurrent
- * writers of one aggregate, so seqs commit in order. `sent`: the rows are written as sent.
+ * writers of one aggregate, so seqs commit in order.
  */
-function writeSql(s: string, sent: boolean): string {
+function writeSql(s: string): string {
   return `
       WITH input AS (
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
                              $7::text[], $8::text[], $9::text[])
           WITH ORDINALITY AS t(message_id, topic, type, key, occurred_at, correlation_id, causation_id,
                                traceparent, payload, ord)
-      ), counts AS (
-        SELECT topic, key, count(*) AS n FROM input GROUP BY topic, key
-      ), counters AS (
-        INSERT INTO ${s}.outbox_sequences AS c (topic, key, last_seq)
-        SELECT topic, key, n FROM counts ORDER BY topic, key
-        ON CONFLICT (topic, key) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
-        RETURNING topic, key, last_seq
-      ), numbered AS (
+      ), ${counters(s, 'input')}, numbered AS (
         SELECT i.*, c.last_seq - count(*) OVER w + row_number() OVER (w ORDER BY i.ord) AS seq
         FROM input i JOIN counters c USING (topic, key)
         WINDOW w AS (PARTITION BY i.topic, i.key)
       )
       INSERT INTO ${s}.outbox (message_id, topic, type, key, seq, occurred_at, correlation_id, causation_id,
-                               traceparent, payload${sent ? ', sent_at' : ''})
-      SELECT message_id, topic, type, key, seq, occurred_at, correlation_id, causation_id, traceparent, payload::jsonb${sent ? ', now()' : ''}
+                               traceparent, payload)
+      SELECT message_id, topic, type, key, seq, occurred_at, correlation_id, causation_id, traceparent, payload::jsonb
       FROM numbered ORDER BY ord
       RETURNING id, message_id, seq`;
 }

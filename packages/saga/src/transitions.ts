@@ -1,7 +1,7 @@
 // One transition of one locked saga instance: run local steps, send the next command, start or
 // continue the compensation stack (completed steps undone in reverse), park, or finish. It only
 // collects what changed; the engine saves state, log entries and commands in one transaction.
-import type { SqlExecutor } from '@ordo/db';
+import type { Settled, SqlExecutor } from '@ordo/db';
 import { AppError, Errors, errorMessage, isAppError } from '@ordo/errors';
 import type { OutgoingMessage } from '@ordo/outbox';
 import {
@@ -29,10 +29,6 @@ export interface TransitionContext {
    */
   readonly localErrors: 'propagate' | 'fail-step';
 }
-
-type LocalResult<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-const SAVEPOINT = 'ordo_saga_step';
 
 /** Log actions about the whole saga rather than one step. */
 const sagaWide: ReadonlySet<StepAction> = new Set([
@@ -280,23 +276,19 @@ export class Transition {
   }
 
   /**
-   * Runs a local step under a savepoint, so a failed step leaves nothing behind. The savepoint is
-   * issued with the step's first statements (one round trip on a pipelining connection; the server
-   * runs it first) and never released: the commit ends it with the transaction, and a later step's
-   * savepoint of the same name is the one a rollback goes back to. A savepoint that failed is the
-   * transaction's failure, never the step's.
+   * Runs a local step under a savepoint (`SqlExecutor.savepoint`), so a failed step leaves nothing
+   * behind: neither its writes nor the messages it left for the commit. The savepoint goes out with
+   * the step's first statements (one round trip on a pipelining connection) and is never released.
+   * A savepoint that failed is the transaction's failure, never the step's.
    */
-  private async runLocal<T>(fn: () => Promise<T>): Promise<LocalResult<T>> {
+  private async runLocal<T>(fn: () => Promise<T>): Promise<Settled<T>> {
     if (this.ctx.localErrors === 'propagate') return { ok: true, value: await fn() };
     const { tx } = this.ctx;
-    const [saved, ran] = await Promise.allSettled([tx.query(`SAVEPOINT ${SAVEPOINT}`), fn()]);
-    if (saved.status === 'rejected') throw saved.reason;
-    if (ran.status === 'fulfilled') return { ok: true, value: ran.value };
-    const error: unknown = ran.reason;
+    if (!tx.savepoint) throw new Error('a local saga step needs a transaction with savepoints (Db.transaction)');
+    const result = await tx.savepoint(fn);
     // Transient (a retryable AppError): the whole transition rolls back and is tried again.
-    if (isAppError(error) && error.retryable) throw error;
-    await tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-    return { ok: false, error };
+    if (!result.ok && isAppError(result.error) && result.error.retryable) throw result.error;
+    return result;
   }
 
   private clearWait(): void {

@@ -1,7 +1,7 @@
 // Appending to the log: one transaction per publish call, one serialized multi-row INSERT per topic,
 // which takes the topic's lock itself.
 import { type SqlExecutor, together } from '@ordo/db';
-import type { PublishWithinOptions, TransportMessage } from '@ordo/messaging';
+import type { TransportMessage } from '@ordo/messaging';
 import { type HandoffRegistry, handOff } from './handoff.js';
 import { LOG_CHANNEL, type LogTables } from './tables.js';
 
@@ -35,20 +35,13 @@ export function topicLockKey(schema: string, topic: string): readonly [number, n
   return [fnv1a(`ordo.pglog.${schema}`), fnv1a(topic)];
 }
 
-interface Entry {
-  readonly message: TransportMessage;
-  /** With `onlyIfRowsExist`: the id of the row whose presence decides whether it is appended. */
-  readonly rowId: number | null;
-}
-
-function byTopic(messages: readonly TransportMessage[], rowIds: readonly number[] | undefined): Map<string, Entry[]> {
-  const groups = new Map<string, Entry[]>();
-  messages.forEach((message, i) => {
-    const entry = { message, rowId: rowIds?.[i] ?? null };
+function byTopic(messages: readonly TransportMessage[]): Map<string, TransportMessage[]> {
+  const groups = new Map<string, TransportMessage[]>();
+  for (const message of messages) {
     const list = groups.get(message.topic);
-    if (list) list.push(entry);
-    else groups.set(message.topic, [entry]);
-  });
+    if (list) list.push(message);
+    else groups.set(message.topic, [message]);
+  }
   return groups;
 }
 
@@ -73,34 +66,19 @@ export interface AppendExtras {
 
 const NO_ACKS: WaitingAcks = { topics: [], groups: [], positions: [] };
 
-/** `onlyIfRowsExist`, checked to name one row per message. */
-export function rowCondition(
-  messages: readonly TransportMessage[],
-  options: PublishWithinOptions,
-): PublishWithinOptions['onlyIfRowsExist'] {
-  const condition = options.onlyIfRowsExist;
-  if (condition && condition.ids.length !== messages.length) {
-    throw new Error(`onlyIfRowsExist has ${condition.ids.length} ids for ${messages.length} messages`);
-  }
-  return condition;
-}
-
 /**
  * Appends `messages` inside the caller's transaction (the transport's publish, or any code that
  * wants the append to commit atomically with its own writes). A message whose (topic, id) is
- * already in the log is skipped: a duplicate is success. With `onlyIfRowsExist`, a message whose
- * row is gone is skipped too. Returns how many rows were inserted.
+ * already in the log is skipped: a duplicate is success. Returns how many rows were inserted.
  * Waiting fetchers are woken by a NOTIFY that Postgres delivers when the transaction commits.
  */
 export async function appendMessages(
   tx: SqlExecutor,
   tables: LogTables,
   messages: readonly TransportMessage[],
-  options: PublishWithinOptions = {},
   extras: AppendExtras = {},
 ): Promise<number> {
-  const condition = rowCondition(messages, options);
-  const topics = [...byTopic(messages, condition?.ids)].map(([topic, list]) => ({
+  const topics = [...byTopic(messages)].map(([topic, list]) => ({
     topic,
     list,
     lock: topicLockKey(tables.schema, topic),
@@ -114,27 +92,18 @@ export async function appendMessages(
   // the topics' locks are still taken in the global order above.
   let acks = extras.acks ?? NO_ACKS;
   const appends = topics.map(({ topic, list, lock }, index) => {
-    const rows = list.map(({ message: m, rowId }) => ({
-      id: m.id,
-      type: m.type,
-      key: m.key,
-      headers: m.headers,
-      body: m.body,
-      row_id: rowId,
-    }));
+    const rows = list.map((m) => ({ id: m.id, type: m.type, key: m.key, headers: m.headers, body: m.body }));
     const commit = extras.commit === true && index === topics.length - 1;
     const targets = tx.afterCommit ? (extras.handoff?.wanting(topic) ?? []) : [];
     const params: unknown[] = [topic, JSON.stringify(rows), lock[0], lock[1], acks.topics, acks.groups, acks.positions];
-    if (condition) params.push(list.map((entry) => entry.rowId));
     acks = NO_ACKS;
     if (targets.length === 0) {
-      return tx.query(appendSql(tables, condition?.table, true), params, { prepare: true, commit });
+      return tx.query(appendSql(tables, true), params, { prepare: true, commit });
     }
     // The handoff statement queues the NOTIFY instead, and carries the COMMIT when there is one.
-    const messages = list.map((entry) => entry.message);
     return together(
-      tx.query(appendSql(tables, condition?.table, false), params, { prepare: true }),
-      handOff(tx, tables, topic, messages, targets, commit),
+      tx.query(appendSql(tables, false), params, { prepare: true }),
+      handOff(tx, tables, topic, list, targets, commit),
     ).then(([result]) => result);
   });
   const results = await together(...appends);
@@ -153,12 +122,9 @@ export async function appendMessages(
  * own statement at commit. The acks' `LIMIT cardinality(…)` changes no result; it makes the
  * planner expect a row or two instead of its guess of ten, so each ack is looked up on `pending`'s
  * primary key. Joined to the bare `unnest`, it hashed the acks and read the whole table, dead rows
- * included, at every ack (`pending` churns faster than autovacuum visits). With `rowsTable`, a message is appended only while its row is there:
- * the rows are looked up by their ids ($8) on the table's primary key. Joined on `m.row_id` alone,
- * the planner reads the whole table (a hash join against the function's guess of 100 rows, whatever
- * the table's size), which made every append scan its service's outbox.
+ * included, at every ack (`pending` churns faster than autovacuum visits).
  */
-function appendSql(tables: LogTables, rowsTable: string | undefined, notify: boolean): string {
+function appendSql(tables: LogTables, notify: boolean): string {
   return `WITH locked AS MATERIALIZED (
        SELECT pg_advisory_xact_lock($3, $4) AS locked${notify ? `, pg_notify('${LOG_CHANNEL}', $1) AS notified` : ''}
      ), registered AS (
@@ -172,9 +138,8 @@ function appendSql(tables: LogTables, rowsTable: string | undefined, notify: boo
      INSERT INTO ${tables.messages} (topic, id, type, key, headers, body)
      SELECT $1, m.id, m.type, m.key, coalesce(m.headers, '{}'::jsonb), m.body
      FROM locked,
-       ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id text, type text, key text, headers jsonb, body text, row_id bigint))
-         WITH ORDINALITY AS m (id, type, key, headers, body, row_id, ord)
-     ${rowsTable === undefined ? '' : `WHERE m.row_id IN (SELECT r.id FROM ${rowsTable} AS r WHERE r.id = ANY ($8::bigint[]))`}
+       ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id text, type text, key text, headers jsonb, body text))
+         WITH ORDINALITY AS m (id, type, key, headers, body, ord)
      ORDER BY m.ord
      ON CONFLICT (topic, id) DO NOTHING`;
 }

@@ -5,21 +5,15 @@
 // topic's append lock is held only while the server appends and commits, never while a result
 // travels back to the process and the COMMIT comes after it (ADR 0011 amendment).
 import type { SqlExecutor } from '@ordo/db';
-import type { PublishWithinOptions, TransportMessage } from '@ordo/messaging';
-import { appendMessages, rowCondition, type WaitingAcks } from './append.js';
+import type { TransportMessage } from '@ordo/messaging';
+import { appendMessages, type WaitingAcks } from './append.js';
 import type { HandoffRegistry } from './handoff.js';
 import type { LogTables } from './tables.js';
 
-/** Messages to append at commit that share one `onlyIfRowsExist` table (or none). */
-interface Appends {
-  readonly table: string | undefined;
-  readonly messages: TransportMessage[];
-  readonly rowIds: number[];
-}
-
 interface CommitWork {
   readonly acks: { topics: string[]; groups: string[]; positions: number[] };
-  readonly appends: Map<string, Appends>;
+  /** Messages to append at commit, in the order they were handed over. */
+  appends: TransportMessage[];
   /** The subscriptions the appends may hand their messages to (the appending transport's). */
   handoff?: HandoffRegistry;
 }
@@ -38,7 +32,7 @@ function workFor(tx: SqlExecutor, beforeCommit: BeforeCommit, tables: LogTables)
   }
   const known = byLog.get(tables.pending);
   if (known) return known;
-  const work: CommitWork = { acks: { topics: [], groups: [], positions: [] }, appends: new Map() };
+  const work: CommitWork = { acks: { topics: [], groups: [], positions: [] }, appends: [] };
   byLog.set(tables.pending, work);
   beforeCommit(() => writeAtCommit(tx, tables, work));
   return work;
@@ -60,28 +54,23 @@ export function ackAtCommit(
 
 /**
  * Appends `messages` right before `tx` commits, with the other messages it appends at commit,
- * handing them to the subscriptions in `handoff` that want them (handoff.ts).
+ * handing them to the subscriptions in `handoff` that want them (handoff.ts). A savepoint rolled
+ * back after this call (`SqlExecutor.savepoint`) takes them back out.
  */
 export function appendAtCommit(
   tx: SqlExecutor,
   beforeCommit: BeforeCommit,
   tables: LogTables,
   messages: readonly TransportMessage[],
-  options: PublishWithinOptions,
   handoff?: HandoffRegistry,
 ): void {
-  const condition = rowCondition(messages, options);
   const work = workFor(tx, beforeCommit, tables);
   work.handoff ??= handoff;
-  const { appends } = work;
-  const key = condition?.table ?? '';
-  let batch = appends.get(key);
-  if (!batch) {
-    batch = { table: condition?.table, messages: [], rowIds: [] };
-    appends.set(key, batch);
-  }
-  batch.messages.push(...messages);
-  if (condition) batch.rowIds.push(...condition.ids);
+  work.appends.push(...messages);
+  tx.onUndo?.(() => {
+    const undone = new Set(messages);
+    work.appends = work.appends.filter((message) => !undone.has(message));
+  });
 }
 
 /**
@@ -104,16 +93,14 @@ export function takeWaitingAcks(tx: SqlExecutor, tables: LogTables): WaitingAcks
  * or the acks alone in one DELETE. The last statement carries the COMMIT.
  */
 async function writeAtCommit(tx: SqlExecutor, tables: LogTables, work: CommitWork): Promise<void> {
-  const batches = [...work.appends.values()];
-  work.appends.clear();
-  for (const [index, batch] of batches.entries()) {
-    await appendMessages(
-      tx,
-      tables,
-      batch.messages,
-      batch.table === undefined ? {} : { onlyIfRowsExist: { table: batch.table, ids: batch.rowIds } },
-      { acks: takeWaitingAcks(tx, tables), commit: index === batches.length - 1, handoff: work.handoff },
-    );
+  const messages = work.appends;
+  work.appends = [];
+  if (messages.length > 0) {
+    await appendMessages(tx, tables, messages, {
+      acks: takeWaitingAcks(tx, tables),
+      commit: true,
+      handoff: work.handoff,
+    });
   }
   const acks = takeWaitingAcks(tx, tables);
   if (acks.positions.length === 0) return;

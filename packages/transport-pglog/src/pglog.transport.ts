@@ -100,8 +100,8 @@ export async function createPglogTransport(options: PglogTransportOptions): Prom
     async publishWithin(tx, messages, options = {}) {
       assertOpen();
       if (messages.length === 0) return;
-      if (options.atCommit && tx.beforeCommit) appendAtCommit(tx, tx.beforeCommit, tables, messages, options, handoff);
-      else await appendMessages(tx, tables, messages, options, { acks: takeWaitingAcks(tx, tables) });
+      if (options.atCommit && tx.beforeCommit) appendAtCommit(tx, tx.beforeCommit, tables, messages, handoff);
+      else await appendMessages(tx, tables, messages, { acks: takeWaitingAcks(tx, tables) });
     },
 
     async publish(messages: readonly TransportMessage[]) {
