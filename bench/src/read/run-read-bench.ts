@@ -20,7 +20,9 @@ import { openPgStats } from '../platform/meter/pg-stats.js';
 import { waitOrderable, waitReady } from '../platform/readiness.js';
 import { CleanUp } from '../platform/shapes/clean-up.js';
 import { databaseOf } from '../platform/shapes/postgres-admin.js';
+import type { OrdoProcessInfo } from '../platform/shapes/shape.js';
 import { closedLoopReads, openLoopReads, type ReadResult, type ReadTarget } from './read-load.js';
+import { driverLoopDelay, readRouteCounts, shareWithin } from './server-latency.js';
 
 export interface ReadBenchOptions {
   readonly postgresUrl: string;
@@ -55,6 +57,13 @@ export interface ReadPhase {
   readonly p99Ms: number;
   readonly p999Ms: number;
   readonly failures: Record<string, number>;
+  /**
+   * Share of the phase's reads each process answered within 5 ms by its own clock (its duration
+   * histogram), by process: `gateway`, `query` (views) or `order` (direct). NaN when unknown.
+   */
+  readonly servedWithin5Ms: Record<string, number>;
+  /** The driver's own event-loop delay during the phase, p99, ms: how late it could see answers. */
+  readonly driverLoopDelayP99Ms: number;
   /** CPU per 1,000 answered reads, ms, by process; `order db` is the order database's backends. */
   readonly cpuMsPer1k: Record<string, number>;
   /** Cores the order database's backends kept busy on average. */
@@ -71,7 +80,13 @@ export interface ReadReport {
   readonly phases: ReadPhase[];
 }
 
-function phase(name: string, offered: string, result: ReadResult, cost: Cost): ReadPhase {
+function phase(
+  name: string,
+  offered: string,
+  result: ReadResult,
+  cost: Cost,
+  servers: Pick<ReadPhase, 'servedWithin5Ms' | 'driverLoopDelayP99Ms'>,
+): ReadPhase {
   const cpuMsPer1k: Record<string, number> = {};
   for (const row of cost.cpu) {
     if (row.group === 'excluded') continue;
@@ -87,6 +102,7 @@ function phase(name: string, offered: string, result: ReadResult, cost: Cost): R
     p99Ms: percentile(result.latenciesMs, 99),
     p999Ms: percentile(result.latenciesMs, 99.9),
     failures: result.failures,
+    ...servers,
     cpuMsPer1k,
     orderDbCores: orderDb?.cores ?? Number.NaN,
     machineBusyPercent: cost.machineBusyPercent,
@@ -156,30 +172,48 @@ export async function runReadBench(options: ReadBenchOptions, log: (m: string) =
       ownStatements: () => 0,
     });
     cleanUp.add('stop the meter', async () => meter.close());
-    const measure = async (name: string, offered: string, run: (seconds: number) => Promise<ReadResult>) => {
+    const byLabel = (label: string) => shape.processes.find((p) => p.label === label);
+    const servedBy = (labels: string[]) => labels.flatMap((l) => byLabel(l) ?? []);
+    const served = (processes: OrdoProcessInfo[]) =>
+      Promise.all(processes.map((p) => readRouteCounts(p, '/v1/orders')));
+    const measure = async (
+      name: string,
+      offered: string,
+      servers: OrdoProcessInfo[],
+      run: (seconds: number) => Promise<ReadResult>,
+    ) => {
       log(`${name}: warm-up ${options.warmupS} s, then ${options.durationS} s`);
       if (options.warmupS > 0) await run(options.warmupS);
       const a = await meter.snapshot();
+      const countsA = await served(servers);
+      const loop = driverLoopDelay();
       const result = await run(options.durationS);
+      const driverLoopDelayP99Ms = loop.stop();
       const b = await meter.snapshot();
-      const p = phase(name, offered, result, meter.cost(a, b, result.ok));
+      const countsB = await served(servers);
+      const servedWithin5Ms = Object.fromEntries(servers.map((p, i) => [p.label, shareWithin(countsA[i], countsB[i])]));
+      const p = phase(name, offered, result, meter.cost(a, b, result.ok), { servedWithin5Ms, driverLoopDelayP99Ms });
       log(`${name}: ${p.perSec.toFixed(0)} reads/s, p50 ${p.p50Ms.toFixed(2)} ms, p99 ${p.p99Ms.toFixed(2)} ms`);
       return p;
     };
+    const viewServers = servedBy(['gateway', 'query']);
     const phases: ReadPhase[] = [];
     phases.push(
-      await measure('views, through the gateway', `${options.rate}/s`, (seconds) =>
+      await measure('views, through the gateway', `${options.rate}/s`, viewServers, (seconds) =>
         openLoopReads(gateway, targets, options.rate, seconds),
       ),
     );
     phases.push(
-      await measure('order service tables, direct', `${options.rate}/s`, (seconds) =>
+      await measure('order service tables, direct', `${options.rate}/s`, [orderProcess], (seconds) =>
         openLoopReads(direct, directTargets, options.rate, seconds),
       ),
     );
     phases.push(
-      await measure('views, through the gateway, saturation', `${options.concurrency} callers`, (seconds) =>
-        closedLoopReads(gateway, targets, options.concurrency, seconds),
+      await measure(
+        'views, through the gateway, saturation',
+        `${options.concurrency} callers`,
+        viewServers,
+        (seconds) => closedLoopReads(gateway, targets, options.concurrency, seconds),
       ),
     );
     return {
@@ -240,9 +274,12 @@ export function readMarkdown(report: ReadReport): string {
     'p99 ms',
     'p99.9 ms',
     'failed',
+    'answered ≤ 5 ms by the server itself',
+    'driver loop delay p99 ms',
     'order db cores',
     ...processes.map((p) => `CPU ms/1k: ${p}`),
   ];
+  const pct = (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(2)} %` : '–');
   const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
   const rows = report.phases.map((p) => [
     p.name,
@@ -252,6 +289,10 @@ export function readMarkdown(report: ReadReport): string {
     fmt(p.p99Ms, 2),
     fmt(p.p999Ms, 2),
     String(Object.values(p.failures).reduce((a, b) => a + b, 0)),
+    Object.entries(p.servedWithin5Ms)
+      .map(([label, share]) => `${label} ${pct(share)}`)
+      .join(', '),
+    fmt(p.driverLoopDelayP99Ms, 2),
     fmt(p.orderDbCores, 3),
     ...processes.map((name) => fmt(p.cpuMsPer1k[name] ?? Number.NaN)),
   ]);
