@@ -187,8 +187,11 @@ describe('projections under duplicated and reordered events (one process on Post
         (l) => l.order_id,
       );
       const history = groupBy(
-        await sql<{ key: string; type: string; occurred_at: Date }>(
-          `SELECT key, type, occurred_at FROM order_svc.outbox WHERE topic = 'order.events' ORDER BY key, seq`,
+        // As published: the log (this shape's transport), each order's events in seq order. A
+        // message appended in its producer's transaction has no outbox row (ADR 0025).
+        await sql<{ key: string; type: string }>(
+          `SELECT key, type FROM ordo_log.messages WHERE topic = 'order.events'
+           ORDER BY key, (body::jsonb ->> 'seq')::int`,
         ),
         (e) => e.key,
       );

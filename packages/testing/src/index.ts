@@ -17,5 +17,6 @@ export { MemoryTransport } from './memory.transport.js';
 export { startNatsServer, type TestNatsServer } from './nats-server.js';
 export { deleteKeysUnder, type ScanningRedis } from './redis-keys.js';
 export { startRedisServer, type TestRedisServer } from './redis-server.js';
+export { publishedCount, publishedEnvelopes } from './published.js';
 export { seededRandom } from './seeded-random.js';
 export { type TableReads, tableReads } from './table-reads.js';

@@ -7,6 +7,7 @@ import { type Db, migrate } from '@ordo/db';
 import { Faults } from '@ordo/faults';
 import { createHttpApp } from '@ordo/http';
 import { silentLogger } from '@ordo/logger';
+import { publishedEnvelopes } from '@ordo/testing';
 import { type Envelope, newMessageId, toTransportMessage } from '@ordo/messaging';
 import { createPglogTransport, type PglogTransport } from '@ordo/transport-pglog';
 import type { FastifyInstance } from 'fastify';
@@ -63,7 +64,7 @@ export interface PaymentHarness {
   app: FastifyInstance;
   /** Publishes a saga command as the order service's outbox would (next seq of the saga). */
   send(type: string, payload: Record<string, unknown>, options?: { envelopeId?: string }): Promise<Envelope>;
-  /** Replies sent so far for `commandId` (through the payment outbox), oldest first. */
+  /** Replies published so far for `commandId` (read from the log), oldest first. */
   replies(commandId: string): Promise<StoredReply[]>;
   /** Waits until `commandId` has a reply; returns the first. Advances the clock when asked to. */
   reply(commandId: string, options?: { advanceMs?: number; timeoutMs?: number }): Promise<StoredReply>;
@@ -122,11 +123,10 @@ export async function startPayment(
       return envelope;
     },
     async replies(commandId) {
-      const { rows } = await db.query<StoredReply>(
-        `SELECT type, payload FROM payment.outbox WHERE topic = $1 AND payload->>'commandId' = $2 ORDER BY id`,
-        [PaymentTopics.replies, commandId],
-      );
-      return rows;
+      const replies = await publishedEnvelopes(db, PaymentTopics.replies);
+      return replies
+        .map((e) => ({ type: e.type, payload: e.payload as StoredReply['payload'] }))
+        .filter((reply) => reply.payload.commandId === commandId);
     },
     async reply(commandId, replyOptions = {}) {
       const deadline = Date.now() + (replyOptions.timeoutMs ?? 15_000);
@@ -142,11 +142,8 @@ export async function startPayment(
       }
     },
     async events(type) {
-      const { rows } = await db.query<{ payload: Record<string, unknown> }>(
-        `SELECT payload FROM payment.outbox WHERE topic = $1 AND type = $2 ORDER BY id`,
-        [PaymentTopics.events, type],
-      );
-      return rows.map((r) => r.payload);
+      const events = await publishedEnvelopes(db, PaymentTopics.events);
+      return events.filter((e) => e.type === type).map((e) => e.payload as Record<string, unknown>);
     },
     async restart() {
       await harness.app.close();
