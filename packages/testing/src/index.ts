@@ -15,8 +15,8 @@ export { type DisorderCounts, DisorderlyTransport, type DisorderOptions } from '
 export { SEALED_PLACEHOLDER, testFieldKeys } from './field-keys.js';
 export { MemoryTransport } from './memory.transport.js';
 export { startNatsServer, type TestNatsServer } from './nats-server.js';
+export { publishedEnvelopes } from './published.js';
 export { deleteKeysUnder, type ScanningRedis } from './redis-keys.js';
 export { startRedisServer, type TestRedisServer } from './redis-server.js';
-export { publishedCount, publishedEnvelopes } from './published.js';
 export { seededRandom } from './seeded-random.js';
 export { type TableReads, tableReads } from './table-reads.js';

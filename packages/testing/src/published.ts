@@ -13,12 +13,3 @@ export async function publishedEnvelopes(db: SqlExecutor, topic: string, logSche
   );
   return rows.map((row) => parseEnvelope(row.body));
 }
-
-/** How many messages are on `topics` (those the log still retains). */
-export async function publishedCount(db: SqlExecutor, topics: readonly string[], logSchema = 'ordo_log'): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "${logSchema}".messages WHERE topic = ANY ($1::text[])`,
-    [topics],
-  );
-  return rows[0]?.n ?? 0;
-}
