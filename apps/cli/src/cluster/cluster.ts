@@ -28,10 +28,12 @@ import { FieldKeyDispenser, hostKeyring, masterKeySettings, withoutMasterKeys } 
 import { BUSINESS_SERVICES, buildService, type ServiceName, type Tuning } from '../host/service-catalog.js';
 import { waitFor } from '../host/wait-for.js';
 import { certificatesDir, ensureClusterCertificates, TLS_SERVICES } from './certificates.js';
-import { waitReady } from './process-wait.js';
+import { ExitedBeforeReady, waitReady } from './process-wait.js';
 import { checkServers, type ServerUrls } from './server-checks.js';
 
 const ORDO_BIN = fileURLToPath(new URL('../../bin/ordo.mjs', import.meta.url));
+/** Starts tried when a child's freely chosen port was taken before it could listen. */
+const START_ATTEMPTS = 3;
 
 /** Start order: the PSP and the gateway first, then the services (participants before the orchestrator). */
 const START_ORDER: readonly ServiceName[] = ['psp-sim', 'gateway', ...BUSINESS_SERVICES];
@@ -64,6 +66,8 @@ export interface ClusterOptions extends Partial<ServerUrls> {
    * environment's, or raised for the demo simulator when `simulate` is on.
    */
   rateLimits?: RateLimitSettings;
+  /** How a port is chosen when `gatewayPort` or `basePort` is 0 (default `freePort`); tests replace it. */
+  choosePort?: () => Promise<number>;
 }
 
 export interface ClusterProcess {
@@ -188,16 +192,20 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   const ports = new Map<ServiceName, number>();
   const basePort = options.basePort ?? 3100;
-  for (const [i, service] of START_ORDER.entries()) {
-    if (service === 'gateway') ports.set(service, options.gatewayPort ?? 3000);
-    else ports.set(service, basePort === 0 ? await freePort() : basePort + i + 1);
-  }
-  if (ports.get('gateway') === 0) ports.set('gateway', await freePort());
+  const gatewayPort = options.gatewayPort ?? 3000;
+  /** Some port is chosen free at each start: another process may take it before the child binds it. */
+  const choosesPorts = basePort === 0 || gatewayPort === 0;
+  const choosePort = options.choosePort ?? freePort;
+  const choosePorts = async () => {
+    for (const [i, service] of START_ORDER.entries()) {
+      if (service === 'gateway') ports.set(service, gatewayPort === 0 ? await choosePort() : gatewayPort);
+      else ports.set(service, basePort === 0 ? await choosePort() : basePort + i + 1);
+    }
+  };
   // The business services listen over mutual TLS; the gateway's public side and the PSP stand-in do not.
   const secure = (service: ServiceName) =>
     service !== 'gateway' && (TLS_SERVICES as readonly string[]).includes(service);
   const urlOf = (service: ServiceName) => `${secure(service) ? 'https' : 'http'}://127.0.0.1:${ports.get(service)}`;
-  const upstreams = BUSINESS_SERVICES.map((s) => `${s}=${urlOf(s)}`).join(',');
   const configured = options.env?.ORDO_RATE_LIMITS ?? process.env.ORDO_RATE_LIMITS;
   const rateLimits: RateLimitSettings | undefined =
     options.rateLimits ?? (options.simulate && !configured ? { factor: DEMO_RATE_LIMIT_FACTOR } : undefined);
@@ -213,7 +221,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     ORDO_NATS_NAMESPACE: name,
     ORDO_GATEWAY_URL: urlOf('gateway'),
     ORDO_PSP_URL: urlOf('psp-sim'),
-    ORDO_UPSTREAMS: upstreams,
+    ORDO_UPSTREAMS: BUSINESS_SERVICES.map((s) => `${s}=${urlOf(s)}`).join(','),
     ORDO_TUNING: JSON.stringify(options.tuning ?? {}),
     ...(rateLimits === undefined
       ? {}
@@ -287,8 +295,22 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
 
   try {
-    for (const service of START_ORDER) await launch(service, options.faults?.[service]);
-    for (const service of START_ORDER) await ready(service);
+    // A port chosen free and taken by another process before the child bound it fails that child
+    // with EADDRINUSE; the others were told its URL, so the whole start is tried again on new ports.
+    for (let attempt = 1; ; attempt++) {
+      await choosePorts();
+      try {
+        for (const service of START_ORDER) await launch(service, options.faults?.[service]);
+        for (const service of START_ORDER) await ready(service);
+        break;
+      } catch (error) {
+        const portTaken = error instanceof ExitedBeforeReady && error.portTaken;
+        if (!choosesPorts || !portTaken || attempt >= START_ATTEMPTS) throw error;
+        await stop();
+        processes.clear();
+        children.clear();
+      }
+    }
     const demo =
       options.demo === false
         ? undefined

@@ -12,5 +12,5 @@ export {
   dropDatabases,
   startCluster,
 } from './cluster.js';
-export { waitReady } from './process-wait.js';
+export { ExitedBeforeReady, waitReady } from './process-wait.js';
 export { checkServers, DEFAULT_SERVERS, type ServerUrls } from './server-checks.js';

@@ -5,11 +5,28 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { listensOn } from '@ordo/http/free-port';
 import { mtlsRequest, type TlsMaterial } from '@ordo/tls';
 
+/** The child exited before it was ready; `logTail` is the end of its log. */
+export class ExitedBeforeReady extends Error {
+  constructor(
+    readonly readyUrl: string,
+    readonly exit: number | string,
+    readonly logTail: string,
+  ) {
+    super(`${readyUrl}: the process exited (${exit}):\n${logTail}`);
+    this.name = 'ExitedBeforeReady';
+  }
+
+  /** It could not listen: its port was taken (by another process, after it was chosen free). */
+  get portTaken(): boolean {
+    return this.logTail.includes('EADDRINUSE');
+  }
+}
+
 /**
  * Polls `readyUrl` until it answers 200 from a listener the child holds: the port was chosen free
  * before the child started, and another process that took it in between would answer the probe
- * while the child fails to bind (ADR 0009 amendment). Fails at once when the child exits (with the
- * tail of its log), or after `timeoutMs`.
+ * while the child fails to bind (ADR 0009 amendment). Fails at once when the child exits
+ * (`ExitedBeforeReady`, with the tail of its log), or after `timeoutMs`.
  */
 export async function waitReady(
   readyUrl: string,
@@ -22,7 +39,7 @@ export async function waitReady(
   const port = Number(new URL(readyUrl).port);
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${readyUrl}: the process exited (${child.exitCode ?? child.signalCode}):\n${await logTail()}`);
+      throw new ExitedBeforeReady(readyUrl, child.exitCode ?? (child.signalCode as string), await logTail());
     }
     try {
       const res = await mtlsRequest(readyUrl, { tls, timeoutMs: 2_000 });
