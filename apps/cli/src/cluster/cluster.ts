@@ -193,15 +193,23 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const ports = new Map<ServiceName, number>();
   const basePort = options.basePort ?? 3100;
   const gatewayPort = options.gatewayPort ?? 3000;
-  /** Some port is chosen free at each start: another process may take it before the child binds it. */
-  const choosesPorts = basePort === 0 || gatewayPort === 0;
-  const choosePort = options.choosePort ?? freePort;
+  /** Ports chosen free at this start: another process may take one before its child binds it. */
+  const chosen = new Set<number>();
+  const choosePort = async () => {
+    const port = await (options.choosePort ?? freePort)();
+    chosen.add(port);
+    return port;
+  };
   const choosePorts = async () => {
+    chosen.clear();
     for (const [i, service] of START_ORDER.entries()) {
       if (service === 'gateway') ports.set(service, gatewayPort === 0 ? await choosePort() : gatewayPort);
       else ports.set(service, basePort === 0 ? await choosePort() : basePort + i + 1);
     }
   };
+  /** A child lost a port this start chose (a fixed port in use is the operator's to resolve). */
+  const lostChosenPort = (error: unknown) =>
+    error instanceof ExitedBeforeReady && error.portTaken && chosen.has(Number(new URL(error.readyUrl).port));
   // The business services listen over mutual TLS; the gateway's public side and the PSP stand-in do not.
   const secure = (service: ServiceName) =>
     service !== 'gateway' && (TLS_SERVICES as readonly string[]).includes(service);
@@ -304,8 +312,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         for (const service of START_ORDER) await ready(service);
         break;
       } catch (error) {
-        const portTaken = error instanceof ExitedBeforeReady && error.portTaken;
-        if (!choosesPorts || !portTaken || attempt >= START_ATTEMPTS) throw error;
+        if (!lostChosenPort(error) || attempt >= START_ATTEMPTS) throw error;
         await stop();
         processes.clear();
         children.clear();
