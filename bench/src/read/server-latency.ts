@@ -4,8 +4,7 @@
 // take 10 ms that the gateway and the query service each answered within 5 ms spent the rest
 // queued outside their handlers: in the kernel, waiting for a core, or in the driver.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { mtlsRequest, readTlsMaterial } from '@ordo/cli/cluster';
-import { BENCH_METRICS_TOKEN } from '../platform/meter/memory.js';
+import { readMetricsText } from '../platform/meter/memory.js';
 import type { OrdoProcessInfo } from '../platform/shapes/shape.js';
 
 /** The histogram's bucket bound the share is counted at, seconds (one of its buckets). */
@@ -49,16 +48,8 @@ function labelsOf(text: string): Record<string, string> {
 
 /** The process's counts for `routePrefix` now, or undefined when its metrics cannot be read. */
 export async function readRouteCounts(process: OrdoProcessInfo, routePrefix: string): Promise<RouteCounts | undefined> {
-  try {
-    const res = await mtlsRequest(`${process.url}/metrics`, {
-      headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
-      timeoutMs: 5_000,
-      tls: process.tls ? await readTlsMaterial(process.tls) : undefined,
-    });
-    return res.status === 200 ? routeCounts(res.body, routePrefix) : undefined;
-  } catch {
-    return undefined;
-  }
+  const text = await readMetricsText(process.url, process.tls);
+  return text === undefined ? undefined : routeCounts(text, routePrefix);
 }
 
 /** The share of the answers between two readings given within the bound (NaN when unknown). */

@@ -25,18 +25,23 @@ export function metricValue(text: string, name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-async function heapUsed(url: string, tlsFiles: TlsFiles | undefined): Promise<number | undefined> {
+/** A process's `/metrics` text (presenting the metrics token), or undefined when it cannot be read. */
+export async function readMetricsText(url: string, tlsFiles: TlsFiles | undefined): Promise<string | undefined> {
   try {
     const res = await mtlsRequest(`${url}/metrics`, {
       headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
       timeoutMs: 5_000,
       tls: tlsFiles ? await readTlsMaterial(tlsFiles) : undefined,
     });
-    if (res.status !== 200) return undefined;
-    return metricValue(res.body, 'nodejs_heap_size_used_bytes');
+    return res.status === 200 ? res.body : undefined;
   } catch {
     return undefined;
   }
+}
+
+async function heapUsed(url: string, tlsFiles: TlsFiles | undefined): Promise<number | undefined> {
+  const text = await readMetricsText(url, tlsFiles);
+  return text === undefined ? undefined : metricValue(text, 'nodejs_heap_size_used_bytes');
 }
 
 export async function sampleMemory(
