@@ -2,7 +2,14 @@
 // which takes the topic's lock itself.
 import { type SqlExecutor, together } from '@ordo/db';
 import type { TransportMessage } from '@ordo/messaging';
-import { type HandoffRegistry, handOff } from './handoff.js';
+import {
+  type HandedRow,
+  type HandoffRegistry,
+  handOver,
+  handoffCtes,
+  handoffParams,
+  handoffSelect,
+} from './handoff.js';
 import { LOG_CHANNEL, type LogTables } from './tables.js';
 
 // Why appends to a topic are serialized.
@@ -91,55 +98,80 @@ export async function appendMessages(
   // trip for them all on a pipelining connection. The server still runs them in this order, so
   // the topics' locks are still taken in the global order above.
   let acks = extras.acks ?? NO_ACKS;
-  const appends = topics.map(({ topic, list, lock }, index) => {
+  const appends = topics.map(async ({ topic, list, lock }, index) => {
     const rows = list.map((m) => ({ id: m.id, type: m.type, key: m.key, headers: m.headers, body: m.body }));
     const commit = extras.commit === true && index === topics.length - 1;
     const targets = tx.afterCommit ? (extras.handoff?.wanting(topic) ?? []) : [];
     const params: unknown[] = [topic, JSON.stringify(rows), lock[0], lock[1], acks.topics, acks.groups, acks.positions];
     acks = NO_ACKS;
     if (targets.length === 0) {
-      return tx.query(appendSql(tables, true), params, { prepare: true, commit });
+      const result = await tx.query<{ inserted: string }>(appendSql(tables, 'notify'), params, {
+        prepare: true,
+        commit,
+      });
+      return Number(result.rows[0]?.inserted ?? 0);
     }
-    // The handoff statement queues the NOTIFY instead, and carries the COMMIT when there is one.
-    return together(
-      tx.query(appendSql(tables, false), params, { prepare: true }),
-      handOff(tx, tables, topic, list, targets, commit),
-    ).then(([result]) => result);
+    // The statement leases the new messages to the groups that want them, and queues the NOTIFY
+    // only for the groups it did not hand to (handoff.ts).
+    const result = await tx.query<HandedRow & { inserted: string }>(
+      appendSql(tables, 'handoff'),
+      [...params, ...handoffParams(targets)],
+      { prepare: true, commit },
+    );
+    handOver(tx, result.rows, list, targets);
+    return Number(result.rows[0]?.inserted ?? 0);
   });
-  const results = await together(...appends);
-  return results.reduce((n, result) => n + result.rowCount, 0);
+  const inserted = await together(...appends);
+  return inserted.reduce((n, count) => n + count, 0);
 }
 
 /**
- * One statement per topic. `locked` takes the topic's append lock and queues the NOTIFY (delivered
- * at commit); it is materialized and joined to every inserted row, so it runs before the join
- * yields its first row, and so before the first nextval() of the INSERT. The batch travels as one
- * JSON parameter (identical on node-postgres and PGlite); ORDER BY ordinality makes positions
- * follow the order of the batch, since Postgres evaluates the volatile nextval() default after the
- * sort. Without `notify`, the handoff statement that follows queues the NOTIFY (handoff.ts).
- * `registered` registers the topic for retention; `acked` deletes the leases the
- * transaction acknowledged (ADR 0011: acks commit with the handler's effects), which saves their
- * own statement at commit. The acks' `LIMIT cardinality(…)` changes no result; it makes the
- * planner expect a row or two instead of its guess of ten, so each ack is looked up on `pending`'s
- * primary key. Joined to the bare `unnest`, it hashed the acks and read the whole table, dead rows
- * included, at every ack (`pending` churns faster than autovacuum visits).
+ * One statement per topic. `locked` takes the topic's append lock (and, without a handoff, queues
+ * the NOTIFY, delivered at commit); it is materialized and joined to every inserted row, so it runs
+ * before the join yields its first row, and so before the first nextval() of the INSERT. The batch
+ * travels as one JSON parameter (identical on node-postgres and PGlite); ORDER BY ordinality makes
+ * positions follow the order of the batch, since Postgres evaluates the volatile nextval() default
+ * after the sort. `registered` registers the topic for retention and keeps its last position, which
+ * the next append's handoff reads (handoff.ts); it reads what `inserted` returns, so it runs after
+ * the lock too. `acked` deletes the leases the transaction acknowledged (ADR 0011: acks commit with
+ * the handler's effects), which saves their own statement at commit. The acks' `LIMIT
+ * cardinality(…)` changes no result; it makes the planner expect a row or two instead of its guess
+ * of ten, so each ack is looked up on `pending`'s primary key. Joined to the bare `unnest`, it hashed
+ * the acks and read the whole table, dead rows included, at every ack (`pending` churns faster than
+ * autovacuum visits). With `handoff`, `prev` reads the topic's row before `registered` changes it
+ * (both see the newest version: `FOR UPDATE` and `ON CONFLICT` follow a row updated by an append
+ * that committed while this one waited for the lock).
  */
-function appendSql(tables: LogTables, notify: boolean): string {
+function appendSql(tables: LogTables, variant: 'notify' | 'handoff'): string {
+  const handoff = variant === 'handoff';
   return `WITH locked AS MATERIALIZED (
-       SELECT pg_advisory_xact_lock($3, $4) AS locked${notify ? `, pg_notify('${LOG_CHANNEL}', $1) AS notified` : ''}
-     ), registered AS (
-       INSERT INTO ${tables.topics} (topic) VALUES ($1) ON CONFLICT (topic) DO NOTHING
-     ), acked AS (
+       SELECT pg_advisory_xact_lock($3, $4) AS locked${handoff ? '' : `, pg_notify('${LOG_CHANNEL}', $1) AS notified`}
+     ),${
+       handoff
+         ? ` prev AS MATERIALIZED (
+       SELECT t.last_position FROM ${tables.topics} AS t, locked WHERE t.topic = $1 FOR UPDATE OF t
+     ),`
+         : ''
+     } acked AS (
        DELETE FROM ${tables.pending} AS p
        USING (SELECT * FROM unnest($5::text[], $6::text[], $7::bigint[]) LIMIT cardinality($7::bigint[]))
          AS a (topic, "group", position)
        WHERE p.topic = a.topic AND p."group" = a."group" AND p.position = a.position
-     )
-     INSERT INTO ${tables.messages} (topic, id, type, key, headers, body)
-     SELECT $1, m.id, m.type, m.key, coalesce(m.headers, '{}'::jsonb), m.body
-     FROM locked,
-       ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id text, type text, key text, headers jsonb, body text))
-         WITH ORDINALITY AS m (id, type, key, headers, body, ord)
-     ORDER BY m.ord
-     ON CONFLICT (topic, id) DO NOTHING`;
+     ), inserted AS (
+       INSERT INTO ${tables.messages} (topic, id, type, key, headers, body)
+       SELECT $1, m.id, m.type, m.key, coalesce(m.headers, '{}'::jsonb), m.body
+       FROM locked,
+         ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id text, type text, key text, headers jsonb, body text))
+           WITH ORDINALITY AS m (id, type, key, headers, body, ord)
+       ORDER BY m.ord
+       ON CONFLICT (topic, id) DO NOTHING
+       RETURNING position, id
+     ), registered AS (
+       INSERT INTO ${tables.topics} AS t (topic, last_position)
+       SELECT $1, max(position) FROM inserted${handoff ? ' CROSS JOIN (SELECT count(*) FROM prev) AS after_prev' : ''}
+       ON CONFLICT (topic) DO UPDATE SET last_position = CASE
+         WHEN EXCLUDED.last_position IS NULL THEN t.last_position
+         ELSE greatest(t.last_position, EXCLUDED.last_position)
+       END
+     )${handoff ? `, ${handoffCtes(tables)}\n     ${handoffSelect()}` : '\n     SELECT count(*) AS inserted FROM inserted'}`;
 }

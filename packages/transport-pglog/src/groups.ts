@@ -2,6 +2,7 @@
 import type { Db, SqlExecutor } from '@ordo/db';
 import { AppError, Errors } from '@ordo/errors';
 import type { StartPosition } from '@ordo/messaging';
+import { topicLockKey } from './append.js';
 import type { LogTables } from './tables.js';
 import { headPosition } from './topics.js';
 
@@ -27,7 +28,12 @@ export async function cursorFor(
   }
 }
 
-/** Creates the group at `start` if it does not exist; an existing group keeps its cursor. */
+/**
+ * Creates the group at `start` if it does not exist; an existing group keeps its cursor. It also
+ * makes sure the topic is registered with its last position, which the handoff needs (handoff.ts):
+ * read under the topic's append lock, so no append is half-way, and only where the log does not
+ * know it yet (a new topic, or one registered before positions were kept).
+ */
 export async function ensureGroup(
   db: Db,
   tables: LogTables,
@@ -35,11 +41,22 @@ export async function ensureGroup(
   group: string,
   start: StartPosition,
 ): Promise<void> {
-  const cursor = await cursorFor(db, tables, topic, start);
-  await db.query(
-    `INSERT INTO ${tables.groups} (topic, "group", cursor) VALUES ($1, $2, $3) ON CONFLICT (topic, "group") DO NOTHING`,
-    [topic, group, cursor],
-  );
+  const [schemaKey, topicKey] = topicLockKey(tables.schema, topic);
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [schemaKey, topicKey]);
+    await tx.query(
+      `INSERT INTO ${tables.topics} AS t (topic, last_position)
+       SELECT $1, coalesce(max(position), 0) FROM ${tables.messages} WHERE topic = $1
+       ON CONFLICT (topic) DO UPDATE SET last_position = coalesce(t.last_position, EXCLUDED.last_position)
+       WHERE t.last_position IS NULL`,
+      [topic],
+    );
+    const cursor = await cursorFor(tx, tables, topic, start);
+    await tx.query(
+      `INSERT INTO ${tables.groups} (topic, "group", cursor) VALUES ($1, $2, $3) ON CONFLICT (topic, "group") DO NOTHING`,
+      [topic, group, cursor],
+    );
+  });
 }
 
 /**

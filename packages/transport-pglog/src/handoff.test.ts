@@ -199,3 +199,93 @@ describe.each(shapes)('pglog handoff on %s', (_shape, open) => {
     await second.close();
   });
 });
+
+// Two transactions racing for one topic need two connections: Postgres only (PGlite has one).
+describe('pglog handoff racing another append, on postgres', () => {
+  let fixture: ShapeFixture;
+  let transport: PglogTransport;
+  let other: PglogTransport;
+
+  beforeAll(async () => {
+    fixture = await shapes[0]![1]();
+    transport = await createPglogTransport({ db: fixture.db, pollIntervalMs: 60_000, pruneIntervalMs: 0 });
+    // Another process appending to the same log, with no subscriptions of its own.
+    other = await createPglogTransport({ db: fixture.peer(), pollIntervalMs: 60_000, pruneIntervalMs: 0 });
+  });
+  afterAll(async () => {
+    await other.close();
+    await transport.close();
+    await fixture.cleanup();
+  });
+
+  const waitingForTopicLock = async (): Promise<boolean> => {
+    const { rows } = await fixture.db.query<{ waiting: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted) AS waiting`,
+    );
+    return rows[0]?.waiting === true;
+  };
+
+  it('when an append commits while the next one waits for the topic lock, and the group has not fetched it, then the next one is not handed over and a fetch gets both in order', async () => {
+    const topic = uniqueTopic('handoff-race');
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    // It has room by this fetch, so it wants handed-over messages; no fetch waits meanwhile.
+    expect(await subscription.fetch(10, 0)).toEqual([]);
+
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let appended!: () => void;
+    const firstAppended = new Promise<void>((resolve) => {
+      appended = resolve;
+    });
+    // The first append takes the topic's lock and holds it until its transaction commits.
+    const first = fixture.peer().transaction(async (tx) => {
+      await other.publishWithin!(tx, [testMessage(topic, 'first')], {});
+      appended();
+      await released;
+    });
+    await firstAppended;
+    // The second starts its statement (and its snapshot) before the first commits.
+    const second = fixture.db.transaction(async (tx) => {
+      await transport.publishWithin!(tx, [testMessage(topic, 'second')], { atCommit: true });
+    });
+    await expect.poll(waitingForTopicLock).toBe(true);
+    release();
+    await first;
+    await second;
+
+    // Handing 'second' over would have moved the group's cursor past 'first', which nobody fetched.
+    expect(await pendingOf(fixture.db, topic)).toEqual([]);
+    const got = await subscription.fetch(10, 5_000);
+    expect(got.map((d) => d.message.id)).toEqual(['first', 'second']);
+    await subscription.close();
+  });
+
+  it('when the log does not know the topic’s last position, then an append hands nothing over, and the next one does', async () => {
+    const topic = uniqueTopic('handoff-unknown-last');
+    const subscription = await transport.subscribe({ topic, group: 'g', ackWaitMs: 30_000 });
+    expect(await subscription.fetch(10, 0)).toEqual([]);
+    // As a topic registered before the log kept positions.
+    await fixture.db.query('UPDATE ordo_log.topics SET last_position = NULL WHERE topic = $1', [topic]);
+
+    await fixture.db.transaction((tx) => transport.publishWithin!(tx, [testMessage(topic, 'a')], { atCommit: true }));
+    expect(await pendingOf(fixture.db, topic)).toEqual([]);
+    const fetched = await subscription.fetch(10, 5_000);
+    expect(fetched.map((d) => d.message.id)).toEqual(['a']);
+    await fetched[0]!.ack();
+
+    await fixture.db.transaction((tx) => transport.publishWithin!(tx, [testMessage(topic, 'b')], { atCommit: true }));
+    expect((await pendingOf(fixture.db, topic)).map((p) => p.group)).toEqual(['g']);
+    expect((await subscription.fetch(10, 5_000)).map((d) => d.message.id)).toEqual(['b']);
+    await subscription.close();
+  });
+});
+
+async function pendingOf(db: Db, topic: string): Promise<Array<{ group: string; position: number }>> {
+  const { rows } = await db.query<{ group: string; position: string }>(
+    'SELECT "group", position FROM ordo_log.pending WHERE topic = $1 ORDER BY position',
+    [topic],
+  );
+  return rows.map((r) => ({ group: r.group, position: Number(r.position) }));
+}

@@ -53,38 +53,30 @@ export class HandoffRegistry {
 }
 
 /**
- * Leases the messages this transaction just appended to `topic` (found by id among the rows it
- * inserted itself) to each wanting group whose cursor is caught up: nothing of the topic lies
- * between its cursor and the first new position. Runs as a statement of its own after the append,
- * so its snapshot is taken after the append took the topic's lock and sees every earlier append;
- * the group row is locked (SKIP LOCKED: a group being fetched right now is simply not handed to).
- * It also queues the topic's NOTIFY, naming the groups handed to, and only when some group of the
- * topic was not: members of a covered group have nothing to look for.
+ * The part of an append statement (append.ts) that leases the messages it inserts to each wanting
+ * group whose cursor is caught up: nothing of the topic lies between its cursor and the first new
+ * position. It reads CTEs the append defines: `inserted` (the rows this statement inserted, their
+ * position and id) and `prev` (the topic's row, read `FOR UPDATE` once the append holds the topic's
+ * lock, so its newest version: `last_position` is the topic's last position before this append,
+ * even one committed while this statement waited for the lock; NULL, or no row, when the log does
+ * not know it, and then nothing is handed over). $8 and $9 are the wanting groups and their ack
+ * waits. The group row is locked (SKIP LOCKED: a group being fetched right now is simply not
+ * handed to), its newest version again. It also queues the topic's NOTIFY, naming the groups
+ * handed to, and only when some group of the topic was not: members of a covered group have
+ * nothing to look for.
  */
-function handoffSql(tables: LogTables): string {
-  // `ours`: the append holds the topic's lock, so the rows it inserted are the topic's newest;
-  // the last $5 positions (the batch's size) hold them all, and xmin and id tell them from an
-  // earlier append of this transaction or a duplicate that was not inserted. `before`: the last
-  // position of the topic below them (an index read backwards); a group is caught up when its
-  // cursor has reached it, so that handing over cannot skip a message nobody fetched.
-  return `WITH want AS (
-       SELECT * FROM unnest($2::text[], $3::float8[]) AS w ("group", ack_wait_ms)
-     ), ours AS MATERIALIZED (
-       SELECT position, id FROM (
-         SELECT position, id, xmin AS row_xmin FROM ${tables.messages}
-         WHERE topic = $1 ORDER BY position DESC LIMIT $5
-       ) AS newest
-       WHERE row_xmin = pg_current_xact_id()::xid AND id = ANY ($4::text[])
+export function handoffCtes(tables: LogTables): string {
+  return `want AS (
+       SELECT * FROM unnest($8::text[], $9::float8[]) AS w ("group", ack_wait_ms)
      ), bounds AS MATERIALIZED (
-       SELECT first, last,
-         (SELECT max(position) FROM ${tables.messages} WHERE topic = $1 AND position < first) AS before
-       FROM (SELECT min(position) AS first, max(position) AS last FROM ours) AS range
+       SELECT min(position) AS first, max(position) AS last, (SELECT last_position FROM prev) AS before
+       FROM inserted
      ), caught_up AS (
        SELECT g."group", w.ack_wait_ms
        FROM ${tables.groups} AS g JOIN want AS w ON w."group" = g."group"
        WHERE g.topic = $1
          AND g.cursor < (SELECT first FROM bounds)
-         AND g.cursor >= coalesce((SELECT before FROM bounds), 0)
+         AND g.cursor >= (SELECT before FROM bounds)
        FOR UPDATE OF g SKIP LOCKED
      ), advanced AS (
        UPDATE ${tables.groups} AS g SET cursor = (SELECT last FROM bounds)
@@ -94,7 +86,7 @@ function handoffSql(tables: LogTables): string {
      ), leased AS (
        INSERT INTO ${tables.pending} AS p (topic, "group", position, delivery_count, visible_at)
        SELECT $1, c."group", o.position, 1, now() + c.ack_wait_ms * interval '1 millisecond'
-       FROM caught_up AS c JOIN advanced AS a ON a."group" = c."group" CROSS JOIN ours AS o
+       FROM caught_up AS c JOIN advanced AS a ON a."group" = c."group" CROSS JOIN inserted AS o
        ON CONFLICT (topic, "group", position) DO NOTHING
        RETURNING p."group", p.position
      ), notified AS MATERIALIZED (
@@ -106,35 +98,37 @@ function handoffSql(tables: LogTables): string {
          SELECT 1 FROM ${tables.groups} AS g
          WHERE g.topic = $1 AND g."group" NOT IN (SELECT "group" FROM advanced)
        )
-     )
-     SELECT l."group", l.position, o.id
-     FROM (SELECT count(*) FROM notified) AS queued
-       LEFT JOIN (leased AS l JOIN ours AS o ON o.position = l.position) ON true`;
+     )`;
 }
 
-interface HandedRow {
+/** The append statement's answer when it hands over: what it inserted, and one row per lease. */
+export function handoffSelect(): string {
+  return `SELECT (SELECT count(*) FROM inserted) AS inserted, l."group", l.position, o.id
+     FROM (SELECT count(*) FROM notified) AS queued
+       LEFT JOIN (leased AS l JOIN inserted AS o ON o.position = l.position) ON true`;
+}
+
+/** The handoff's parameters after the append's seven ($8, $9). */
+export function handoffParams(targets: readonly HandoffTarget[]): unknown[] {
+  return [targets.map((t) => t.group), targets.map((t) => t.ackWaitMs)];
+}
+
+export interface HandedRow {
   group: string | null;
   position: string | number | null;
   id: string | null;
 }
 
 /**
- * Issues the handoff statement for messages just appended to `topic` in `tx` (right behind the
- * append, without waiting for it) and, once `tx` has committed, gives each target its messages.
+ * Once `tx` has committed, gives each target the messages the append statement leased to its
+ * group (`rows`, from `handoffSelect`).
  */
-export async function handOff(
+export function handOver(
   tx: SqlExecutor,
-  tables: LogTables,
-  topic: string,
+  rows: readonly HandedRow[],
   messages: readonly TransportMessage[],
   targets: readonly HandoffTarget[],
-  commit: boolean,
-): Promise<void> {
-  const { rows } = await tx.query<HandedRow>(
-    handoffSql(tables),
-    [topic, targets.map((t) => t.group), targets.map((t) => t.ackWaitMs), messages.map((m) => m.id), messages.length],
-    { prepare: true, commit },
-  );
+): void {
   const byId = new Map(messages.map((m) => [m.id, m]));
   const handed = new Map<string, ClaimedRow[]>();
   for (const row of rows) {

@@ -67,4 +67,11 @@ export const pglogMigrations: readonly Migration[] = [
     id: 'pglog_0006_pending_visible_at',
     sql: 'CREATE INDEX pending_due_idx ON {{schema}}.pending (topic, "group", visible_at)',
   },
+  {
+    // The topic's last position, kept by every append under the topic's lock: the next append's
+    // handoff reads it (handoff.ts). NULL until the first append after this migration: the log
+    // does not know it then, and that append hands nothing over.
+    id: 'pglog_0007_topics_last_position',
+    sql: 'ALTER TABLE {{schema}}.topics ADD COLUMN last_position bigint',
+  },
 ];
