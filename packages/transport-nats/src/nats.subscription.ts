@@ -17,8 +17,8 @@ import type { TopicAddress } from './nats.names.js';
  *   buffer while its ack wait runs, as it would behind consume()'s always-refilled buffer.
  * - An early return leaves the rest of that pull request open on the server. JetStream cannot
  *   cancel it, and unsubscribing would drop whatever is already in flight until its ack wait ends;
- *   so what it still brings is buffered (and counted) for the next fetch, which then only asks
- *   for the difference.
+ *   so what it still brings is buffered (and counted) for the next fetch, which asks for the
+ *   difference only once that is at least half of what it may take (see #pull).
  */
 
 /** nats.js refuses shorter pull requests. */
@@ -171,10 +171,16 @@ export class NatsSubscription implements Subscription {
     return sum;
   }
 
-  /** Requests what the caller may still take beyond what earlier requests will bring. */
+  /**
+   * Requests what the caller may still take beyond what earlier requests will bring, once that is
+   * at least half of it: while a request is open, messages keep arriving through it, and topping
+   * it up after every message took a request of its own (a subscription, a publish and an
+   * unsubscribe on the connection, and a waiting request for the server) per message delivered.
+   */
   #pull(limit: number, leftMs: number): void {
-    const want = limit - this.#outstanding();
-    if (want <= 0) return;
+    const outstanding = this.#outstanding();
+    const want = limit - outstanding;
+    if (want <= 0 || (outstanding > 0 && want < Math.ceil(limit / 2))) return;
     const expires = Math.min(MAX_PULL_EXPIRES_MS, Math.max(MIN_PULL_EXPIRES_MS, Math.ceil(leftMs)));
     const pull: Pull = { remaining: want };
     this.#pulls.add(pull);

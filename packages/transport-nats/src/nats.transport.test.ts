@@ -207,6 +207,45 @@ describe('nats transport', () => {
     await subscription.close();
   });
 
+  it('when messages arrive one at a time, then the member does not send a pull request for each', {
+    timeout: 20_000,
+  }, async () => {
+    const topic = newTopic();
+    await transport.ensureTopic(topic);
+    // Pull requests are publishes to the consumer's "next" API subject: the admin connection sees them.
+    let pulls = 0;
+    const watch = admin.subscribe(`$JS.API.CONSUMER.MSG.NEXT.${streamName(topic)}.>`, {
+      callback: () => {
+        pulls++;
+      },
+    });
+    await admin.flush();
+    const subscription = await transport.subscribe({ topic, group: newGroup(), ackWaitMs: 30_000 });
+    const received: string[] = [];
+    const sent: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const next = message(topic);
+      sent.push(next.id);
+      // As a consumer with room for ten, waiting when the message comes: the fetch returns as
+      // soon as it arrives.
+      const fetching = subscription.fetch(10, 5_000);
+      await transport.publish([next]);
+      const deliveries = await fetching;
+      for (const delivery of deliveries) {
+        received.push(delivery.message.id);
+        await delivery.ack();
+      }
+    }
+    await admin.flush();
+    expect(received).toEqual(sent);
+    // A fetch of 10 keeps one request open and tops it up once half of it has arrived; one
+    // request per message would be 10 or more.
+    expect(pulls).toBeGreaterThan(0);
+    expect(pulls).toBeLessThanOrEqual(4);
+    watch.unsubscribe();
+    await subscription.close();
+  });
+
   // With a one-minute ack wait, anything the closed member kept would reach the other member
   // only after the test timed out.
   it('when a subscription closes, then fetch returns [] and what it had pulled goes to another member at once', {
