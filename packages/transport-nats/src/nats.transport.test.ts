@@ -1,11 +1,10 @@
 // The NATS transport against the real local server (scripts/services.sh): delivery, dedup, redelivery,
 // groups, seek, close, deleting topics and namespaces.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Delivery, Subscription, Transport, TransportMessage } from '@ordo/messaging';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamName } from './nats.names.js';
+import { consumerName, streamName } from './nats.names.js';
 import { createNatsTransport, type NatsTransportOptions } from './nats.transport.js';
 
 const servers = process.env.ORDO_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -49,6 +48,13 @@ async function serverStream(name: string): Promise<{ subjects: string[]; message
   const jsm = await admin.jetstreamManager();
   const info = await jsm.streams.info(name).catch(() => undefined);
   return info && { subjects: info.config.subjects ?? [], messages: info.state.messages };
+}
+
+/** The group's consumer as the server reports it: pull requests parked, deliveries not yet acked. */
+async function serverConsumer(topic: string, group: string): Promise<{ waiting: number; ackPending: number }> {
+  const jsm = await admin.jetstreamManager();
+  const info = await jsm.consumers.info(streamName(topic), consumerName(group));
+  return { waiting: info.num_waiting, ackPending: info.num_ack_pending };
 }
 
 /** Fetches until `count` deliveries came or `waitMs` passed. */
@@ -194,10 +200,12 @@ describe('nats transport', () => {
   }, async () => {
     const topic = newTopic();
     await transport.ensureTopic(topic);
-    const subscription = await transport.subscribe({ topic, group: newGroup(), ackWaitMs: 30_000 });
+    const group = newGroup();
+    const subscription = await transport.subscribe({ topic, group, ackWaitMs: 30_000 });
 
     const waiting = subscription.fetch(10, 30_000);
-    await sleep(100);
+    // The fetch's pull request is parked on the server before anything is published.
+    await expect.poll(async () => (await serverConsumer(topic, group)).waiting).toBeGreaterThan(0);
     const sent = message(topic);
     await transport.publish([sent]);
 
@@ -259,13 +267,14 @@ describe('nats transport', () => {
     // The first message ends the fetch early; its request stays open for 4 more, which the next
     // two messages fill while nobody fetches.
     const waiting = closing.fetch(5, 30_000);
-    await sleep(100);
+    await expect.poll(async () => (await serverConsumer(topic, group)).waiting).toBeGreaterThan(0);
     await transport.publish([message(topic)]);
     const [first] = await waiting;
     await first?.ack();
     const leftovers = [message(topic), message(topic)];
     await transport.publish(leftovers);
-    await sleep(300);
+    // The server has sent both to the open request (they wait for an ack that never comes).
+    await expect.poll(async () => (await serverConsumer(topic, group)).ackPending).toBe(2);
 
     await closing.close();
     expect(await closing.fetch(10, 1_000)).toEqual([]);
@@ -299,10 +308,11 @@ describe('nats transport', () => {
     const topic = newTopic();
     const closing = await secondTransport();
     await closing.ensureTopic(topic);
-    const subscription = await closing.subscribe({ topic, group: newGroup(), ackWaitMs: 30_000 });
+    const group = newGroup();
+    const subscription = await closing.subscribe({ topic, group, ackWaitMs: 30_000 });
 
     const waiting = subscription.fetch(10, 30_000);
-    await sleep(100);
+    await expect.poll(async () => (await serverConsumer(topic, group)).waiting).toBeGreaterThan(0);
     await closing.close();
 
     expect(await waiting).toEqual([]);
