@@ -2,14 +2,7 @@
 // which takes the topic's lock itself.
 import { type SqlExecutor, together } from '@ordo/db';
 import type { TransportMessage } from '@ordo/messaging';
-import {
-  type HandedRow,
-  type HandoffRegistry,
-  handOver,
-  handoffCtes,
-  handoffParams,
-  handoffSelect,
-} from './handoff.js';
+import { type HandedRow, type HandoffRegistry, handOver, handoffParams, handoffSql } from './handoff.js';
 import { LOG_CHANNEL, type LogTables } from './tables.js';
 
 // Why appends to a topic are serialized.
@@ -104,21 +97,15 @@ export async function appendMessages(
     const targets = tx.afterCommit ? (extras.handoff?.wanting(topic) ?? []) : [];
     const params: unknown[] = [topic, JSON.stringify(rows), lock[0], lock[1], acks.topics, acks.groups, acks.positions];
     acks = NO_ACKS;
-    if (targets.length === 0) {
-      const result = await tx.query<{ inserted: string }>(appendSql(tables, 'notify'), params, {
-        prepare: true,
-        commit,
-      });
-      return Number(result.rows[0]?.inserted ?? 0);
-    }
-    // The statement leases the new messages to the groups that want them, and queues the NOTIFY
-    // only for the groups it did not hand to (handoff.ts).
+    // With targets, the statement leases the new messages to the groups that want them, and
+    // queues the NOTIFY only for the groups it did not hand to (handoff.ts).
+    const handing = targets.length > 0;
     const result = await tx.query<HandedRow & { inserted: string }>(
-      appendSql(tables, 'handoff'),
-      [...params, ...handoffParams(targets)],
+      appendSql(tables, handing ? 'handoff' : 'notify'),
+      handing ? [...params, ...handoffParams(targets)] : params,
       { prepare: true, commit },
     );
-    handOver(tx, result.rows, list, targets);
+    if (handing) handOver(tx, result.rows, list, targets);
     return Number(result.rows[0]?.inserted ?? 0);
   });
   const inserted = await together(...appends);
@@ -131,8 +118,8 @@ export async function appendMessages(
  * before the join yields its first row, and so before the first nextval() of the INSERT. The batch
  * travels as one JSON parameter (identical on node-postgres and PGlite); ORDER BY ordinality makes
  * positions follow the order of the batch, since Postgres evaluates the volatile nextval() default
- * after the sort. `registered` registers the topic for retention and keeps its last position, which
- * the next append's handoff reads (handoff.ts); it reads what `inserted` returns, so it runs after
+ * after the sort. `registered` registers the topic for retention and keeps its last position (an
+ * append that inserted nothing leaves it: `greatest` skips NULL), which the next append's handoff reads (handoff.ts); it reads what `inserted` returns, so it runs after
  * the lock too. `acked` deletes the leases the transaction acknowledged (ADR 0011: acks commit with
  * the handler's effects), which saves their own statement at commit. The acks' `LIMIT
  * cardinality(…)` changes no result; it makes the planner expect a row or two instead of its guess
@@ -169,9 +156,6 @@ function appendSql(tables: LogTables, variant: 'notify' | 'handoff'): string {
      ), registered AS (
        INSERT INTO ${tables.topics} AS t (topic, last_position)
        SELECT $1, max(position) FROM inserted${handoff ? ' CROSS JOIN (SELECT count(*) FROM prev) AS after_prev' : ''}
-       ON CONFLICT (topic) DO UPDATE SET last_position = CASE
-         WHEN EXCLUDED.last_position IS NULL THEN t.last_position
-         ELSE greatest(t.last_position, EXCLUDED.last_position)
-       END
-     )${handoff ? `, ${handoffCtes(tables)}\n     ${handoffSelect()}` : '\n     SELECT count(*) AS inserted FROM inserted'}`;
+       ON CONFLICT (topic) DO UPDATE SET last_position = greatest(t.last_position, EXCLUDED.last_position)
+     )${handoff ? `, ${handoffSql(tables)}` : '\n     SELECT count(*) AS inserted FROM inserted'}`;
 }

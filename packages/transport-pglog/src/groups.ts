@@ -47,7 +47,7 @@ export async function ensureGroup(
     await tx.query(
       `INSERT INTO ${tables.topics} AS t (topic, last_position)
        SELECT $1, coalesce(max(position), 0) FROM ${tables.messages} WHERE topic = $1
-       ON CONFLICT (topic) DO UPDATE SET last_position = coalesce(t.last_position, EXCLUDED.last_position)
+       ON CONFLICT (topic) DO UPDATE SET last_position = EXCLUDED.last_position
        WHERE t.last_position IS NULL`,
       [topic],
     );

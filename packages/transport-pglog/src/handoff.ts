@@ -53,7 +53,7 @@ export class HandoffRegistry {
 }
 
 /**
- * The part of an append statement (append.ts) that leases the messages it inserts to each wanting
+ * The end of an append statement (append.ts), its last CTEs and its answer, that leases the messages it inserts to each wanting
  * group whose cursor is caught up: nothing of the topic lies between its cursor and the first new
  * position. It reads CTEs the append defines: `inserted` (the rows this statement inserted, their
  * position and id) and `prev` (the topic's row, read `FOR UPDATE` once the append holds the topic's
@@ -63,9 +63,9 @@ export class HandoffRegistry {
  * waits. The group row is locked (SKIP LOCKED: a group being fetched right now is simply not
  * handed to), its newest version again. It also queues the topic's NOTIFY, naming the groups
  * handed to, and only when some group of the topic was not: members of a covered group have
- * nothing to look for.
+ * nothing to look for. The answer: what the statement inserted, and one row per lease.
  */
-export function handoffCtes(tables: LogTables): string {
+export function handoffSql(tables: LogTables): string {
   return `want AS (
        SELECT * FROM unnest($8::text[], $9::float8[]) AS w ("group", ack_wait_ms)
      ), bounds AS MATERIALIZED (
@@ -98,12 +98,8 @@ export function handoffCtes(tables: LogTables): string {
          SELECT 1 FROM ${tables.groups} AS g
          WHERE g.topic = $1 AND g."group" NOT IN (SELECT "group" FROM advanced)
        )
-     )`;
-}
-
-/** The append statement's answer when it hands over: what it inserted, and one row per lease. */
-export function handoffSelect(): string {
-  return `SELECT (SELECT count(*) FROM inserted) AS inserted, l."group", l.position, o.id
+     )
+     SELECT (SELECT count(*) FROM inserted) AS inserted, l."group", l.position, o.id
      FROM (SELECT count(*) FROM notified) AS queued
        LEFT JOIN (leased AS l JOIN inserted AS o ON o.position = l.position) ON true`;
 }
@@ -121,7 +117,7 @@ export interface HandedRow {
 
 /**
  * Once `tx` has committed, gives each target the messages the append statement leased to its
- * group (`rows`, from `handoffSelect`).
+ * group (`rows`, the answer of `handoffSql`).
  */
 export function handOver(
   tx: SqlExecutor,
