@@ -2,6 +2,7 @@
 // subscriptions that want them, leased in that transaction (handoff.ts).
 import type { Db, SqlExecutor } from '@ordo/db';
 import type { Delivery, TransportMessage } from '@ordo/messaging';
+import { deferred } from '@ordo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPglogTransport, type PglogTransport } from './pglog.transport.js';
 import { type ShapeFixture, shapes, testMessage, uniqueTopic } from './test-shapes.js';
@@ -231,27 +232,21 @@ describe('pglog handoff racing another append, on postgres', () => {
     // It has room by this fetch, so it wants handed-over messages; no fetch waits meanwhile.
     expect(await subscription.fetch(10, 0)).toEqual([]);
 
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let appended!: () => void;
-    const firstAppended = new Promise<void>((resolve) => {
-      appended = resolve;
-    });
+    const release = deferred();
+    const firstAppended = deferred();
     // The first append takes the topic's lock and holds it until its transaction commits.
     const first = fixture.peer().transaction(async (tx) => {
       await other.publishWithin!(tx, [testMessage(topic, 'first')], {});
-      appended();
-      await released;
+      firstAppended.resolve();
+      await release.promise;
     });
-    await firstAppended;
+    await firstAppended.promise;
     // The second starts its statement (and its snapshot) before the first commits.
     const second = fixture.db.transaction(async (tx) => {
       await transport.publishWithin!(tx, [testMessage(topic, 'second')], { atCommit: true });
     });
     await expect.poll(waitingForTopicLock).toBe(true);
-    release();
+    release.resolve();
     await first;
     await second;
 
